@@ -1,0 +1,2 @@
+/** @windlass/codegen: work in progress. */
+export {};

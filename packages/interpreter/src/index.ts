@@ -1,0 +1,2 @@
+/** @windlass/interpreter: work in progress. */
+export {};

@@ -1,0 +1,2 @@
+/** @windlass/ir: work in progress. */
+export {};

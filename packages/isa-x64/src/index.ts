@@ -1,0 +1,2 @@
+/** @windlass/isa-x64: work in progress. */
+export {};

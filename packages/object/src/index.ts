@@ -1,0 +1,2 @@
+/** @windlass/object: work in progress. */
+export {};

@@ -1,0 +1,2 @@
+/** @windlass/regalloc: work in progress. */
+export {};

@@ -1,0 +1,2 @@
+/** @windlass/wasm-frontend: work in progress. */
+export {};

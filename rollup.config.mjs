@@ -1,0 +1,23 @@
+// Shared build of one package (run from the package directory): ESM bundle plus one .d.ts.
+import { readFileSync } from 'node:fs';
+import esbuild from 'rollup-plugin-esbuild';
+import { dts } from 'rollup-plugin-dts';
+
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+const deps = Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies });
+const external = (id) => deps.some((d) => id === d || id.startsWith(`${d}/`));
+
+export default [
+  {
+    input: 'src/index.ts',
+    external,
+    output: { file: 'dist/index.js', format: 'es', sourcemap: true },
+    plugins: [esbuild({ target: 'es2022', tsconfig: 'tsconfig.json' })],
+  },
+  {
+    input: 'src/index.ts',
+    external,
+    output: { file: 'dist/index.d.ts', format: 'es' },
+    plugins: [dts({ tsconfig: 'tsconfig.json' })],
+  },
+];

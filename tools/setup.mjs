@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+// Idempotent set-up, Node built-ins only: installs npm dependencies when node_modules is
+// missing or older than package-lock.json, and the Debian packages the tests need.
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const quiet = process.argv.includes('--quiet');
+const log = (m) => { if (!quiet) console.log(`setup: ${m}`); };
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
+  if (r.error) throw new Error(`${cmd}: ${r.error.message}`);
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${r.status}`);
+}
+
+function npmDepsStale() {
+  const marker = join(root, 'node_modules', '.package-lock.json');
+  if (!existsSync(marker)) return true;
+  return statSync(join(root, 'package-lock.json')).mtimeMs > statSync(marker).mtimeMs;
+}
+
+function has(cmd) {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+
+// Each Debian package with a program that proves it is installed.
+const debianPackages = [
+  ['gcc-aarch64-linux-gnu', 'aarch64-linux-gnu-gcc'],
+  ['gcc-riscv64-linux-gnu', 'riscv64-linux-gnu-gcc'],
+  ['gcc-s390x-linux-gnu', 's390x-linux-gnu-gcc'],
+  ['qemu-user', 'qemu-aarch64'],
+  ['binutils-multiarch', 'objdump'],
+  ['wabt', 'wast2json'],
+];
+
+function setupDebian() {
+  const missing = debianPackages.filter(([, prog]) => !has(prog)).map(([pkg]) => pkg);
+  // objdump exists without binutils-multiarch; check that it knows the foreign targets.
+  if (!missing.includes('binutils-multiarch')) {
+    const r = spawnSync('objdump', ['--help'], { encoding: 'utf8' });
+    if (!/s390/.test(r.stdout ?? '')) missing.push('binutils-multiarch');
+  }
+  if (missing.length === 0) return log('Debian packages present');
+  const cmd = `apt-get update && apt-get install -y ${missing.join(' ')}`;
+  if (process.getuid?.() !== 0) {
+    console.log(`setup: the tests need Debian packages that are missing. Run as root:\n  ${cmd}`);
+    return;
+  }
+  log(`installing ${missing.join(' ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  run('apt-get', ['update', '-qq'], { env });
+  run('apt-get', ['install', '-y', '-qq', ...missing], { env });
+}
+
+try {
+  if (npmDepsStale()) {
+    log('installing npm dependencies (npm ci)');
+    run('npm', ['ci', '--no-audit', '--no-fund']);
+  } else log('npm dependencies up to date');
+  setupDebian();
+} catch (e) {
+  console.error(`setup failed: ${e.message}`);
+  process.exit(1);
+}

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// The project's test command (`npm test`, run by `.ci/run`): lint, typecheck, build, unit tests
+// of every package, the package dry run, and the corpus runs. Ends with one summary line
+// `N passed, N failed, N skipped` counting unit-test cases and corpus cases together.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: process.env.CI ? '0' : process.env.FORCE_COLOR };
+const failures = [];
+let passed = 0, failed = 0, skipped = 0;
+
+function step(name, cmd, args, opts = {}) {
+  const t0 = Date.now();
+  console.log(`\n=== ${name}: ${cmd} ${args.join(' ')}`);
+  const r = spawnSync(cmd, args, { cwd: root, env, stdio: opts.capture ? ['ignore', 'pipe', 'inherit'] : 'inherit', encoding: 'utf8', maxBuffer: 256 << 20 });
+  if (opts.capture) process.stdout.write(r.stdout ?? '');
+  const ok = r.status === 0;
+  console.log(`=== ${name}: ${ok ? 'ok' : `FAILED (exit ${r.status ?? r.signal})`} in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+  if (!ok) failures.push(name);
+  return r;
+}
+
+// 1. Static checks and builds of every package, through Nx (cached, ^build ordering).
+step('lint, typecheck, build', 'npx', ['nx', 'run-many', '-t', 'lint', 'typecheck', 'build', '--parallel=2', '--outputStyle=static']);
+
+// 2. Unit tests of every package in one vitest run, so the counts add up exactly.
+mkdirSync(join(root, '.reports'), { recursive: true });
+const unitReport = join(root, '.reports', 'unit.json');
+step('unit tests', 'npx', ['vitest', 'run', '--reporter=dot', '--reporter=json', `--outputFile.json=${unitReport}`]);
+if (existsSync(unitReport)) {
+  const j = JSON.parse(readFileSync(unitReport, 'utf8'));
+  passed += j.numPassedTests; failed += j.numFailedTests; skipped += j.numPendingTests + j.numTodoTests;
+  console.log(`unit tests: ${j.numPassedTests} passed, ${j.numFailedTests} failed, ${j.numPendingTests + j.numTodoTests} skipped`);
+} else failures.push('unit tests (no report)');
+
+// 3. Every publishable package packs, with only dist, README, LICENSE and package.json.
+for (const dir of readdirSync(join(root, 'packages'))) {
+  const cwd = join(root, 'packages', dir);
+  const r = spawnSync('npm', ['pack', '--dry-run', '--json'], { cwd, env, encoding: 'utf8' });
+  let files = [];
+  try { files = JSON.parse(r.stdout)[0].files.map((f) => f.path); } catch { /* reported below */ }
+  const bad = files.filter((f) => !/^(dist\/|README\.md$|LICENSE$|package\.json$)/.test(f));
+  const ok = r.status === 0 && files.includes('dist/index.js') && files.includes('dist/index.d.ts') && files.includes('README.md') && bad.length === 0;
+  if (ok) passed++; else { failed++; failures.push(`npm pack ${dir}${bad.length ? `: unexpected files ${bad.join(', ')}` : ''}`); }
+}
+console.log('npm pack --dry-run: checked every package');
+
+// 4. Corpus runs (each ends with its own `N passed, N failed, N skipped` line).
+const corpus = join(root, '..', 'shared', 'corpus');
+const corpusRuns = existsSync(join(root, 'tools', 'corpus-runs.json')) ? JSON.parse(readFileSync(join(root, 'tools', 'corpus-runs.json'), 'utf8')) : [];
+if (!existsSync(corpus)) {
+  console.log(`\ncorpus runs: SKIPPED: ${corpus} is absent (the corpus lives outside the repository)`);
+} else {
+  for (const run of corpusRuns) {
+    const r = step(`corpus: ${run.name}`, 'node', ['tools/cli/bin/windlass.mjs', ...run.args.map((a) => a.replace('$CORPUS', corpus))], { capture: true });
+    const m = /^(?:\w+: )?(\d+) passed, (\d+) failed(?:, (\d+) skipped)?\s*$/m.exec([...(r.stdout ?? '').split('\n')].reverse().join('\n'));
+    if (!m) { failures.push(`corpus: ${run.name} (no summary line)`); continue; }
+    const [p, f, s] = [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];
+    passed += p; failed += f; skipped += s;
+    // A corpus run is green while its pass rate stays at or above the recorded floor; the
+    // failing cases are printed above and counted in the summary.
+    const rate = p / Math.max(1, p + f);
+    if (rate < run.minPassRate) failures.push(`corpus: ${run.name} pass rate ${(rate * 100).toFixed(2)}% < floor ${(run.minPassRate * 100).toFixed(2)}%`);
+    else if (failures.at(-1) === `corpus: ${run.name}`) failures.pop();
+  }
+}
+
+console.log('');
+if (failures.length) console.log(`failed steps:\n  ${failures.join('\n  ')}`);
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(failures.length ? 1 : 0);

@@ -1,0 +1,3 @@
+export * from './bytes';
+export * from './label-use';
+export * from './mach-buffer';

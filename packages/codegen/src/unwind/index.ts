@@ -1,0 +1,2 @@
+export * from './cfi';
+export * from './eh-frame';

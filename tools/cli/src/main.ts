@@ -1,2 +1,188 @@
-// Entry point of the windlass command (placeholder).
-console.log('windlass: no commands yet');
+// The `windlass` command line. Each subcommand is a small function; `main` only dispatches.
+
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { runTests, type TestOptions } from './runner/runner';
+import { cmdInterpret, cmdCat, cmdVerify, cmdCompile } from './commands';
+
+export const HELP = `windlass: the Windlass code generator command line
+
+Usage: windlass <command> [options] [arguments]
+
+Commands:
+  test [options] PATH...          Run filetests (files or folders of .clif files).
+        --interpret                 run every '; run:' case on the interpreter (ignore targets)
+        --target TRIPLE_OR_ISA      run 'test run' cases for this target (repeatable); cases of
+                                    other targets are skipped; without a backend for the target
+                                    the interpreter stands in
+        --jobs N, -j N              run N files in parallel (worker threads; default: CPU count)
+        --verbose, -v               print every case, and the reason of every skip
+        --filter TEXT               only files whose path contains TEXT
+      One case is one '; run:' line (per target) or one whole file for the other test kinds
+      (cat, verifier, domtree, print-cfg). The last line is 'N passed, N failed, N skipped';
+      the exit status is 1 when anything failed.
+
+  interpret FILE [--fn NAME] [ARGS...]
+                                  Run a function of FILE on the interpreter and print its
+                                  results. Without --fn: the first function. ARGS are literals
+                                  as in '; run:' lines (42, -1, 0x1.8p3, +Inf, [1 2 3 4]).
+        --fuel N                    stop after N instructions (default 50000000)
+
+  cat FILE                        Parse FILE and print every function in canonical form.
+  verify FILE                     Parse and verify FILE; print the errors (exit 1 if any).
+  wast [--interpret] [-v] FILE... Run WebAssembly spec tests (.wast) through the wasm frontend.
+  wasm FILE...                    Decode and validate wasm modules and print a summary of each
+                                  (CLIF printing arrives with the translator).
+  compile FILE [--target LINE]    Compile every function of FILE for the target (a CLIF target line,
+                                  e.g. 'x86_64 has_avx'; default: the file's first target with a
+                                  backend) and print the machine code listings. Exit 1 if any
+                                  function fails to compile.
+  help, --help, -h                Show this help.
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(HELP);
+      return cmd === undefined ? 2 : 0;
+    case 'test':
+      return runTests(parseTestArgs(rest));
+    case 'interpret':
+      return cmdInterpret(rest);
+    case 'cat':
+      return cmdCat(rest);
+    case 'verify':
+      return cmdVerify(rest);
+    case 'wast':
+    case 'wasm':
+      return runWasmCommand(cmd, rest);
+    case 'compile':
+      return cmdCompile(rest);
+    default:
+      process.stderr.write(`windlass: unknown command '${cmd}' (see 'windlass --help')\n`);
+      return 2;
+  }
+}
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export function parseTestArgs(args: string[]): TestOptions {
+  const o: TestOptions = { paths: [], interpret: false, targets: [], jobs: 0, verbose: false, filter: null };
+  for (let k = 0; k < args.length; k++) {
+    const a = args[k];
+    const value = (): string => {
+      const v = args[++k];
+      if (v === undefined) throw new UsageError(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--interpret') o.interpret = true;
+    else if (a === '--verbose' || a === '-v') o.verbose = true;
+    else if (a === '--target') o.targets.push(value());
+    else if (a.startsWith('--target=')) o.targets.push(a.slice(9));
+    else if (a === '--jobs' || a === '-j') o.jobs = positiveInt(a, value());
+    else if (a.startsWith('--jobs=')) o.jobs = positiveInt('--jobs', a.slice(7));
+    else if (a === '--filter') o.filter = value();
+    else if (a.startsWith('-')) throw new UsageError(`unknown option '${a}' for 'windlass test'`);
+    else o.paths.push(a);
+  }
+  if (o.paths.length === 0) throw new UsageError(`'windlass test' needs at least one file or folder`);
+  return o;
+}
+
+function positiveInt(opt: string, s: string): number {
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${opt} needs a positive integer, got '${s}'`);
+  return n;
+}
+
+interface WastScript {
+  path: string;
+  error?: string;
+  failures: { line: number; command: string; message: string }[];
+  skipReasons: Record<string, number>;
+}
+interface WasmTools {
+  runWastFiles(paths: string[], opts?: { interpret?: boolean; verbose?: boolean; jobs?: number }): Promise<{
+    passed: number;
+    failed: number;
+    skipped: number;
+    perScript: WastScript[];
+  }>;
+  printWasmIr(path: string): string;
+}
+
+async function runWasmCommand(cmd: 'wast' | 'wasm', args: string[]): Promise<number> {
+  let tools: WasmTools;
+  try {
+    // Imported lazily: the wasm tools are optional and must not break the other commands.
+    const spec = './wasm/index';
+    tools = (await import(spec)) as WasmTools;
+  } catch (e) {
+    process.stderr.write(`windlass ${cmd}: the wasm tools are not available (${e instanceof Error ? e.message : String(e)})\n`);
+    return 2;
+  }
+  const files = args.filter((a) => !a.startsWith('-'));
+  if (files.length === 0) throw new UsageError(`windlass ${cmd} needs a FILE`);
+  if (cmd === 'wasm') {
+    let status = 0;
+    for (const f of files) {
+      try {
+        process.stdout.write(tools.printWasmIr(f) + '\n');
+      } catch (e) {
+        // The frontend's errors carry their byte offset and section in the message.
+        process.stderr.write(`${f}: ${e instanceof Error ? e.message : String(e)}\n`);
+        status = 1;
+      }
+    }
+    return status;
+  }
+  const verbose = args.includes('--verbose') || args.includes('-v');
+  const s = await tools.runWastFiles(files, { interpret: args.includes('--interpret'), verbose });
+  for (const script of s.perScript) {
+    if (script.error) process.stdout.write(`${script.path}: ${script.error}\n`);
+    for (const f of script.failures) process.stdout.write(`${script.path}:${f.line}: ${f.command}: ${f.message}\n`);
+    if (verbose) for (const [why, n] of Object.entries(script.skipReasons)) process.stdout.write(`${script.path}: skipped ${n}: ${why}\n`);
+  }
+  process.stdout.write(`${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped\n`);
+  return s.failed > 0 ? 1 : 0;
+}
+
+export function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+const isEntry = import.meta.url === pathToFileURL(process.argv[1] ?? '').href;
+if (isEntry) {
+  // `windlass ... | head` closes the pipe early: that is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      if (e instanceof UsageError) {
+        process.stderr.write(`windlass: ${e.message}\n`);
+        process.exitCode = 2;
+      } else {
+        process.stderr.write(`windlass: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+        process.exitCode = 3;
+      }
+    },
+  );
+}

@@ -1,0 +1,319 @@
+// The interpreter loop: blocks, branches, calls (direct, indirect, tail, try_call) and traps.
+// Value semantics live in handlers.ts, loads and stores in memops.ts, frames and addresses in
+// frame.ts; to the loop they are all plain handlers.
+//
+//   interpret(func, args, env)
+//     └─ runFunction ── per instruction: fuel -1, then
+//          ├─ HANDLERS[opcode]            plain data-flow instruction
+//          └─ switch on control opcodes   jump / brif / br_table / return / calls / traps
+
+import {
+  type Function, type Inst, type Block, type Value as IrValue, Format, OPCODES, trapCodeName, TRAP_STK_OVF,
+  blockArgKind, blockArgIndex, externalNameToString,
+} from '@windlass/ir';
+import { type Value, type Scalar, TrapSignal, UnsupportedError, toBig } from './value';
+import { HANDLERS, type Handler, argv } from './handlers';
+import { loadHandler, storeHandler } from './memops';
+import { Exec, ThrowSignal, type Libcall, type AddressTarget } from './exec';
+import { FRAME_HANDLERS, type FrameLayout, frameLayout, enterFrame, resolveName, addressTarget } from './frame';
+import { DEFAULT_LIBCALLS } from './libcalls';
+
+export interface InterpreterEnv {
+  /** Functions reachable by `call %name` / `func_addr`, by name without `%` (usually the whole file). */
+  functions?: ReadonlyMap<string, Function>;
+  /** Host functions by name; merged over the built-in libcalls (`CeilF32`, `FmaF64`, ...). */
+  libcalls?: Readonly<Record<string, Libcall>>;
+  /** Instructions executed before giving up with `out-of-fuel` (default 50 million). */
+  fuel?: number;
+  /** Call depth that raises `stk_ovf` (default 2000). */
+  maxDepth?: number;
+  /** Native byte order for memory accesses without `little`/`big` (default little-endian). */
+  bigEndian?: boolean;
+}
+
+export type InterpretResult = (
+  | { kind: 'return'; values: Value[] }
+  | { kind: 'trap'; trap: number; trapName: string }
+  | { kind: 'out-of-fuel'; message: string }
+  | { kind: 'error'; message: string }
+) & {
+  /** Instructions executed. */
+  fuelUsed: number;
+};
+
+class OutOfFuel {}
+
+
+
+/** Run `func` on `args` (one value per signature parameter). Never throws. */
+export function interpret(func: Function, args: readonly Value[], env: InterpreterEnv = {}): InterpretResult {
+  const functions = env.functions ?? new Map([[functionName(func), func]]);
+  const fuel = env.fuel ?? 50_000_000;
+  const libcalls = env.libcalls ? { ...DEFAULT_LIBCALLS, ...env.libcalls } : DEFAULT_LIBCALLS;
+  const x = new Exec(functions, libcalls, fuel, env.maxDepth ?? 2000, env.bigEndian ?? false);
+  const r = run(x, func, args);
+  return { ...r, fuelUsed: fuel - Math.max(0, x.fuel) } as InterpretResult;
+}
+
+type Outcome = InterpretResult extends infer T ? (T extends unknown ? Omit<T, 'fuelUsed'> : never) : never;
+
+function run(x: Exec, func: Function, args: readonly Value[]): Outcome {
+  try {
+    const params = func.signature.params;
+    if (args.length !== params.length) {
+      return { kind: 'error', message: `${functionName(func)} takes ${params.length} argument(s), got ${args.length}` };
+    }
+    return { kind: 'return', values: runFunction(x, func, args.slice()) };
+  } catch (e) {
+    if (e instanceof TrapSignal) return { kind: 'trap', trap: e.code, trapName: trapCodeName(e.code) };
+    if (e instanceof ThrowSignal) return { kind: 'error', message: `uncaught exception with tag ${e.tag}` };
+    if (e instanceof OutOfFuel) return { kind: 'out-of-fuel', message: 'out of fuel: the program ran longer than the fuel limit' };
+    if (e instanceof UnsupportedError) return { kind: 'error', message: e.message };
+    if (e instanceof RangeError && /call stack/i.test(e.message)) return { kind: 'trap', trap: TRAP_STK_OVF, trapName: 'stk_ovf' };
+    return { kind: 'error', message: `internal interpreter error: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
+export function functionName(f: Function): string {
+  return f.name.kind === 'testcase' ? f.name.name : externalNameToString(f.name);
+}
+
+// ------------------------------------------------------------------ opcode dispatch
+
+const enum K {
+  Plain, Jump, Brif, BrTable, Return, Call, CallIndirect, ReturnCall, ReturnCallIndirect, TryCall, TryCallIndirect,
+  Trap, Trapz, Trapnz, Unsupported,
+}
+
+const KIND: K[] = [];
+const PLAIN: (Handler | undefined)[] = [];
+for (let op = 0; op < OPCODES.length; op++) {
+  const info = OPCODES[op];
+  const special: Record<string, K> = {
+    jump: K.Jump, brif: K.Brif, br_table: K.BrTable, return: K.Return, call: K.Call, call_indirect: K.CallIndirect,
+    return_call: K.ReturnCall, return_call_indirect: K.ReturnCallIndirect, try_call: K.TryCall,
+    try_call_indirect: K.TryCallIndirect, trap: K.Trap, trapz: K.Trapz, trapnz: K.Trapnz,
+  };
+  const k = special[info.name];
+  const plain = HANDLERS[info.name] ?? FRAME_HANDLERS[info.name];
+  if (k !== undefined) {
+    KIND[op] = k;
+  } else if (plain) {
+    KIND[op] = K.Plain;
+    PLAIN[op] = plain;
+  } else if (info.format === Format.Load) {
+    KIND[op] = K.Plain;
+    PLAIN[op] = loadHandler(info.name);
+  } else if (info.format === Format.Store) {
+    KIND[op] = K.Plain;
+    PLAIN[op] = storeHandler(info.name);
+  } else {
+    KIND[op] = K.Unsupported;
+  }
+}
+
+/** Names of the opcodes of the instruction set the interpreter cannot run. */
+export function unsupportedOpcodes(): string[] {
+  return OPCODES.filter((_, op) => KIND[op] === K.Unsupported).map((info) => info.name);
+}
+
+// ------------------------------------------------------------------ the loop
+
+function runFunction(x: Exec, func: Function, args: Value[]): Value[] {
+  if (++x.depth > x.maxDepth) throw new TrapSignal(TRAP_STK_OVF);
+  const savedRegs = x.regs;
+  const savedLayout = x.layout;
+  const savedBase = x.frameBase;
+  const mark = x.memory.top;
+  try {
+    let f = func;
+    let a = args;
+    // Tail calls replace (f, a) and start over in this JS frame.
+    for (;;) {
+      const r = runBody(x, f, a);
+      if (r.tail === null) return r.values;
+      x.memory.release(mark);
+      f = r.tail;
+      a = r.values;
+    }
+  } finally {
+    x.regs = savedRegs;
+    x.layout = savedLayout;
+    x.canon = savedLayout.canon;
+    x.frameBase = savedBase;
+    x.memory.release(mark);
+    x.depth--;
+  }
+}
+
+interface BodyResult {
+  values: Value[];
+  /** Set for a tail call: the callee to run next with `values` as arguments. */
+  tail: Function | null;
+}
+
+function runBody(x: Exec, f: Function, args: Value[]): BodyResult {
+  const layout = frameLayout(f);
+  const regs: Value[] = new Array(f.valueCount);
+  x.regs = regs;
+  enterFrame(x, layout);
+  const frame = x.frameBase;
+  const entry = f.firstBlock;
+  if (entry < 0) throw new UnsupportedError(`function ${functionName(f)} has no blocks`);
+  enterBlock(f, regs, entry as Block, args);
+  let block = entry as Block;
+  for (;;) {
+    let i = f.blockFirstInst[block] as Inst;
+    let next: Block | -1 = -1;
+    while (i >= 0) {
+      if (--x.fuel < 0) throw new OutOfFuel();
+      const op = f.instOpcode[i];
+      const kind = KIND[op];
+      if (kind === K.Plain) {
+        PLAIN[op]!(x, f, i);
+        i = f.instNext[i] as Inst;
+        continue;
+      }
+      switch (kind) {
+        case K.Jump:
+          next = takeBlockCall(x, f, f.instImm0[i], null);
+          break;
+        case K.Brif:
+          next = takeBlockCall(x, f, truthy(argv(x, f, i, 0)) ? f.instImm0[i] : f.instImm1[i], null);
+          break;
+        case K.BrTable: {
+          const jt = f.jumpTables[f.instImm0[i]];
+          const idx = toBig(argv(x, f, i, 0) as Scalar);
+          next = takeBlockCall(x, f, idx < BigInt(jt.entries.length) ? jt.entries[Number(idx)] : jt.defaultCall, null);
+          break;
+        }
+        case K.Return:
+          return { values: allArgs(x, f, i, 0), tail: null };
+        case K.Call:
+        case K.ReturnCall: {
+          const target = callTarget(x, f, i);
+          const callArgs = allArgs(x, f, i, 0);
+          if (kind === K.ReturnCall && target.kind === 'function') return { values: callArgs, tail: target.func };
+          const results = invoke(x, target, callArgs);
+          if (kind === K.ReturnCall) return { values: results, tail: null };
+          restoreFrame(x, regs, layout, frame);
+          setResults(f, regs, i, results);
+          break;
+        }
+        case K.CallIndirect:
+        case K.ReturnCallIndirect: {
+          const target = addressTarget(x, argv(x, f, i, 0));
+          const callArgs = allArgs(x, f, i, 1);
+          if (kind === K.ReturnCallIndirect && target.kind === 'function') return { values: callArgs, tail: target.func };
+          const results = invoke(x, target, callArgs);
+          if (kind === K.ReturnCallIndirect) return { values: results, tail: null };
+          restoreFrame(x, regs, layout, frame);
+          setResults(f, regs, i, results);
+          break;
+        }
+        case K.TryCall:
+        case K.TryCallIndirect: {
+          const indirect = kind === K.TryCallIndirect;
+          const target = indirect ? addressTarget(x, argv(x, f, i, 0)) : callTarget(x, f, i);
+          const table = f.exceptionTables[indirect ? f.instImm0[i] : f.instImm1[i]];
+          let results: Value[];
+          try {
+            results = invoke(x, target, allArgs(x, f, i, indirect ? 1 : 0));
+          } catch (e) {
+            if (!(e instanceof ThrowSignal)) throw e;
+            const handler = table.items.find((it) => (it.kind === 'tag' && it.tag === e.tag) || it.kind === 'default');
+            if (!handler || handler.kind === 'context') throw e;
+            restoreFrame(x, regs, layout, frame);
+            next = takeBlockCall(x, f, handler.call, null, e.payload);
+            break;
+          }
+          restoreFrame(x, regs, layout, frame);
+          next = takeBlockCall(x, f, table.normalReturn, results);
+          break;
+        }
+        case K.Trap:
+          throw new TrapSignal(f.instImm0[i]);
+        case K.Trapz:
+          if (!truthy(argv(x, f, i, 0))) throw new TrapSignal(f.instImm0[i]);
+          break;
+        case K.Trapnz:
+          if (truthy(argv(x, f, i, 0))) throw new TrapSignal(f.instImm0[i]);
+          break;
+        default:
+          throw new UnsupportedError(`the interpreter does not implement '${OPCODES[op].name}'`, `${functionName(f)}: inst${i}`);
+      }
+      if (next !== -1) break;
+      i = f.instNext[i] as Inst;
+    }
+    if (next === -1) throw new UnsupportedError(`block${block} of ${functionName(f)} falls through without a terminator`);
+    block = next;
+  }
+}
+
+function restoreFrame(x: Exec, regs: Value[], layout: FrameLayout, frame: number): void {
+  x.regs = regs;
+  x.layout = layout;
+  x.canon = layout.canon;
+  x.frameBase = frame;
+}
+
+function truthy(v: Value): boolean {
+  if (v instanceof Uint8Array) return v.some((b) => b !== 0);
+  return v !== 0 && v !== 0n;
+}
+
+function allArgs(x: Exec, f: Function, i: Inst, from: number): Value[] {
+  const n = f.instArgLen[i];
+  const out = new Array<Value>(n - from);
+  for (let k = from; k < n; k++) out[k - from] = argv(x, f, i, k);
+  return out;
+}
+
+function setResults(f: Function, regs: Value[], i: Inst, results: Value[]): void {
+  const off = f.instResOff[i];
+  const n = f.instResLen[i];
+  if (results.length < n) throw new UnsupportedError(`call returned ${results.length} value(s), expected ${n}`);
+  for (let k = 0; k < n; k++) regs[f.pool[off + k]] = results[k];
+}
+
+function enterBlock(f: Function, regs: Value[], b: Block, args: readonly Value[]): void {
+  const params = f.blockParams[b] as readonly IrValue[];
+  if (params.length !== args.length) {
+    throw new UnsupportedError(`block${b} of ${functionName(f)} takes ${params.length} argument(s), got ${args.length}`);
+  }
+  for (let k = 0; k < params.length; k++) regs[params[k]] = args[k];
+}
+
+/** Evaluate a block call's arguments (all before assigning: they may read the params they overwrite). */
+function takeBlockCall(x: Exec, f: Function, bc: number, results: Value[] | null, payload: Value[] | null = null): Block {
+  const off = f.bcArgOff[bc];
+  const n = f.bcArgLen[bc];
+  const vals = new Array<Value>(n);
+  for (let k = 0; k < n; k++) {
+    const a = f.pool[off + k];
+    const kind = blockArgKind(a);
+    if (kind === 'value') vals[k] = x.regs[x.canon[a]];
+    else if (kind === 'ret' && results) vals[k] = results[blockArgIndex(a)];
+    else if (kind === 'exn' && payload) vals[k] = payload[blockArgIndex(a)];
+    else throw new UnsupportedError(`block argument ${kind}${blockArgIndex(a)} outside a try_call ${kind === 'ret' ? 'normal return' : 'handler'}`);
+  }
+  const b = f.bcBlock[bc] as Block;
+  enterBlock(f, x.regs, b, vals);
+  return b;
+}
+
+// ------------------------------------------------------------------ calls
+
+function callTarget(x: Exec, f: Function, i: Inst): AddressTarget {
+  const ref = f.funcRefs[f.instImm0[i]];
+  if (!ref) throw new UnsupportedError(`call through an undeclared function reference`);
+  return resolveName(x, ref.name.kind === 'testcase' ? ref.name.name : externalNameToString(ref.name));
+}
+
+function invoke(x: Exec, t: AddressTarget, args: Value[]): Value[] {
+  if (t.kind === 'libcall') return x.libcalls[t.name](args, x);
+  if (args.length !== t.func.signature.params.length) {
+    throw new UnsupportedError(`call to ${functionName(t.func)} with ${args.length} argument(s), it takes ${t.func.signature.params.length}`);
+  }
+  return runFunction(x, t.func, args);
+}

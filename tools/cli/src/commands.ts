@@ -1,0 +1,165 @@
+// `windlass interpret`, `windlass cat`, `windlass verify`.
+
+import { readFileSync } from 'node:fs';
+import * as ir from '@windlass/ir';
+import { parseClif, printFunction, ParseError, type ClifFile } from '@windlass/ir';
+import { interpret, parseValue, formatValue, functionName, ValueSyntaxError, type Value } from '@windlass/interpreter';
+
+class CommandError extends Error {}
+
+function load(file: string | undefined, cmd: string): ClifFile {
+  if (!file) throw new CommandError(`windlass ${cmd} needs a FILE`);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new CommandError(`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  try {
+    return parseClif(text, file);
+  } catch (e) {
+    if (e instanceof ParseError) throw new CommandError(`${file}:${e.line}:${e.column}: ${e.message}`);
+    throw e;
+  }
+}
+
+function guarded(body: () => number): number {
+  try {
+    return body();
+  } catch (e) {
+    if (e instanceof CommandError || e instanceof ValueSyntaxError) {
+      process.stderr.write(`windlass: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+export function cmdInterpret(args: string[]): number {
+  return guarded(() => {
+    let fnName: string | null = null;
+    let fuel: number | undefined;
+    const rest: string[] = [];
+    for (let k = 0; k < args.length; k++) {
+      if (args[k] === '--fn') fnName = (args[++k] ?? '').replace(/^%/, '');
+      else if (args[k] === '--fuel') fuel = Number(args[++k]);
+      else rest.push(args[k]);
+    }
+    const [file, ...literals] = rest;
+    const clif = load(file, 'interpret');
+    if (clif.functions.length === 0) throw new CommandError(`${file} has no functions`);
+    const functions = new Map(clif.functions.map((f) => [functionName(f.func), f.func]));
+    const func = fnName === null ? clif.functions[0].func : functions.get(fnName);
+    if (!func) throw new CommandError(`${file} has no function %${fnName}`);
+    const params = func.signature.params;
+    if (literals.length !== params.length) {
+      throw new CommandError(`%${functionName(func)} takes ${params.length} argument(s), got ${literals.length}`);
+    }
+    const values: Value[] = literals.map((l, k) => parseValue(l, params[k].type));
+    const r = interpret(func, values, { functions, fuel });
+    switch (r.kind) {
+      case 'return': {
+        const types = func.signature.returns.map((p) => p.type);
+        process.stdout.write(r.values.map((v, k) => formatValue(v, types[k])).join(', ') + '\n');
+        return 0;
+      }
+      case 'trap':
+        process.stdout.write(`trap: ${r.trapName}\n`);
+        return 1;
+      default:
+        process.stderr.write(`windlass interpret: ${r.message}\n`);
+        return 1;
+    }
+  });
+}
+
+export function cmdCat(args: string[]): number {
+  return guarded(() => {
+    const clif = load(args[0], 'cat');
+    process.stdout.write(clif.functions.map((f) => printFunction(f.func)).join('\n'));
+    return 0;
+  });
+}
+
+type Verify = (f: ir.Function) => unknown[];
+
+export function cmdVerify(args: string[]): number {
+  return guarded(() => {
+    const clif = load(args[0], 'verify');
+    const verify = (ir as unknown as Record<string, unknown>).verifyFunction as Verify | undefined;
+    if (typeof verify !== 'function') throw new CommandError('the verifier is not available in @windlass/ir yet');
+    let errors = 0;
+    for (const f of clif.functions) {
+      for (const e of verify(f.func)) {
+        errors++;
+        // The verifier's messages name the function and instruction themselves.
+        process.stdout.write(`${args[0]}: ${e instanceof Error ? e.message : typeof e === 'object' && e && 'message' in e ? String((e as { message: unknown }).message) : String(e)}\n`);
+      }
+    }
+    if (errors === 0) process.stdout.write(`${args[0]}: ${clif.functions.length} function(s) verified\n`);
+    return errors ? 1 : 0;
+  });
+}
+
+interface CompiledListing {
+  bytes: Uint8Array;
+  listing: string;
+}
+interface CodegenApi {
+  registeredIsas(): { name: string }[];
+  buildIsa(targetLine: string): { name: string; compileFunction(func: unknown, ctx?: { wantListing?: boolean }): CompiledListing };
+}
+
+/** `windlass compile FILE [--target LINE]`: compile every function and print its machine code listing. */
+export async function cmdCompile(args: string[]): Promise<number> {
+  let target: string | null = null;
+  const files: string[] = [];
+  for (let k = 0; k < args.length; k++) {
+    if (args[k] === '--target') target = args[++k] ?? null;
+    else files.push(args[k]);
+  }
+  let clif: ClifFile;
+  try {
+    clif = load(files[0], 'compile');
+  } catch (e) {
+    if (e instanceof CommandError) {
+      process.stderr.write(`windlass: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  let codegen: CodegenApi;
+  try {
+    // Loaded lazily: the backends are optional for every other command. Importing an ISA
+    // package registers it with codegen.
+    const names = ['@windlass/isa-x64'];
+    for (const n of names) await import(n);
+    codegen = (await import('@windlass/codegen')) as unknown as CodegenApi;
+  } catch (e) {
+    process.stderr.write(`windlass compile: no code generator available (${e instanceof Error ? e.message : String(e)})\n`);
+    return 2;
+  }
+  // Default: the file's first target whose ISA has a backend, else its first target.
+  const available = new Set(codegen.registeredIsas().map((d) => d.name));
+  const fileTarget = clif.targets.find((t) => available.has(t.isa)) ?? clif.targets[0];
+  const line = target ?? (fileTarget ? [fileTarget.isa, ...fileTarget.flags].join(' ') : 'x86_64');
+  let isa: ReturnType<CodegenApi['buildIsa']>;
+  try {
+    isa = codegen.buildIsa(line);
+  } catch (e) {
+    process.stderr.write(`windlass compile: target '${line}': ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+  let failed = 0;
+  for (const f of clif.functions) {
+    const name = functionName(f.func);
+    try {
+      const code = isa.compileFunction(f.func, { wantListing: true });
+      process.stdout.write(`; %${name}: ${code.bytes.length} bytes for ${line}\n${code.listing}\n`);
+    } catch (e) {
+      failed++;
+      process.stdout.write(`; %${name} (${files[0]}:${f.startLine}): ${e instanceof Error ? e.message : String(e)}\n`);
+    }
+  }
+  return failed ? 1 : 0;
+}

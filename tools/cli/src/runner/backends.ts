@@ -1,0 +1,2 @@
+// The execution backends `windlass test` knows (none but the interpreter fallback yet).
+export {};

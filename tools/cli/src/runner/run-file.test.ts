@@ -1,0 +1,50 @@
+import { describe, it, expect } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runFile } from './run-file';
+import { collectFiles } from './runner';
+import { summaryLine } from './types';
+import type { TestOptions } from './types';
+
+const opts: TestOptions = { paths: [], interpret: true, targets: [], jobs: 1, verbose: false, filter: null };
+const dir = mkdtempSync(join(tmpdir(), 'windlass-runner-'));
+const write = (name: string, text: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+
+describe('runFile', () => {
+  it('counts a malformed file as one failure located at the reader error', async () => {
+    const p = write('bad.clif', 'test interpret\n\nfunction %f() -> i32 {\nblock0:\n    v0 = iconst.i32\n    return v0\n}\n');
+    const r = await runFile(p, opts);
+    expect(r.cases).toHaveLength(1);
+    expect(r.cases[0]).toMatchObject({ status: 'fail', kind: 'parse' });
+    expect(r.cases[0].message).toMatch(/^\d+:\d+: /);
+  });
+
+  it('reports an unreadable file as a failure', async () => {
+    const r = await runFile(join(dir, 'missing.clif'), opts);
+    expect(r.cases[0]).toMatchObject({ status: 'fail', kind: 'file' });
+  });
+
+  it('runs cat files and skips kinds it does not support, with the reason', async () => {
+    const p = write('cat.clif', 'test cat\ntest compile\n\nfunction %f() {\nblock0:\n    return\n}\n; check: block0:\n; nextln: return\n');
+    const r = await runFile(p, opts);
+    expect(r.cases.map((c) => c.status)).toEqual(['pass', 'skip']);
+    expect(r.cases[1].message).toMatch(/compile/);
+    expect(summaryLine([r])).toBe('1 passed, 0 failed, 1 skipped');
+  });
+
+  it('runs a `; run:` line once even with both `test interpret` and `test run`', async () => {
+    const p = write('both.clif', 'test interpret\ntest run\ntarget x86_64\n\nfunction %f() -> i8 {\nblock0:\n    v0 = iconst.i8 1\n    return v0\n}\n; run: %f() == 1\n');
+    const r = await runFile(p, opts);
+    expect(r.cases).toEqual([expect.objectContaining({ status: 'pass', line: 10 })]);
+  });
+
+  it('collects .clif files of folders in sorted order', () => {
+    expect(collectFiles([dir], null).map((f) => f.slice(dir.length + 1))).toEqual(['bad.clif', 'both.clif', 'cat.clif']);
+    expect(collectFiles([dir], 'cat')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,65 @@
+// One test file: parse it, then run each of its `test` commands. A file that does not parse
+// is one failing case with the reader's location; the runner carries on with the next file.
+
+import { readFileSync } from 'node:fs';
+import { parseClif, ParseError, type ClifFile } from '@windlass/ir';
+import type { CaseResult, FileResult, TestOptions } from './types';
+import { runCases } from './run-cases';
+import { checkCat } from './kinds/cat';
+import { checkWithAnalysis } from './kinds/analysis';
+
+export async function runFile(file: string, opts: TestOptions): Promise<FileResult> {
+  const cases: CaseResult[] = [];
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    cases.push({ status: 'fail', kind: 'file', line: 0, name: file, message: `cannot read: ${errorText(e)}` });
+    return { file, cases };
+  }
+  let clif: ClifFile;
+  try {
+    clif = parseClif(text, file);
+  } catch (e) {
+    const where = e instanceof ParseError ? `${e.line}:${e.column}` : '1:1';
+    cases.push({ status: 'fail', kind: 'parse', line: e instanceof ParseError ? e.line : 1, name: file, message: `${where}: ${e instanceof ParseError ? e.message : errorText(e)}` });
+    return { file, cases };
+  }
+  if (clif.testCommands.length === 0) {
+    cases.push({ status: 'skip', kind: 'none', line: 1, name: file, message: 'no `test` line' });
+    return { file, cases };
+  }
+  const kinds = new Set(clif.testCommands.map((t) => t.name));
+  const runDone = { value: false };
+  for (const cmd of clif.testCommands) {
+    try {
+      switch (cmd.name) {
+        case 'run':
+        case 'interpret':
+          // With both `test interpret` and `test run`, a `; run:` line is run once per
+          // execution target, not once per test line.
+          if (runDone.value) break;
+          runDone.value = true;
+          cases.push(...(await runCases(clif, opts, kinds)));
+          break;
+        case 'cat':
+          cases.push(checkCat(clif, cmd.line));
+          break;
+        case 'verifier':
+        case 'domtree':
+        case 'print-cfg':
+          cases.push(checkWithAnalysis(clif, cmd.name, cmd.line));
+          break;
+        default:
+          cases.push({ status: 'skip', kind: cmd.name, line: cmd.line, name: `test ${cmd.name}`, message: `test kind '${cmd.name}' is not supported by the runner yet` });
+      }
+    } catch (e) {
+      cases.push({ status: 'fail', kind: cmd.name, line: cmd.line, name: `test ${cmd.name}`, message: `runner error: ${errorText(e)}` });
+    }
+  }
+  return { file, cases };
+}
+
+export function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,76 @@
+/**
+ * Typed errors of the wasm frontend. Every rejection of a module carries where (byte offset,
+ * section, function) and which rule it broke, so a user can find the offending bytes.
+ */
+
+/** `malformed`: the bytes are not a well-formed binary module; `invalid`: well formed but fails
+ * validation; `unsupported`: valid but outside what Windlass implements. */
+export type WasmErrorKind = 'malformed' | 'invalid' | 'unsupported';
+
+export interface WasmLocation {
+  /** Byte offset into the module bytes. */
+  offset: number;
+  /** Section id (0..12) being decoded, or -1 for the module header. */
+  section: number;
+  /** Index of the function (in the function index space) being decoded, or -1. */
+  func: number;
+}
+
+const SECTION_NAMES = [
+  'custom',
+  'type',
+  'import',
+  'function',
+  'table',
+  'memory',
+  'global',
+  'export',
+  'start',
+  'element',
+  'code',
+  'data',
+  'data count',
+];
+
+export function sectionName(id: number): string {
+  return id >= 0 && id < SECTION_NAMES.length ? SECTION_NAMES[id] : id < 0 ? 'header' : `section ${id}`;
+}
+
+export class WasmError extends Error {
+  readonly kind: WasmErrorKind;
+  readonly location: WasmLocation;
+  /** The rule broken, in the spec test suite's words where one exists (e.g. "type mismatch"). */
+  readonly rule: string;
+
+  constructor(kind: WasmErrorKind, rule: string, location: WasmLocation, detail?: string) {
+    const where =
+      `at byte 0x${location.offset.toString(16)} (${sectionName(location.section)} section` +
+      (location.func >= 0 ? `, function ${location.func})` : ')');
+    super(`${kind} module: ${rule}${detail ? ` (${detail})` : ''} ${where}`);
+    this.name = 'WasmError';
+    this.kind = kind;
+    this.rule = rule;
+    this.location = location;
+  }
+}
+
+export class WasmMalformedError extends WasmError {
+  constructor(rule: string, location: WasmLocation, detail?: string) {
+    super('malformed', rule, location, detail);
+    this.name = 'WasmMalformedError';
+  }
+}
+
+export class WasmInvalidError extends WasmError {
+  constructor(rule: string, location: WasmLocation, detail?: string) {
+    super('invalid', rule, location, detail);
+    this.name = 'WasmInvalidError';
+  }
+}
+
+export class WasmUnsupportedError extends WasmError {
+  constructor(rule: string, location: WasmLocation, detail?: string) {
+    super('unsupported', rule, location, detail);
+    this.name = 'WasmUnsupportedError';
+  }
+}

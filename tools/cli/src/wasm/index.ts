@@ -1,0 +1,45 @@
+/**
+ * The wasm side of the `windlass` command line, as library functions: `windlass wast` calls
+ * `runWastFiles`, `windlass wasm --print-ir` calls `printWasmIr`.
+ */
+import { readFileSync } from 'node:fs';
+import { printFunction } from '@windlass/ir';
+import { StandardEnvironment, parseModule, translateFunction } from '@windlass/wasm-frontend';
+import { InterpreterEngine } from './interp-engine';
+import { NodeEngine } from './node-engine';
+import { runWastWithEngine, type WastOptions, type WastSummary } from './wast';
+
+export { countAssertions, runWastWithEngine } from './wast';
+export type { ScriptResult, WastOptions, WastSummary, CaseFailure } from './wast';
+export { NodeEngine } from './node-engine';
+export { InterpreterEngine } from './interp-engine';
+export * from './engine';
+export * from './values';
+export { spectestModule } from './spectest';
+
+export async function runWastFiles(paths: string[], opts: WastOptions = {}): Promise<WastSummary> {
+  const make = opts.interpret ? () => new InterpreterEngine() : () => new NodeEngine();
+  return runWastWithEngine(paths, make, opts);
+}
+
+/**
+ * Decodes, validates and translates a module with the standard environment; returns the IR of
+ * every defined function in CLIF text. Throws the frontend's typed `WasmError`s.
+ */
+export function printWasmIr(path: string, opts: { boundsChecks?: 'explicit' | 'guard' } = {}): string {
+  const m = parseModule(new Uint8Array(readFileSync(path)));
+  const env = new StandardEnvironment(m, { boundsChecks: opts.boundsChecks });
+  const out: string[] = [];
+  for (let i = 0; i < m.bodies.length; i++) {
+    const index = m.numImportedFuncs + i;
+    const name = m.names?.functions.get(index);
+    if (name !== undefined) out.push(`; function ${index}: ${name}`);
+    out.push(printFunction(translateFunction(m, i, env)));
+  }
+  return out.join('\n');
+}
+
+/** The `N passed, N failed, N skipped` line shared with `windlass test`. */
+export function summaryLine(s: { passed: number; failed: number; skipped: number }): string {
+  return `${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped`;
+}

@@ -1,0 +1,78 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { countAssertions, runWastFiles, summaryLine } from './index';
+
+const corpus = fileURLToPath(new URL('../../../../../shared/corpus/wasm-testsuite', import.meta.url));
+function wabtInstalled(): boolean {
+  try {
+    execFileSync('wast2json', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+const haveWabt = wabtInstalled();
+
+function script(text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'wast-test-'));
+  const path = join(dir, 'case.wast');
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('countAssertions', () => {
+  it('counts top-level assertions, ignoring comments and strings', () => {
+    const text = `(module) ;; (assert_return)
+      (; (assert_trap (; nested ;) ) ;)
+      (assert_return (invoke "f \\" (assert_trap") (i32.const 1))
+      (assert_invalid (module (func (assert_return))) "x")`;
+    expect(countAssertions(text)).toBe(2);
+  });
+});
+
+describe.runIf(haveWabt)('runWastFiles on Node', () => {
+  it('passes true assertions and fails false ones, one case per assertion', async () => {
+    const path = script(`
+      (module (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+              (func (export "nan") (result f32) (f32.div (f32.const 0) (f32.const 0))))
+      (assert_return (invoke "div" (i32.const 7) (i32.const 2)) (i32.const 3))
+      (assert_return (invoke "div" (i32.const 7) (i32.const 2)) (i32.const 4))
+      (assert_trap (invoke "div" (i32.const 1) (i32.const 0)) "integer divide by zero")
+      (assert_return (invoke "nan") (f32.const nan:arithmetic))
+      (assert_invalid (module (func (result i32) (i64.const 0))) "type mismatch")
+      (assert_malformed (module quote "(func (nop") "unexpected end")`);
+    try {
+      const s = await runWastFiles([path], { node: true });
+      expect(s.passed).toBe(4);
+      expect(s.failed).toBe(1);
+      expect(s.skipped).toBe(1); // the text-format module
+      expect(s.perScript[0].failures[0].line).toBe(5);
+      expect(summaryLine(s)).toBe('4 passed, 1 failed, 1 skipped');
+    } finally {
+      rmSync(resolve(path, '..'), { recursive: true, force: true });
+    }
+  });
+
+  it('counts a script wast2json cannot read as failed, with the reason', async () => {
+    const path = script('(module (func (if (i32.const 1) (then))))\n(assert_return (invoke "x") (i32.const 1)\n');
+    try {
+      const s = await runWastFiles([path], { node: true });
+      expect(s.failed).toBe(1);
+      expect(s.perScript[0].error).toMatch(/wast2json/);
+    } finally {
+      rmSync(resolve(path, '..'), { recursive: true, force: true });
+    }
+  });
+
+  const scripts = ['i32', 'f64', 'linking', 'simd_i8x16_arith', 'memory_trap', 'call_indirect'].map((n) => join(corpus, `${n}.wast`));
+  it.runIf(existsSync(corpus))('runs spec scripts on Node without a failure', async () => {
+    const s = await runWastFiles(scripts, { node: true, jobs: 2 });
+    for (const r of s.perScript) expect(r.failures, r.path).toEqual([]);
+    expect(s.failed).toBe(0);
+    expect(s.passed).toBeGreaterThan(1000);
+  });
+});

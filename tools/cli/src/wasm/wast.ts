@@ -1,0 +1,368 @@
+/**
+ * The `.wast` script runner: wabt's `wast2json` turns a script into JSON commands plus module
+ * binaries; each command runs here. Malformed / invalid modules go through Windlass's own
+ * decoder and validator; everything that executes goes to an engine (Node's WebAssembly, or
+ * Windlass IR on the interpreter).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { WasmError, parseModule, type Module } from '@windlass/wasm-frontend';
+import { normalizeWast } from './normalize';
+import { WastExhaustion, WastLinkError, WastTrap, type WastEngine, type WastInstance } from './engine';
+import { formatExpected, formatValue, parseValue, valueMatches, HostRef, type JsonValue, type WastValue } from './values';
+
+export interface WastOptions {
+  interpret?: boolean;
+  node?: boolean;
+  verbose?: boolean;
+  jobs?: number;
+}
+
+export interface CaseFailure {
+  line: number;
+  command: string;
+  message: string;
+}
+
+export interface ScriptResult {
+  path: string;
+  passed: number;
+  failed: number;
+  skipped: number;
+  /** Set when the script could not be run at all (its assertions all count as failed). */
+  error?: string;
+  failures: CaseFailure[];
+  /** Why cases were skipped, with counts. */
+  skipReasons: Record<string, number>;
+  /** How the script was read, when not directly (e.g. rewritten for wast2json). */
+  note?: string;
+}
+
+export interface WastSummary {
+  passed: number;
+  failed: number;
+  skipped: number;
+  perScript: ScriptResult[];
+}
+
+interface JsonAction {
+  type: 'invoke' | 'get';
+  module?: string;
+  field: string;
+  args?: JsonValue[];
+}
+
+interface JsonCommand {
+  type: string;
+  line: number;
+  name?: string;
+  as?: string;
+  filename?: string;
+  module_type?: 'binary' | 'text';
+  text?: string;
+  action?: JsonAction;
+  expected?: JsonValue[];
+}
+
+export type EngineFactory = () => WastEngine;
+
+const ASSERTIONS = new Set([
+  'assert_return',
+  'assert_trap',
+  'assert_exhaustion',
+  'assert_malformed',
+  'assert_invalid',
+  'assert_unlinkable',
+  'assert_uninstantiable',
+]);
+
+function run(cmd: string, args: string[]): Promise<{ code: number; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { maxBuffer: 64 << 20 }, (err, _stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+      resolve({ code, stderr: String(stderr || (err && !stderr ? err.message : '')) });
+    });
+  });
+}
+
+/**
+ * Counts the top-level assertion commands of a script's text, for scripts wast2json cannot
+ * read: they count as failed cases. Skips strings and (nested) comments.
+ */
+export function countAssertions(text: string): number {
+  let depth = 0;
+  let count = 0;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text[i];
+    if (c === ';' && text[i + 1] === ';') {
+      while (i < n && text[i] !== '\n') i++;
+    } else if (c === '(' && text[i + 1] === ';') {
+      let nest = 1;
+      i += 2;
+      while (i < n && nest > 0) {
+        if (text[i] === '(' && text[i + 1] === ';') {
+          nest++;
+          i += 2;
+        } else if (text[i] === ';' && text[i + 1] === ')') {
+          nest--;
+          i += 2;
+        } else i++;
+      }
+    } else if (c === '"') {
+      i++;
+      while (i < n && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+      i++;
+    } else if (c === '(') {
+      if (depth === 0) {
+        const m = /^[a-z_]+/.exec(text.slice(i + 1, i + 40));
+        if (m && ASSERTIONS.has(m[0])) count++;
+      }
+      depth++;
+      i++;
+    } else {
+      if (c === ')') depth--;
+      i++;
+    }
+  }
+  return count;
+}
+
+class ScriptRunner {
+  private readonly named = new Map<string, WastInstance>();
+  private current: WastInstance | undefined;
+  private readonly hostRefs = new Map<string, HostRef>();
+  readonly result: ScriptResult;
+
+  constructor(
+    path: string,
+    private readonly dir: string,
+    private readonly engine: WastEngine,
+  ) {
+    this.result = { path, passed: 0, failed: 0, skipped: 0, failures: [], skipReasons: {} };
+  }
+
+  private pass(): void {
+    this.result.passed++;
+  }
+
+  private fail(c: JsonCommand, message: string): void {
+    this.result.failed++;
+    this.result.failures.push({ line: c.line, command: c.type, message });
+  }
+
+  private skip(reason: string): void {
+    this.result.skipped++;
+    this.result.skipReasons[reason] = (this.result.skipReasons[reason] ?? 0) + 1;
+  }
+
+  private async bytes(c: JsonCommand): Promise<Uint8Array> {
+    return new Uint8Array(await readFile(join(this.dir, c.filename!)));
+  }
+
+  private instance(name: string | undefined): WastInstance {
+    const inst = name === undefined ? this.current : this.named.get(name);
+    if (!inst) throw new Error(name ? `no module named ${name}` : 'no current module');
+    return inst;
+  }
+
+  private act(a: JsonAction): WastValue[] {
+    const inst = this.instance(a.module);
+    if (a.type === 'get') return [this.engine.get(inst, a.field)];
+    const args = (a.args ?? []).map((v) => parseValue(v, this.hostRefs));
+    return this.engine.invoke(inst, a.field, args);
+  }
+
+  async command(c: JsonCommand): Promise<void> {
+    switch (c.type) {
+      case 'module': {
+        this.current = undefined;
+        const bytes = await this.bytes(c);
+        let module: Module;
+        try {
+          module = parseModule(bytes);
+        } catch (e) {
+          this.result.failures.push({ line: c.line, command: 'module', message: `rejected: ${(e as Error).message}` });
+          return;
+        }
+        try {
+          this.current = this.engine.instantiate(bytes, module);
+          if (c.name) this.named.set(c.name, this.current);
+        } catch (e) {
+          this.result.failures.push({ line: c.line, command: 'module', message: `instantiation failed: ${(e as Error).message}` });
+        }
+        return;
+      }
+      case 'register': {
+        const inst = c.name ? this.named.get(c.name) : this.current;
+        if (inst) this.engine.register(c.as!, inst);
+        return;
+      }
+      case 'action':
+        try {
+          this.act(c.action!);
+        } catch (e) {
+          this.result.failures.push({ line: c.line, command: 'action', message: (e as Error).message });
+        }
+        return;
+      case 'assert_return':
+        return this.assertReturn(c);
+      case 'assert_trap':
+      case 'assert_exhaustion': {
+        const want = c.type === 'assert_trap' ? WastTrap : WastExhaustion;
+        try {
+          const r = this.act(c.action!);
+          this.fail(c, `returned ${r.map(formatValue).join(' ')}, expected ${c.text}`);
+        } catch (e) {
+          if (e instanceof want) this.pass();
+          else this.fail(c, `threw ${(e as Error).name}: ${(e as Error).message}, expected ${c.text}`);
+        }
+        return;
+      }
+      case 'assert_malformed':
+      case 'assert_invalid': {
+        if (c.module_type === 'text') {
+          this.skip('text-format module (Windlass decodes binary modules only)');
+          return;
+        }
+        const bytes = await this.bytes(c);
+        try {
+          parseModule(bytes);
+          this.fail(c, `accepted, expected "${c.text}"`);
+        } catch (e) {
+          if (e instanceof WasmError) this.pass();
+          else this.fail(c, `untyped error ${String(e)}`);
+        }
+        return;
+      }
+      case 'assert_unlinkable':
+      case 'assert_uninstantiable': {
+        const bytes = await this.bytes(c);
+        let module: Module;
+        try {
+          module = parseModule(bytes);
+        } catch (e) {
+          this.fail(c, `rejected by the validator: ${(e as Error).message}`);
+          return;
+        }
+        const want = c.type === 'assert_unlinkable' ? WastLinkError : WastTrap;
+        try {
+          this.engine.instantiate(bytes, module);
+          this.fail(c, `instantiated, expected "${c.text}"`);
+        } catch (e) {
+          if (e instanceof want) this.pass();
+          else this.fail(c, `threw ${(e as Error).name}: ${(e as Error).message}, expected "${c.text}"`);
+        }
+        return;
+      }
+      default:
+        this.skip(`unknown command ${c.type}`);
+    }
+  }
+
+  private assertReturn(c: JsonCommand): void {
+    let got: WastValue[];
+    try {
+      got = this.act(c.action!);
+    } catch (e) {
+      this.fail(c, `threw ${(e as Error).name}: ${(e as Error).message}`);
+      return;
+    }
+    const expected = c.expected ?? [];
+    const ok = got.length === expected.length && expected.every((x, i) => valueMatches(x, got[i]));
+    if (ok) this.pass();
+    else
+      this.fail(
+        c,
+        `${c.action!.field}: got ${got.map(formatValue).join(' ')}, expected ${expected.map(formatExpected).join(' ')}`,
+      );
+  }
+}
+
+async function wast2json(path: string, json: string): Promise<string | undefined> {
+  const { code, stderr } = await run('wast2json', [path, '-o', json]);
+  return code === 0 ? undefined : stderr.split('\n')[0] || `wast2json exit ${code}`;
+}
+
+/**
+ * Converts a script to JSON commands. Scripts wabt 1.0.32 rejects get one more try after the
+ * project's own rewrite of the newer text forms it lacks (see normalize.ts).
+ */
+async function convert(path: string, dir: string): Promise<{ json: string; note?: string; error?: string }> {
+  const json = join(dir, 'script.json');
+  const first = await wast2json(path, json);
+  if (first === undefined) return { json };
+  let rewritten: string;
+  try {
+    const r = normalizeWast(await readFile(path, 'utf8'));
+    if (r.rewrites === 0) return { json, error: `wast2json could not read the script: ${first}` };
+    rewritten = r.text;
+  } catch (e) {
+    return { json, error: `wast2json could not read the script: ${first}; ${(e as Error).message}` };
+  }
+  const copy = join(dir, basename(path));
+  await writeFile(copy, rewritten);
+  const second = await wast2json(copy, json);
+  if (second !== undefined) return { json, error: `wast2json could not read the script: ${first} (rewritten: ${second})` };
+  return { json, note: `rewritten for wast2json (${first})` };
+}
+
+async function runScript(path: string, makeEngine: EngineFactory): Promise<ScriptResult> {
+  const dir = await mkdtemp(join(tmpdir(), 'windlass-wast-'));
+  try {
+    const { json, note, error } = await convert(path, dir);
+    if (error !== undefined) {
+      let count = 1;
+      try {
+        count = Math.max(1, countAssertions(await readFile(path, 'utf8')));
+      } catch {
+        // unreadable file: one failure
+      }
+      return { path, passed: 0, failed: count, skipped: 0, error, failures: [], skipReasons: {} };
+    }
+    const script = JSON.parse(await readFile(json, 'utf8')) as { commands: JsonCommand[] };
+    const runner = new ScriptRunner(path, dir, makeEngine());
+    if (note) runner.result.note = note;
+    for (const c of script.commands) {
+      try {
+        await runner.command(c);
+      } catch (e) {
+        // A harness-level problem on one command still counts as that case failing.
+        if (ASSERTIONS.has(c.type)) runner.result.failed++;
+        runner.result.failures.push({ line: c.line, command: c.type, message: `harness: ${(e as Error).message}` });
+      }
+    }
+    return runner.result;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs scripts with the given engine factory (one fresh engine per script). */
+export async function runWastWithEngine(
+  paths: string[],
+  makeEngine: EngineFactory,
+  opts: { verbose?: boolean; jobs?: number } = {},
+): Promise<WastSummary> {
+  const results: ScriptResult[] = new Array(paths.length);
+  let next = 0;
+  const jobs = Math.max(1, Math.min(opts.jobs ?? 2, paths.length));
+  await Promise.all(
+    Array.from({ length: jobs }, async () => {
+      while (next < paths.length) {
+        const i = next++;
+        results[i] = await runScript(paths[i], makeEngine);
+      }
+    }),
+  );
+  const summary: WastSummary = { passed: 0, failed: 0, skipped: 0, perScript: results };
+  for (const r of results) {
+    summary.passed += r.passed;
+    summary.failed += r.failed;
+    summary.skipped += r.skipped;
+  }
+  return summary;
+}

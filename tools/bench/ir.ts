@@ -29,19 +29,24 @@ const maxSize = Number(opt('--max', '1000000'));
 const corpusDir = opt('--corpus', join(root, '..', 'shared', 'corpus', 'cranelift-filetests'));
 
 const gc = (globalThis as { gc?: () => void }).gc;
-/** JS heap plus ArrayBuffer backing stores (where the IR's typed arrays live). */
-const heapUsed = () => {
-  // Twice: the first collection can leave weakly-held backing stores for the next.
+/** JS heap only (typed-array backing stores are counted by `tableBytes`). */
+const heapOnly = () => {
   gc?.();
   gc?.();
-  const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
+  return process.memoryUsage().heapUsed;
 };
 
+/** Bytes of the typed arrays a Function owns. */
+function tableBytes(f: Function): number {
+  let n = 0;
+  for (const v of Object.values(f)) if (ArrayBuffer.isView(v)) n += v.byteLength;
+  return n;
+}
+
 /**
- * Best of `repeat` runs. With `--cpu` (default when the machine is shared) the
- * time is this process's CPU time (user + system), which other processes on
- * the machine disturb much less than wall-clock time.
+ * Best of `repeat` runs. The time is this process's CPU time (user + system),
+ * which other processes on a shared machine disturb much less than wall-clock
+ * time (`--wall` measures wall-clock time instead).
  */
 const useCpuTime = !args.includes('--wall');
 function now(): number {
@@ -200,8 +205,8 @@ function generateFunction(n: number): Function {
 }
 
 function sizeBench(): void {
-  console.log('\ngenerated functions (best of %d; memory = retained heap of the parsed Function%s)', repeat, gc ? '' : ', run with --expose-gc for exact figures');
-  console.log('  insts     text lines   parse ms  print ms  build ms   parse insts/s  ns/inst(parse)  heap MB  bytes/inst');
+  console.log('\ngenerated functions (best of %d; memory retained by the parsed Function%s)', repeat, gc ? '' : ', run with --expose-gc for the heap figure');
+  console.log('  insts     text lines   parse ms  print ms  build ms   parse insts/s  ns/inst(parse)  tables MB  heap MB  bytes/inst');
   for (const n of [1_000, 10_000, 100_000, 1_000_000]) {
     if (n > maxSize) break;
     const text = generateText(n);
@@ -211,18 +216,20 @@ function sizeBench(): void {
     const insts = f.countInsts();
     const print = best(() => printFunction(f));
     const build = best(() => generateFunction(n));
-    // Retained memory: hold several parsed copies of small functions so the
-    // figure is not lost in collector noise.
+    // Memory: the IR tables (typed arrays, growth slack included) are counted
+    // exactly; the JS heap delta (small objects: block param arrays, preamble)
+    // is measured around several held copies, to rise above collector noise.
+    const tables = tableBytes(f);
     const copies = Math.max(1, Math.min(100, Math.floor(1_000_000 / n)));
-    const before = heapUsed();
+    const before = heapOnly();
     const held: Function[] = [];
     for (let c = 0; c < copies; c++) held.push(parseClif(text, 'gen').functions[0].func);
-    const after = heapUsed();
-    const heap = (after - before) / copies;
+    const heap = Math.max(0, (heapOnly() - before) / copies);
     if (held[0].countInsts() !== insts) throw new Error('bench: inconsistent parse');
+    const total = tables + heap;
     console.log(
       `  ${fmt(insts).padEnd(9)} ${fmt(lines).padStart(10)}  ${parse.ms.toFixed(1).padStart(9)} ${print.ms.toFixed(1).padStart(9)} ${build.ms.toFixed(1).padStart(9)}` +
-      `  ${fmt(insts / (parse.ms / 1000)).padStart(14)}  ${((parse.ms * 1e6) / insts).toFixed(0).padStart(14)}  ${(heap / 1e6).toFixed(1).padStart(7)}  ${(heap / insts).toFixed(0).padStart(10)}`,
+      `  ${fmt(insts / (parse.ms / 1000)).padStart(14)}  ${((parse.ms * 1e6) / insts).toFixed(0).padStart(14)}  ${(tables / 1e6).toFixed(1).padStart(9)}  ${(heap / 1e6).toFixed(1).padStart(7)}  ${(total / insts).toFixed(0).padStart(10)}`,
     );
   }
 }
@@ -234,18 +241,6 @@ PHASES.push(
   { name: 'cfg+dom', run: (funcs) => { for (const f of funcs) computeDomtree(f, computeCfg(f)); } },
 );
 
-function bestAfterGc<T>(fn: () => T): { ms: number; result: T } {
-  let ms = Infinity;
-  let result!: T;
-  for (let r = 0; r < repeat; r++) {
-    gc?.();
-    const t0 = performance.now();
-    result = fn();
-    ms = Math.min(ms, performance.now() - t0);
-  }
-  return { ms, result };
-}
-
 /** Verify and analyse the generated functions: time per instruction should stay flat as size grows. */
 function verifySizeBench(): void {
   console.log('\nverifier and analyses on generated functions (best of %d)', repeat);
@@ -254,9 +249,10 @@ function verifySizeBench(): void {
     if (n > maxSize) break;
     const f = generateFunction(n);
     const insts = f.countInsts();
-    // Collect the generator's garbage first so that it is not charged to the verifier.
-    const verify = bestAfterGc(() => verifyFunction(f));
-    const analyses = bestAfterGc(() => {
+    // No gc() between runs: after a forced full collection V8 re-grows its heap during
+    // the next run, which charges the verifier several times its own cost.
+    const verify = best(() => verifyFunction(f));
+    const analyses = best(() => {
       const cfg = computeCfg(f);
       const dt = computeDomtree(f, cfg);
       return computeLoops(f, cfg, dt);

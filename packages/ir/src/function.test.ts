@@ -131,3 +131,16 @@ block1:
     expect(f.branchDestinations(brif).map((bc) => f.blockCallBlock(bc))).toEqual([1, 1]);
   });
 });
+
+describe('Function.reserve', () => {
+  it('pre-sizes the tables without changing the function', () => {
+    const f = new Function();
+    f.reserve(1000, 1500, 10);
+    expect(f.instOpcode.length).toBeGreaterThanOrEqual(1000);
+    expect(f.valueType.length).toBeGreaterThanOrEqual(1500);
+    expect(f.instCount).toBe(0);
+    const b = f.makeBlock();
+    f.appendBlock(b);
+    expect(printFunction(f)).toBe('function %() fast {\nblock0:\n}\n');
+  });
+});

@@ -359,6 +359,7 @@ export class Function {
   /** Insert `b` before `before` in the block order. */
   insertBlockBefore(b: Block, before: Block): void {
     if (this.blockInLayout[b]) throw new Error(`block${b} is already in the layout`);
+    if (!this.isBlockInLayout(before)) throw new Error(`block${before} is not in the layout`);
     this.blockInLayout[b] = 1;
     const prev = this.blockPrev[before];
     this.blockPrev[b] = prev;
@@ -839,6 +840,17 @@ export class Function {
   }
 
   // =============================================================== whole-function
+
+  /**
+   * Pre-size the tables for about `insts` instructions, `values` values and
+   * `blocks` blocks (saves the doubling copies when a producer knows the size).
+   */
+  reserve(insts: number, values = insts, blocks = 0): void {
+    this.ensureInsts(insts);
+    this.ensureValues(values);
+    if (blocks > 0) this.ensureBlocks(blocks);
+    if (this.pool.length < insts * 3) this.pool = growInt32(this.pool, insts * 3);
+  }
 
   /** Number of instructions in the layout. */
   countInsts(): number {

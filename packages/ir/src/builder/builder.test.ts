@@ -174,14 +174,15 @@ describe('FunctionBuilder', () => {
     b.switchToBlock(entry);
     b.sealBlock(entry);
     b.defVar(v, x);
-    // 20k straight-line blocks, then 10k if/else diamonds, none touching `v`.
-    for (let k = 0; k < 20_000; k++) {
+    // 12k straight-line blocks, then 4k if/else diamonds, none touching `v` (a recursive
+    // reader would need tens of thousands of frames here).
+    for (let k = 0; k < 12_000; k++) {
       const next = b.createBlock();
       b.ins.jump(next);
       b.switchToBlock(next);
       b.sealBlock(next);
     }
-    for (let k = 0; k < 10_000; k++) {
+    for (let k = 0; k < 4_000; k++) {
       const [t, e, join] = [b.createBlock(), b.createBlock(), b.createBlock()];
       b.ins.brif(x, t, [], e, []);
       for (const arm of [t, e]) {
@@ -197,6 +198,36 @@ describe('FunctionBuilder', () => {
     expect(f.instArgs(f.lastInst(b.currentBlock() as Block) as never)).toEqual([x]);
     expect([...f.blocks()].every((blk) => f.blockParamsOf(blk).length === (blk === entry ? 1 : 0))).toBe(true);
     expect(verifyFunction(f)).toEqual([]);
+  });
+
+  it('keeps exactly the loop-carried variables among many (sequential loops)', () => {
+    const f = newFunction('many', [I32], [I32]);
+    const b = new FunctionBuilder(f);
+    const entry = b.createBlock();
+    const [x] = b.appendBlockParamsForFunctionParams(entry);
+    b.switchToBlock(entry);
+    b.sealBlock(entry);
+    const vars = Array.from({ length: 40 }, () => b.declareVar(I32));
+    for (const v of vars) b.defVar(v, x);
+    const headers: Block[] = [];
+    for (let l = 0; l < 30; l++) {
+      const header = b.createBlock();
+      const exit = b.createBlock();
+      headers.push(header);
+      b.ins.jump(header);
+      b.switchToBlock(header);
+      let acc = b.useVar(vars[0]);
+      for (const v of vars) acc = b.ins.iadd(acc, b.useVar(v));
+      for (let k = 0; k < 3; k++) b.defVar(vars[(l * 7 + k) % 40], acc); // three variables change per loop
+      b.ins.brif(acc, header, [], exit, []);
+      b.sealBlock(header);
+      b.switchToBlock(exit);
+      b.sealBlock(exit);
+    }
+    b.ins.return([b.useVar(vars[5])]);
+    b.finalize();
+    check(f);
+    expect(headers.every((h) => f.blockParamsOf(h).length === 3)).toBe(true);
   });
 
   it('reads an unassigned variable as zero', () => {

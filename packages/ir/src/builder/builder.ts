@@ -41,6 +41,9 @@ export class FunctionBuilder {
   private ssaParams = new Set<Value>();
   /** Parameters replaced by aliases, dropped once `finalize` has resolved their uses. */
   private removed: Value[] = [];
+  /** Blocks holding removed parameters, and each removed parameter's index. */
+  private deadIn = new Set<Block>();
+  private deadIndex = new Map<Value, number>();
 
   constructor(func: Function) {
     this.func = func;
@@ -121,7 +124,27 @@ export class FunctionBuilder {
     this.sealed[b] = true;
     const pending = this.incomplete[b];
     this.incomplete[b] = [];
-    for (const { variable, param } of pending) this.addPhiOperands(variable, b, param);
+    if (pending.length === 0) return;
+    const f = this.func;
+    // Give every predecessor's branch one argument slot per parameter at once, then fill
+    // the slots by parameter index: appending one by one would copy the list each time.
+    // (Reads below may add further parameters to b; those append after these slots.)
+    const n = f.blockParams[b].length;
+    for (const p of this.preds[b]) {
+      const len = f.bcArgLen[p.call];
+      if (len >= n) continue;
+      const args = new Int32Array(n).fill(NONE);
+      args.set(f.pool.subarray(f.bcArgOff[p.call], f.bcArgOff[p.call] + len));
+      f.setBlockCallArgs(p.call, args);
+    }
+    for (const { variable, param } of pending) {
+      const k = f.valueNum[param];
+      for (const p of this.preds[b]) {
+        const v = this.readVariable(variable, p.block);
+        f.pool[f.bcArgOff[p.call] + k] = v; // read the offset after the read: it may move the list
+      }
+      this.tryRemoveTrivialPhi(b, param);
+    }
   }
 
   sealAllBlocks(): void {
@@ -236,17 +259,15 @@ export class FunctionBuilder {
     return v;
   }
 
-  /** Fill in the branch arguments of a parameter created while `b` was unsealed. */
-  private addPhiOperands(variable: Variable, b: Block, param: Value): Value {
-    const f = this.func;
-    for (const p of this.preds[b]) f.appendBlockCallArg(p.call, this.readVariable(variable, p.block));
-    return this.tryRemoveTrivialPhi(b, param);
-  }
-
-  /** If every predecessor passes the same value (or `param` itself), replace `param` by it. */
+  /**
+   * If every predecessor passes the same value (or `param` itself), make
+   * `param` an alias of it. The parameter and its branch arguments stay in
+   * place (so other parameters keep their indexes) until `finalize` drops
+   * them all in one pass.
+   */
   private tryRemoveTrivialPhi(b: Block, param: Value): Value {
     const f = this.func;
-    if (f.valueKind[param] !== ValueKind.Param || f.valueDef[param] !== b) return f.resolveAliases(param);
+    if (!this.ssaParams.has(param)) return f.resolveAliases(param);
     const k = f.valueNum[param];
     let same: Value | -1 = NONE;
     for (const p of this.preds[b]) {
@@ -256,16 +277,38 @@ export class FunctionBuilder {
       same = a;
     }
     if (same === NONE) same = this.zero(b, f.valueTypeOf(param));
-    for (const p of this.preds[b]) {
-      const args = f.blockCallArgs(p.call);
-      args.splice(k, 1);
-      f.setBlockCallArgs(p.call, args);
-    }
-    f.removeBlockParam(b, k);
     this.ssaParams.delete(param);
-    f.changeToAlias(param, same);
     this.removed.push(param);
+    this.deadIn.add(b);
+    // Keep the index for the final compaction; the alias makes every use see `same`.
+    const index = k;
+    f.changeToAlias(param, same);
+    this.deadIndex.set(param, index);
     return same;
+  }
+
+  /** Drop the parameters made aliases, and their branch arguments, block by block. */
+  private compactParams(): void {
+    const f = this.func;
+    for (const b of this.deadIn) {
+      const params = f.blockParams[b];
+      const keep: number[] = [];
+      const kept: Value[] = [];
+      for (let k = 0; k < params.length; k++) {
+        if (this.deadIndex.get(params[k]) === k) continue;
+        keep.push(k);
+        kept.push(params[k]);
+      }
+      for (const p of this.preds[b]) {
+        const off = f.bcArgOff[p.call];
+        const args = keep.map((k) => f.pool[off + k]);
+        f.setBlockCallArgs(p.call, args);
+      }
+      kept.forEach((v, k) => { f.valueNum[v] = k; });
+      f.blockParams[b] = kept;
+    }
+    this.deadIn.clear();
+    this.deadIndex.clear();
   }
 
   /** A zero of type `t` materialized at the top of block `b`. */
@@ -304,16 +347,16 @@ export class FunctionBuilder {
 
   // ------------------------------------------------------------ instructions (used by InstBuilder)
 
-  /** Append a built instruction to the current block; returns its results. */
+  /** Append a built (detached, result-less) instruction to the current block; returns its new results. */
   appendInst(inst: Inst): Value[] {
     const f = this.func;
     const b = this.current;
     if (b === NONE) this.fail(`cannot add \`${OPCODES[f.instOpcode[inst]].name}\` outside a block: call switchToBlock first`);
     if (this.isFilled(b)) this.fail(`block${b} already ends in a terminator; cannot add \`${OPCODES[f.instOpcode[inst]].name}\``);
-    f.makeResults(inst, resultTypes(f, inst));
+    const results = f.makeResults(inst, resultTypes(f, inst));
     f.appendInst(inst, b);
     if (OPCODES[f.instOpcode[inst]].isBranch) this.recordBranch(inst, b);
-    return f.instResults(inst);
+    return results;
   }
 
   private recordBranch(inst: Inst, from: Block): void {
@@ -350,6 +393,7 @@ export class FunctionBuilder {
         if (this.tryRemoveTrivialPhi(b, p) !== p) changed = true;
       }
     }
+    this.compactParams();
     f.resolveAllAliases();
     // Every use now names the final value: the removed parameters can go.
     for (const v of this.removed) if (f.valueKind[v] === ValueKind.Alias) f.valueKind[v] = ValueKind.Unused;

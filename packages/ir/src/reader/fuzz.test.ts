@@ -1,11 +1,12 @@
 // The reader on damaged input: random truncations and mutations of corpus
 // files must give a result or a ParseError (never another exception, never a
-// hang), and whatever reads must print and read back.
+// hang), and whatever reads must print, read back equal, and print the same.
 import { describe, it, expect } from 'vitest';
 import { CORPUS_PRESENT, corpusFiles } from '../test-support/corpus';
 import { ParseError } from './errors';
 import { parseClif } from './parser';
 import { printFunction } from '../writer';
+import { functionDiff } from '../equal';
 
 const PIECES = [
   'v1', 'block1', ',', '(', ')', '[', ']', '=', '.i32', ' ', '\n', '}', '{', '-', '+', '0x', 'ss0', 'gv0', 'fn0',
@@ -59,8 +60,11 @@ describe('reader robustness', () => {
       }
       parsed++;
       for (const fn of file.functions) {
+        const printed = printFunction(fn.func);
         try {
-          parseClif(printFunction(fn.func), 'printed');
+          const again = parseClif(printed, 'printed').functions[0].func;
+          const diff = functionDiff(fn.func, again);
+          if (diff !== null || printFunction(again) !== printed) bad.push(`${f.name} (iteration ${it}): no fixpoint: ${diff}`);
         } catch (e) {
           bad.push(`${f.name} (iteration ${it}): printed text does not read back: ${String(e)}`);
         }

@@ -48,11 +48,20 @@ export interface Tokens {
   comments: Comment[];
 }
 
+// Character classes of ASCII, by table lookup (the tokenizer's inner loop).
+const WORD_START = 1;
+const WORD_CHAR = 2;
+const CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const letter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+  CLASS[c] = (letter ? WORD_START | WORD_CHAR : 0) | (c >= 48 && c <= 57 ? WORD_CHAR : 0);
+}
+
 function isWordStart(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+  return c < 128 && (CLASS[c] & WORD_START) !== 0;
 }
 function isWordChar(c: number): boolean {
-  return isWordStart(c) || (c >= 48 && c <= 57);
+  return c < 128 && (CLASS[c] & WORD_CHAR) !== 0;
 }
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
@@ -141,7 +150,8 @@ export function tokenize(text: string, file: string): Tokens {
       // ';' comment to end of line
       let e = p;
       while (e < len && text.charCodeAt(e) !== 10) e++;
-      comments.push({ text: text.slice(p, e), line, column: p - lineStart + 1, tokenIndex: n });
+      const end = e > p && text.charCodeAt(e - 1) === 13 ? e - 1 : e; // CRLF files
+      comments.push({ text: text.slice(p, end), line, column: p - lineStart + 1, tokenIndex: n });
       p = e;
       continue;
     }

@@ -177,3 +177,14 @@ block1 cold:
     }
   });
 });
+
+describe('line endings', () => {
+  it('reads CRLF text like LF text', () => {
+    const lf = 'test run\nfunction %f() -> i32 {\nblock0:\n    v0 = iconst.i32 7\n    return v0\n}\n; run: %f() == 7\n';
+    const crlf = parseClif(lf.replace(/\n/g, '\r\n'));
+    const plain = parseClif(lf);
+    expect(crlf.functions[0].directives).toEqual(plain.functions[0].directives);
+    expect(crlf.functions[0].comments).toEqual(plain.functions[0].comments);
+    expect(printFunction(crlf.functions[0].func)).toBe(printFunction(plain.functions[0].func));
+  });
+});

@@ -1427,8 +1427,8 @@ class Parser {
     const f = this.f;
     const state = this.pendingState;
     if (state[start] === 3) return;
+    // Always empty between calls (every path below pops or throws).
     const stack = this.resolveStack;
-    stack.length = 0;
     stack.push(start);
     while (stack.length > 0) {
       const inst = stack[stack.length - 1];

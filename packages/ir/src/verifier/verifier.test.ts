@@ -92,11 +92,20 @@ block0(v0: i32x4):
     expect(reasons(`
 function %f() {
 block0:
-    v0 = iconst.i8 300
-    v1 = iconst.i8 -1
+    v0 = iconst.i8 -128
+    v1 = iconst.i8 -129
     v2 = iconst.i8 255
+    v3 = iconst.i8 256
+    v4 = iconst.i32 4294967295
+    v5 = iconst.i32 -2147483648
+    v6 = iconst.i32 4294967296
+    v7 = iconst.i64 -1
     return
-}`)).toEqual(['constant immediate 300 is out of bounds for i8']);
+}`)).toEqual([
+      'constant immediate -129 is out of bounds for i8',
+      'constant immediate 256 is out of bounds for i8',
+      'constant immediate 4294967296 is out of bounds for i32',
+    ]);
   });
 
   it('checks address widths against the target pointer type', () => {

@@ -11,7 +11,7 @@
 
 import { type Block, type Inst, type Value, NONE, blockArgIndex, blockArgKind } from '../entities';
 import { type BlockCall, type Function, ValueKind } from '../function';
-import { ENDIAN_NATIVE, MEMFLAGS_DEFAULT, MEM_READONLY, memEndianness, memRegion, memWithEndianness } from '../immediates';
+import { ENDIAN_NATIVE, FLOAT_CC_NAMES, INT_CC_NAMES, MEMFLAGS_DEFAULT, MEM_READONLY, memEndianness, memRegion, memWithEndianness } from '../immediates';
 import { FORMAT_FIXED_ARGS, Format, OPCODES, type Opcode, opcodeByName } from '../opcodes';
 import type { Signature } from '../signature';
 import { resolveTypeDesc } from '../typing';
@@ -47,6 +47,25 @@ const INSERTLANE = op('insertlane');
 const EXTRACTLANE = op('extractlane');
 
 const NO_DESTS: BlockCall[] = [];
+
+/** Narrow memory accesses: the smallest scalar integer they extend to / truncate from (Cranelift's iExt8/16/32). */
+const EXT_MEM_MIN_BITS = new Map<number, number>([
+  ...['uload8', 'sload8', 'istore8'].map((n) => [op(n), 16] as [number, number]),
+  ...['uload16', 'sload16', 'istore16'].map((n) => [op(n), 32] as [number, number]),
+  ...['uload32', 'sload32', 'istore32'].map((n) => [op(n), 64] as [number, number]),
+]);
+
+/**
+ * Whether the 64-bit immediate (lo, hi halves) fits `width` bits read either
+ * as unsigned or as signed (the reader keeps negative literals sign-extended).
+ * Plain numbers: this runs for every `iconst`.
+ */
+function immFits(lo: number, hi: number, width: number): boolean {
+  if (width >= 64) return true;
+  if (hi === 0) return width === 32 || lo >>> 0 < 2 ** width;
+  if (hi === -1) return lo < 0 && (width === 32 || lo >= -(2 ** (width - 1)));
+  return false;
+}
 
 /** Calling conventions that can unwind to a `try_call` handler (two pointer-sized payloads). */
 const EXCEPTION_CONVS = new Set(['tail', 'system_v', 'apple_aarch64', 'winch', 'preserve_all']);
@@ -221,6 +240,11 @@ class Verifier implements VerifyContext {
     for (const bc of this.destinations(inst)) {
       const b = f.bcBlock[bc];
       if (!f.isBlockDefined(b as Block) || !f.isBlockInLayout(b as Block)) ok = this.badRef(e, 'block', `block${b}`);
+      else if (b === f.firstBlock) {
+        // As in Cranelift: the entry block's parameters are the function's arguments, so no branch may target it.
+        this.report(e, 'entity-reference', `invalid reference to entry block block${b}`);
+        ok = false;
+      }
       const aoff = f.bcArgOff[bc];
       for (let k = 0; k < f.bcArgLen[bc]; k++) {
         const a = f.pool[aoff + k];
@@ -273,6 +297,11 @@ class Verifier implements VerifyContext {
         } else {
           this.report(e, 'operand-type', `has an invalid controlling type ${this.ty(ctrl)}`);
         }
+        return;
+      }
+      const minBits = EXT_MEM_MIN_BITS.get(opc);
+      if (minBits !== undefined && (isVector(ctrl) || bits(ctrl) < minBits || bits(ctrl) > 64)) {
+        this.report(e, 'operand-type', `\`${info.name}\` needs a scalar integer type of ${minBits} to 64 bits, not ${this.ty(ctrl)}`);
         return;
       }
     }
@@ -363,15 +392,11 @@ class Verifier implements VerifyContext {
         if (size !== want) this.report(e, 'immediate', `The instruction expects const${imm0} to have a size of ${want} bytes but it has ${size}`);
         break;
       }
-      case Format.UnaryImm: {
-        // The reader keeps negative literals sign-extended: accept either reading of the width.
-        const w = bits(ctrl);
-        const v = f.imm64(inst);
-        if (w < 64 && (v < -(1n << BigInt(w - 1)) || v >= 1n << BigInt(w))) {
-          this.report(e, 'immediate', `constant immediate ${v} is out of bounds for ${this.ty(ctrl)}`);
+      case Format.UnaryImm:
+        if (!immFits(f.instImm1[inst], f.instImm2[inst], bits(ctrl))) {
+          this.report(e, 'immediate', `constant immediate ${f.imm64(inst)} is out of bounds for ${this.ty(ctrl)}`);
         }
         break;
-      }
       case Format.Shuffle: {
         const mask = f.immediates[imm0];
         for (const x of mask) {
@@ -382,8 +407,14 @@ class Verifier implements VerifyContext {
         }
         break;
       }
+      case Format.IntCompare: case Format.IntCompareImm:
+        if (imm0 < 0 || imm0 >= INT_CC_NAMES.length) this.report(e, 'immediate', `invalid integer condition code ${imm0}`);
+        break;
+      case Format.FloatCompare:
+        if (imm0 < 0 || imm0 >= FLOAT_CC_NAMES.length) this.report(e, 'immediate', `invalid float condition code ${imm0}`);
+        break;
       case Format.BinaryImm8: case Format.TernaryImm8:
-        if ((opc === INSERTLANE || opc === EXTRACTLANE) && imm0 >= laneCount(ctrl)) {
+        if ((opc === INSERTLANE || opc === EXTRACTLANE) && (imm0 < 0 || imm0 >= laneCount(ctrl))) {
           this.report(e, 'immediate', `The lane ${imm0} does not index into the type ${this.ty(ctrl)}`);
         }
         break;

@@ -1,0 +1,25 @@
+// The single entry point over both allocators.
+
+import { analyze } from './analysis';
+import { checkAnalyzed } from './checker';
+import { Env, type MachineEnv } from './env';
+import { allocateFast } from './fast';
+import type { RegAllocFunction } from './func';
+import { allocateOptimized } from './optimize';
+import type { RegAllocOutput } from './output';
+
+export interface AllocateOptions {
+  /** `fast` for unoptimized compiles, `optimizing` (default) for good code. */
+  mode?: 'fast' | 'optimizing';
+  /** Run the checker on the result (throws `CheckerError`); meant for tests and fuzzing. */
+  check?: boolean;
+}
+
+/** Allocates registers for `f`. Throws a `RegAllocError` subclass for invalid input. */
+export function allocate(f: RegAllocFunction, machine: MachineEnv | Env, opts: AllocateOptions = {}): RegAllocOutput {
+  const env = machine instanceof Env ? machine : new Env(machine);
+  const a = analyze(f, env);
+  const out = opts.mode === 'fast' ? allocateFast(f, env, a) : allocateOptimized(f, env, a);
+  if (opts.check) checkAnalyzed(f, env, out, a);
+  return out;
+}

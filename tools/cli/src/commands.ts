@@ -51,6 +51,9 @@ export function cmdInterpret(args: string[]): number {
     const functions = new Map(clif.functions.map((f) => [functionName(f.func), f.func]));
     const func = fnName === null ? clif.functions[0].func : functions.get(fnName);
     if (!func) throw new CommandError(`${file} has no function %${fnName}`);
+    // Invalid IR has no defined result: refuse it, as `compile` does, rather than print one.
+    const invalid = clif.functions.map((f) => ir.verifyFunction(f.func)[0]).find((e) => e !== undefined);
+    if (invalid) throw new CommandError(`the IR does not verify: ${invalid.message}`);
     const params = func.signature.params;
     if (literals.length !== params.length) {
       throw new CommandError(`%${functionName(func)} takes ${params.length} argument(s), got ${literals.length}`);

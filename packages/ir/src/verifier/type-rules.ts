@@ -44,7 +44,8 @@ export function wildcardOperandOk(op: Opcode, desc: string, ctrl: Type, arg: Typ
     case 'fcvt_from_uint': case 'fcvt_from_sint':
       return isInt(arg) && laneCount(arg) === laneCount(ctrl);
     case 'bmask':
-      return isInt(arg);
+      // Lane-wise on vectors: the mask has as many lanes as x (the interpreter maps lane to lane).
+      return isInt(arg) && isVector(arg) === isVector(ctrl) && laneCount(arg) === laneCount(ctrl);
     case 'vhigh_bits':
       return isVector(arg);
     case 'bitcast':

@@ -8,6 +8,7 @@
 //                          are skipped with the reason
 
 import type { ClifFile, Function } from '@windlass/ir';
+import { verifyFunction } from '@windlass/ir';
 import { parseValue, functionName, ValueSyntaxError, type Value } from '@windlass/interpreter';
 import { parseRunDirective, splitExpected, DirectiveError } from './directive';
 import { interpreterBackend, backendFor, type RunCase, type TargetSpec, type ExecutionBackend } from './backend';
@@ -87,6 +88,13 @@ export async function runCases(clif: ClifFile, opts: TestOptions, kinds: Readonl
     else cases.push(c);
   }
   if (cases.length === 0) return results;
+  // Invalid IR has no defined behaviour: its cases fail with the verifier's error instead of
+  // passing by chance (Cranelift verifies a filetest's functions before running them).
+  const invalid = functions.map((f) => verifyFunction(f)[0]).find((e) => e !== undefined);
+  if (invalid) {
+    for (const c of cases) results.push({ status: 'fail', kind: 'run', line: c.line, name: c.text, message: `invalid IR: ${invalid.message}` });
+    return results;
+  }
 
   const plan: { backend: ExecutionBackend; target: TargetSpec; label: string }[] = [];
   const skips: { label: string; reason: string }[] = [];

@@ -1,0 +1,118 @@
+// Differential fuzzing for silently wrong code: verified (optionally IR-mutated) corpus functions
+// run on the interpreter with edge-case arguments, then natively as x86_64 code (the filetest
+// runner's native backend: one ELF object + C driver per batch, linked with `cc`). A different
+// result, or a trap on one side only, is a finding.
+import { functionName, interpret, type Value } from '@windlass/interpreter';
+import { F32, F64, I16, I32, I64, I8, parseClif, verifyFunction, type ClifFile, type Function, type Type } from '@windlass/ir';
+
+// The native runner lives in tools/cli, which its owner edits concurrently: loaded at run time
+// through the smallest interface this file needs, so its type errors never break this package.
+interface RunCase {
+  line: number;
+  text: string;
+  callee: Function;
+  args: Value[];
+  cmp: '==' | '!=' | null;
+  expected: Value[] | null;
+}
+type RunNative = (file: ClifFile, functions: readonly Function[], cases: readonly RunCase[], target: { isa: string; flags: string[] }) => { status: string; message?: string }[];
+const NATIVE_RUNNER = '../../cli/src/native/x64';
+let runNative: RunNative | undefined;
+async function nativeRunner(): Promise<RunNative> {
+  return (runNative ??= ((await import(/* @vite-ignore */ NATIVE_RUNNER)) as { runNative: RunNative }).runNative);
+}
+import { mutateIr, someOf, zeroOf, type Finding } from './clif';
+import type { Rng } from './rng';
+
+const SCALARS = new Set<Type>([I8, I16, I32, I64, F32, F64]);
+
+/** Functions the native driver can call: scalar parameters and results, no calls. */
+export function diffable(f: Function): boolean {
+  return f.funcRefs.length === 0 && f.sigRefs.length === 0 && f.signature.returns.length > 0
+    && [...f.signature.params, ...f.signature.returns].every((p) => SCALARS.has(p.type) && p.purpose === 'normal');
+}
+
+function isNaNBits(v: Value, t: Type): boolean {
+  if (t === F32 && typeof v === 'number') return (v & 0x7f800000) === 0x7f800000 && (v & 0x7fffff) !== 0;
+  if (t === F64 && typeof v === 'bigint') return (v & 0x7ff0000000000000n) === 0x7ff0000000000000n && (v & 0xfffffffffffffn) !== 0n;
+  return false;
+}
+
+export interface DiffCounts {
+  functions: number;
+  cases: number;
+  skipped: number;
+}
+
+/**
+ * One batch: `n` functions drawn from `seeds` (CLIF texts), each mutated as IR with probability
+ * `mutate` (kept only if it still verifies), renamed, and run on both sides with `argsPer` argument sets.
+ */
+export async function diffBatch(seeds: readonly string[], rng: Rng, n: number, counts: DiffCounts, mutate = 0.5, argsPer = 3): Promise<Finding[]> {
+  const functions: Function[] = [];
+  const cases: RunCase[] = [];
+  const expectTrap: boolean[] = [];
+  const sources: string[] = [];
+  for (let tries = 0; functions.length < n && tries < n * 20; tries++) {
+    const text = rng.pick(seeds);
+    let file: ClifFile;
+    try {
+      file = parseClif(text);
+    } catch {
+      continue;
+    }
+    const cf = file.functions.find((c) => diffable(c.func));
+    if (!cf) continue;
+    let f = cf.func.clone();
+    let edits: string[] = [];
+    // Functions with memory may read uninitialized stack bytes or go out of bounds for random
+    // arguments (undefined on both sides): left to the corpus run lines, which use valid offsets.
+    if (f.stackSlots.length > 0 || f.globalValues.length > 0 || f.dynamicStackSlots.length > 0) continue;
+    if (rng.chance(mutate)) {
+      const g = f.clone();
+      edits = mutateIr(g, rng);
+      if (verifyFunction(g, { pointerType: I64 }).length === 0) f = g;
+      else edits = [];
+    }
+    if (verifyFunction(f, { pointerType: I64 }).length > 0) continue;
+    const name = `fz${functions.length}`;
+    const original = functionName(f);
+    f.name = { kind: 'testcase', name };
+    for (let a = 0; a < argsPer; a++) {
+      const args: Value[] = f.signature.params.map((p) => (rng.chance(0.7) ? someOf(p.type, rng) : zeroOf(p.type)));
+      const r = interpret(f, args, { fuel: 100_000, maxDepth: 16 });
+      if (r.kind !== 'return' && r.kind !== 'trap') continue;
+      // NaN payloads of arithmetic results are not specified (Cranelift canonicalizes only on request).
+      if (r.kind === 'return' && r.values.some((v, j) => isNaNBits(v, f.signature.returns[j].type))) {
+        counts.skipped++;
+        continue;
+      }
+      cases.push({ line: cases.length, text: `%${name}`, callee: f, args, cmp: '==', expected: r.kind === 'return' ? r.values : null });
+      expectTrap.push(r.kind === 'trap');
+      sources.push(`${text}\n; as %${name} (was %${original})${edits.length ? `, IR edits: ${edits.join('; ')}` : ''}; args ${args.map(String).join(', ')}; interpreter: ${r.kind === 'return' ? r.values.map(String).join(', ') : `trap ${r.trapName}`}`);
+    }
+    functions.push(f);
+  }
+  counts.functions += functions.length;
+  if (cases.length === 0) return [];
+  const file: ClifFile = {
+    fileName: 'diff.clif', testCommands: [], settings: [], functions: [], comments: [], directives: [],
+    targets: [{ isa: 'x86_64', flags: [], settings: [], line: 1 }],
+  };
+  const outcomes = (await nativeRunner())(file, functions, cases, { isa: 'x86_64', flags: [] });
+  const out: Finding[] = [];
+  outcomes.forEach((o, k) => {
+    const msg = o.message ?? '';
+    if (/unsupported|UnsupportedError/i.test(msg)) {
+      counts.skipped++;
+      return;
+    }
+    counts.cases++;
+    if (expectTrap[k]) {
+      if (!msg.startsWith('trapped')) out.push({ stage: 'compile', kind: 'wrong-code', message: `interpreter traps, native: ${o.status} ${msg}`, input: sources[k] });
+    } else if (o.status !== 'pass') {
+      out.push({ stage: 'compile', kind: 'wrong-code', message: msg, input: sources[k] });
+    }
+  });
+  return out;
+}

@@ -30,9 +30,15 @@ Commands:
 
   cat FILE                        Parse FILE and print every function in canonical form.
   verify FILE                     Parse and verify FILE; print the errors (exit 1 if any).
-  wast [--interpret] [-v] FILE... Run WebAssembly spec tests (.wast) through the wasm frontend.
-  wasm FILE...                    Decode and validate wasm modules and print a summary of each
-                                  (CLIF printing arrives with the translator).
+  wast [--interpret|--node] [-j N] [-v] FILE...
+                                  Run WebAssembly spec scripts (.wast): modules are decoded,
+                                  validated and translated by the wasm frontend and run on the
+                                  interpreter (--interpret, the default until native wasm
+                                  execution exists), or run on Node's own WebAssembly engine
+                                  (--node: the differential check of the harness). One case per
+                                  assertion; last line 'N passed, N failed, N skipped'.
+  wasm [--print-ir] FILE...       Decode, validate and translate wasm modules; print the IR of
+                                  every function (errors name the byte offset and section).
   compile FILE [--target LINE]    Compile every function of FILE for the target (a CLIF target line,
                                   e.g. 'x86_64 has_avx'; default: the file's first target with a
                                   backend) and print the machine code listings. Exit 1 if any
@@ -111,7 +117,7 @@ interface WastScript {
   skipReasons: Record<string, number>;
 }
 interface WasmTools {
-  runWastFiles(paths: string[], opts?: { interpret?: boolean; verbose?: boolean; jobs?: number }): Promise<{
+  runWastFiles(paths: string[], opts?: { interpret?: boolean; node?: boolean; verbose?: boolean; jobs?: number }): Promise<{
     passed: number;
     failed: number;
     skipped: number;
@@ -130,7 +136,20 @@ async function runWasmCommand(cmd: 'wast' | 'wasm', args: string[]): Promise<num
     process.stderr.write(`windlass ${cmd}: the wasm tools are not available (${e instanceof Error ? e.message : String(e)})\n`);
     return 2;
   }
-  const files = args.filter((a) => !a.startsWith('-'));
+  const files: string[] = [];
+  let verbose = false, interpret = false, node = false, jobs: number | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--verbose' || a === '-v') verbose = true;
+    else if (a === '--interpret' && cmd === 'wast') interpret = true;
+    else if (a === '--print-ir' && cmd === 'wasm') continue; // printing the IR is what `wasm` does
+    else if (a === '--node' && cmd === 'wast') node = true;
+    else if ((a === '--jobs' || a === '-j') && cmd === 'wast') {
+      jobs = Number(args[++i]);
+      if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`${a} needs a positive whole number`);
+    } else if (a.startsWith('-')) throw new UsageError(`windlass ${cmd}: unknown option '${a}' (see 'windlass --help')`);
+    else files.push(a);
+  }
   if (files.length === 0) throw new UsageError(`windlass ${cmd} needs a FILE`);
   if (cmd === 'wasm') {
     let status = 0;
@@ -145,8 +164,7 @@ async function runWasmCommand(cmd: 'wast' | 'wasm', args: string[]): Promise<num
     }
     return status;
   }
-  const verbose = args.includes('--verbose') || args.includes('-v');
-  const s = await tools.runWastFiles(files, { interpret: args.includes('--interpret'), verbose });
+  const s = await tools.runWastFiles(files, { interpret: interpret || !node, node, verbose, jobs });
   for (const script of s.perScript) {
     if (script.error) process.stdout.write(`${script.path}: ${script.error}\n`);
     for (const f of script.failures) process.stdout.write(`${script.path}:${f.line}: ${f.command}: ${f.message}\n`);

@@ -14,3 +14,5 @@ export * from './settings';
 export * from './isa';
 export * from './buffer';
 export * from './unwind';
+// lower/     lowering mechanism (LowerCtx, RuleTable), VCode + regalloc view, compile(), errors
+export * from './lower';

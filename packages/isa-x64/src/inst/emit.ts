@@ -16,6 +16,7 @@ import {
   AVX_OPS, BIT_OPS, BMI_OPS, CVT_TO_INT, MAP_0F38, MAP_0F3A, P66, PF2, PF3, PLOCK,
   SSE_IMM_OPS, SSE_OPS, XMM_MOV, type VexInfo,
 } from './tables';
+import { PACKED_IMM_OPS, XMM_EXTRACT_OPS, XMM_INSERT_OPS, XMM_SHIFT_OPS } from './tables';
 import { printInst } from './print';
 
 function fail(inst: MInst, msg: string): never {
@@ -898,6 +899,57 @@ function emitSseVex(s: CodeSink, inst: MInst): void {
   }
 }
 
+function checkImm8(inst: MInst): void {
+  if (inst.imm < 0 || inst.imm > 255) fail(inst, `immediate ${inst.imm} does not fit a byte`);
+}
+
+/** Packed forms with an immediate and the xmm <-> GPR lane moves (legacy SSE encodings only). */
+function emitPacked(s: CodeSink, inst: MInst): void {
+  if (inst.flags & FLAG_VEX) fail(inst, 'this packed form has no VEX encoding here');
+  switch (inst.op) {
+    case Op.XmmRMImmP: {
+      const t = PACKED_IMM_OPS[inst.sub];
+      if (t === undefined) fail(inst, `unknown packed op ${inst.sub}`);
+      checkImm8(inst);
+      const r = inst.mem !== null ? 0 : xr(inst, inst.src);
+      encRM(s, inst, t.pfx, t.opc, 0, xr(inst, inst.dst), r, inst.mem, false, 1);
+      s.put1(inst.imm);
+      return;
+    }
+    case Op.XmmShiftImm: {
+      const t = XMM_SHIFT_OPS[inst.sub];
+      if (t === undefined) fail(inst, `unknown packed shift ${inst.sub}`);
+      checkImm8(inst);
+      if (inst.mem !== null) fail(inst, 'a packed shift by an immediate takes a register');
+      encRM(s, inst, P66, t.opc, 0, t.digit, xr(inst, inst.dst), null, false, 0);
+      s.put1(inst.imm);
+      return;
+    }
+    case Op.XmmExtract: {
+      const t = XMM_EXTRACT_OPS[inst.sub];
+      if (t === undefined) fail(inst, `unknown lane extract ${inst.sub}`);
+      if (inst.mem !== null) fail(inst, 'lane extracts take registers only');
+      if (t.imm) checkImm8(inst);
+      const g = gp(inst, inst.dst), x = xr(inst, inst.src);
+      if (t.xmmInReg) encRM(s, inst, t.pfx, t.opc, t.w, x, g, null, false, 0);
+      else encRM(s, inst, t.pfx, t.opc, t.w, g, x, null, false, 0);
+      if (t.imm) s.put1(inst.imm);
+      return;
+    }
+    case Op.XmmInsert: {
+      const t = XMM_INSERT_OPS[inst.sub];
+      if (t === undefined) fail(inst, `unknown lane insert ${inst.sub}`);
+      if (inst.mem !== null) fail(inst, 'lane inserts take registers only');
+      checkImm8(inst);
+      encRM(s, inst, P66, t.opc, t.w, xr(inst, inst.dst), gp(inst, inst.src), null, false, 0);
+      s.put1(inst.imm);
+      return;
+    }
+    default:
+      fail(inst, `unknown op ${String(inst.op)}`);
+  }
+}
+
 function emitSse(s: CodeSink, inst: MInst): void {
   if (inst.flags & FLAG_VEX && inst.op !== Op.XmmRVM) {
     emitSseVex(s, inst);
@@ -1029,6 +1081,9 @@ export function emitInst(inst: MInst, s: CodeSink): void {
     case Op.XmmMov: case Op.XmmLoad: case Op.XmmStore: case Op.GprToXmm: case Op.XmmToGpr:
     case Op.XmmRM: case Op.XmmRMImm: case Op.CvtIntToFloat: case Op.CvtFloatToInt: case Op.XmmRVM:
       emitSse(s, inst);
+      return;
+    case Op.XmmRMImmP: case Op.XmmShiftImm: case Op.XmmExtract: case Op.XmmInsert:
+      emitPacked(s, inst);
       return;
     case Op.JumpTable:
       emitJumpTable(s, inst);

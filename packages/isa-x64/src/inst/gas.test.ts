@@ -326,6 +326,23 @@ function sseForms(): MInst[] {
     for (const [d, s] of pairs(XMMS, false)) out.push(I.xmmRMImm(op, d, s, d & 7));
     for (const [k, m] of AMODES.entries()) out.push(I.xmmRMImm(op, XMMS[k % 16], m, k & 7));
   }
+  for (const op of Object.values(I.PackedImmOp)) {
+    for (const [d, s] of pairs(XMMS, false)) out.push(I.xmmRMImmP(op, d, s, (d * 37 + s) & 255));
+    for (const [k, m] of AMODES.entries()) out.push(I.xmmRMImmP(op, XMMS[k % 16], m, k & 7));
+  }
+  for (const op of Object.values(I.XmmShiftOp)) {
+    for (const [k, x] of XMMS.entries()) out.push(I.xmmShiftImm(op, x, [0, 1, 7, 15, 31, 63, 127, 255][k & 7]));
+  }
+  for (const op of Object.values(I.XmmExtractOp)) {
+    for (const [k, r] of GPRS.entries()) {
+      out.push(I.xmmExtract(op, r, XMMS[k], k & 7), I.xmmExtract(op, r, XMMS[15 - k], 1));
+    }
+  }
+  for (const op of Object.values(I.XmmInsertOp)) {
+    for (const [k, r] of GPRS.entries()) {
+      out.push(I.xmmInsert(op, XMMS[k], r, k & 7), I.xmmInsert(op, XMMS[15 - k], r, 1));
+    }
+  }
   for (const toDouble of [false, true]) {
     for (const size of SIZES48) {
       for (const [k, r] of GPRS.entries()) {

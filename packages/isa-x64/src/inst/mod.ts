@@ -164,6 +164,15 @@ export const Op = {
    * is NaN, -0 < +0. A branching sequence with internal labels.
    */
   XmmMinMax: 65,
+  // ---- packed SSE forms the table-driven XmmRM does not cover
+  /** dst <- op(src|mem, imm), or op(dst, src|mem, imm) when the table says so (sub = PackedImmOp). */
+  XmmRMImmP: 66,
+  /** dst <- packed shift of dst by imm (sub = XmmShiftOp). */
+  XmmShiftImm: 67,
+  /** GPR dst <- lane imm (or the sign mask) of xmm src (sub = XmmExtractOp); registers only. */
+  XmmExtract: 68,
+  /** xmm dst <- dst with lane imm replaced by GPR src (sub = XmmInsertOp); registers only. */
+  XmmInsert: 69,
 } as const;
 export type Op = (typeof Op)[keyof typeof Op];
 
@@ -205,6 +214,19 @@ export const SseOp = {
   Ucomiss: 14, Ucomisd: 15, Comiss: 16, Comisd: 17, Cvtss2sd: 18, Cvtsd2ss: 19,
   Andps: 20, Andpd: 21, Andnps: 22, Andnpd: 23, Orps: 24, Orpd: 25, Xorps: 26, Xorpd: 27,
   Pand: 28, Pandn: 29, Por: 30, Pxor: 31,
+  Paddb: 32, Paddw: 33, Paddd: 34, Paddq: 35, Psubb: 36, Psubw: 37, Psubd: 38, Psubq: 39, Pmullw: 40,
+  Pmulld: 41, Pmuludq: 42, Paddsb: 43, Paddsw: 44, Paddusb: 45, Paddusw: 46, Psubsb: 47, Psubsw: 48,
+  Psubusb: 49, Psubusw: 50, Pavgb: 51, Pavgw: 52, Pcmpeqb: 53, Pcmpeqw: 54, Pcmpeqd: 55, Pcmpeqq: 56,
+  Pcmpgtb: 57, Pcmpgtw: 58, Pcmpgtd: 59, Pcmpgtq: 60, Pminsb: 61, Pminsw: 62, Pminsd: 63, Pminub: 64,
+  Pminuw: 65, Pminud: 66, Pmaxsb: 67, Pmaxsw: 68, Pmaxsd: 69, Pmaxub: 70, Pmaxuw: 71, Pmaxud: 72, Psllw: 73,
+  Pslld: 74, Psllq: 75, Psrlw: 76, Psrld: 77, Psrlq: 78, Psraw: 79, Psrad: 80, Pabsb: 81, Pabsw: 82,
+  Pabsd: 83, Punpcklbw: 84, Punpcklwd: 85, Punpckldq: 86, Punpcklqdq: 87, Punpckhbw: 88, Punpckhwd: 89,
+  Punpckhdq: 90, Punpckhqdq: 91, Packsswb: 92, Packssdw: 93, Packuswb: 94, Packusdw: 95, Pshufb: 96,
+  Pmovsxbw: 97, Pmovsxwd: 98, Pmovsxdq: 99, Pmovzxbw: 100, Pmovzxwd: 101, Pmovzxdq: 102, Phaddw: 103,
+  Phaddd: 104, Pmaddwd: 105, Pmulhrsw: 106, Addps: 107, Addpd: 108, Subps: 109, Subpd: 110, Mulps: 111,
+  Mulpd: 112, Divps: 113, Divpd: 114, Sqrtps: 115, Sqrtpd: 116, Minps: 117, Minpd: 118, Maxps: 119,
+  Maxpd: 120, Cvtdq2ps: 121, Cvttps2dq: 122, Cvtdq2pd: 123, Cvttpd2dq: 124, Cvtps2pd: 125, Cvtpd2ps: 126,
+  Unpcklps: 127, Unpcklpd: 128, Unpckhps: 129, Unpckhpd: 130,
 } as const;
 export type SseOp = (typeof SseOp)[keyof typeof SseOp];
 
@@ -215,6 +237,23 @@ export type SseOp = (typeof SseOp)[keyof typeof SseOp];
  */
 export const SseImmOp = { Roundss: 0, Roundsd: 1, Cmpss: 2, Cmpsd: 3 } as const;
 export type SseImmOp = (typeof SseImmOp)[keyof typeof SseImmOp];
+
+export const PackedImmOp = {
+  Pshufd: 0, Pshuflw: 1, Pshufhw: 2, Shufps: 3, Shufpd: 4, Cmpps: 5, Cmppd: 6, Palignr: 7, Pblendw: 8,
+  Roundps: 9, Roundpd: 10, Blendps: 11, Blendpd: 12,
+} as const;
+export type PackedImmOp = (typeof PackedImmOp)[keyof typeof PackedImmOp];
+
+export const XmmShiftOp = {
+  Psrlw: 0, Psraw: 1, Psllw: 2, Psrld: 3, Psrad: 4, Pslld: 5, Psrlq: 6, Psllq: 7, Psrldq: 8, Pslldq: 9,
+} as const;
+export type XmmShiftOp = (typeof XmmShiftOp)[keyof typeof XmmShiftOp];
+
+export const XmmExtractOp = { Pextrb: 0, Pextrw: 1, Pextrd: 2, Pextrq: 3, Movmskps: 4, Movmskpd: 5, Pmovmskb: 6 } as const;
+export type XmmExtractOp = (typeof XmmExtractOp)[keyof typeof XmmExtractOp];
+
+export const XmmInsertOp = { Pinsrb: 0, Pinsrw: 1, Pinsrd: 2, Pinsrq: 3 } as const;
+export type XmmInsertOp = (typeof XmmInsertOp)[keyof typeof XmmInsertOp];
 
 export const CvtToIntOp = { Cvttss2si: 0, Cvttsd2si: 1, Cvtss2si: 2, Cvtsd2si: 3 } as const;
 export type CvtToIntOp = (typeof CvtToIntOp)[keyof typeof CvtToIntOp];
@@ -232,6 +271,8 @@ export const AvxOp = {
   Vfnmadd132sd: 39, Vfnmadd213sd: 40, Vfnmadd231sd: 41,
   Vfnmsub132ss: 42, Vfnmsub213ss: 43, Vfnmsub231ss: 44,
   Vfnmsub132sd: 45, Vfnmsub213sd: 46, Vfnmsub231sd: 47,
+  // Packed 128-bit FMA (VEX.128).
+  Vfmadd213ps: 48, Vfmadd213pd: 49,
 } as const;
 export type AvxOp = (typeof AvxOp)[keyof typeof AvxOp];
 /** First FMA op: these read `dst` as a third source. */
@@ -525,6 +566,23 @@ export function cvtFloatToInt(op: CvtToIntOp, intSize: 4 | 8, dst: Reg, src: RM)
 /** VEX `op dst, a, b`: `a` in VEX.vvvv, `b` the r/m operand (Intel operand order). */
 export function xmmRVM(op: AvxOp, dst: Reg, a: Reg, b: RM): MInst {
   return mk(Op.XmmRVM, 8, op, dst, rmReg(b), a, rmMem(b), 0);
+}
+
+/** Packed op with an immediate: pshufd/pshuflw/pshufhw/roundps/roundpd define dst; the others also read it. */
+export function xmmRMImmP(op: PackedImmOp, dst: Reg, src: RM, imm: number): MInst {
+  return mk(Op.XmmRMImmP, 8, op, dst, rmReg(src), NO_REG, rmMem(src), imm);
+}
+/** Packed shift of dst by an immediate. */
+export function xmmShiftImm(op: XmmShiftOp, dst: Reg, imm: number): MInst {
+  return mk(Op.XmmShiftImm, 8, op, dst, NO_REG, NO_REG, null, imm);
+}
+/** pextr* (lane `imm`) or movmskps/movmskpd/pmovmskb (imm unused) into GPR dst. */
+export function xmmExtract(op: XmmExtractOp, dst: Reg, src: Reg, imm = 0): MInst {
+  return mk(Op.XmmExtract, op === XmmExtractOp.Pextrq ? 8 : 4, op, dst, src, NO_REG, null, imm);
+}
+/** pinsr*: lane `imm` of dst <- GPR src. */
+export function xmmInsert(op: XmmInsertOp, dst: Reg, src: Reg, imm: number): MInst {
+  return mk(Op.XmmInsert, op === XmmInsertOp.Pinsrq ? 8 : 4, op, dst, src, NO_REG, null, imm);
 }
 
 export const MinMaxOp = { MinF32: 0, MaxF32: 1, MinF64: 2, MaxF64: 3 } as const;

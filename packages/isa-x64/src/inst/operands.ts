@@ -16,6 +16,7 @@
 
 import { AmodeKind } from './args';
 import { AluOp, AVX_FIRST_FMA, BmiOp, type MInst, Op, ShiftOp, SseOp, vexUpperSource, XmmMovOp } from './mod';
+import { PACKED_IMM_OPS } from './tables';
 import { NO_REG, type PReg, type Reg, RegClass, rax, rbx, rcx, rdi, rdx } from './regs';
 
 export const RegField = { Dst: 0, Src: 1, Src2: 2, Base: 3, Index: 4 } as const;
@@ -231,6 +232,21 @@ export function visitOperands(inst: MInst, v: OperandVisitor): void {
       return;
     case Op.XmmCmove: case Op.XmmMinMax:
       v.reg(RegField.Src, U, FLT);
+      v.reg(RegField.Dst, M, FLT);
+      return;
+    case Op.XmmRMImmP:
+      rm(inst, v, RegField.Src, U, FLT);
+      v.reg(RegField.Dst, PACKED_IMM_OPS[inst.sub]?.readsDst ? M : D, FLT);
+      return;
+    case Op.XmmShiftImm:
+      v.reg(RegField.Dst, M, FLT);
+      return;
+    case Op.XmmExtract:
+      v.reg(RegField.Src, U, FLT);
+      v.reg(RegField.Dst, D, INT);
+      return;
+    case Op.XmmInsert:
+      v.reg(RegField.Src, U, INT);
       v.reg(RegField.Dst, M, FLT);
       return;
     case Op.TlsGd:

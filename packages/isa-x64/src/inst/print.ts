@@ -11,6 +11,7 @@ import { gprName, NO_REG, xmmName } from './regs';
 import {
   AVX_OPS, BIT_OPS, BLS_NAMES, BMI_OPS, CMP_PREDICATES, CVT_TO_INT, SSE_IMM_OPS, SSE_OPS, XMM_MOV,
 } from './tables';
+import { PACKED_IMM_OPS, XMM_EXTRACT_OPS, XMM_INSERT_OPS, XMM_SHIFT_OPS } from './tables';
 
 export interface PrintOptions {
   /** Text for a label operand (e.g. its resolved address). */
@@ -257,6 +258,24 @@ function printLegacy(inst: MInst, opts?: PrintOptions): string {
       return fmt(t?.name ?? '?',
         `${xmmName(inst.dst)},${xmmName(inst.src2)},${xmmOrMem(inst, inst.src, t?.memSize ?? 0, opts)}`);
     }
+    case Op.XmmRMImmP: {
+      const t = PACKED_IMM_OPS[inst.sub];
+      const ops = `${xmmName(inst.dst)},${xmmOrMem(inst, inst.src, 16, opts)}`;
+      // objdump folds the cmpps/cmppd predicate into the mnemonic, as for cmpss.
+      if ((inst.sub === 5 || inst.sub === 6) && inst.imm >= 0 && inst.imm < 8) {
+        return fmt(`cmp${CMP_PREDICATES[inst.imm]}${inst.sub === 5 ? 'ps' : 'pd'}`, ops);
+      }
+      return fmt(t?.name ?? '?', `${ops},${immText(1, inst.imm)}`);
+    }
+    case Op.XmmShiftImm:
+      return fmt(XMM_SHIFT_OPS[inst.sub]?.name ?? '?', `${xmmName(inst.dst)},${immText(1, inst.imm)}`);
+    case Op.XmmExtract: {
+      const t = XMM_EXTRACT_OPS[inst.sub];
+      const ops = `${g(inst.dst, inst.size)},${xmmName(inst.src)}`;
+      return fmt(t?.name ?? '?', t?.imm ? `${ops},${immText(1, inst.imm)}` : ops);
+    }
+    case Op.XmmInsert:
+      return fmt(XMM_INSERT_OPS[inst.sub]?.name ?? '?', `${xmmName(inst.dst)},${g(inst.src, inst.size)},${immText(1, inst.imm)}`);
     case Op.JmpSym:
       return fmt('jmp', `${String(inst.sym)}${inst.imm !== 0 ? signedDisp(inst.imm) : ''}`);
     case Op.TlsGd:

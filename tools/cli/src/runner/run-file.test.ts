@@ -30,11 +30,19 @@ describe('runFile', () => {
   });
 
   it('runs cat files and skips kinds it does not support, with the reason', async () => {
-    const p = write('cat.clif', 'test cat\ntest compile\n\nfunction %f() {\nblock0:\n    return\n}\n; check: block0:\n; nextln: return\n');
+    const p = write('cat.clif', 'test cat\ntest optimize\n\nfunction %f() {\nblock0:\n    return\n}\n; check: block0:\n; nextln: return\n');
     const r = await runFile(p, opts);
     expect(r.cases.map((c) => c.status)).toEqual(['pass', 'skip']);
-    expect(r.cases[1].message).toMatch(/compile/);
+    expect(r.cases[1].message).toMatch(/optimize/);
     expect(summaryLine([r])).toBe('1 passed, 0 failed, 1 skipped');
+  });
+
+  it('compiles every function of a `test compile` file for its targets', async () => {
+    const p = write('compile.clif', 'test compile\ntarget x86_64\ntarget aarch64\n\nfunction %f(i32) -> i32 {\nblock0(v0: i32):\n    v1 = iadd_imm v0, 1\n    return v1\n}\n');
+    const r = await runFile(p, opts);
+    // x86_64 compiles; aarch64 has no backend yet, so its target is skipped with the reason.
+    expect(r.cases.map((c) => c.status)).toEqual(['pass', 'skip']);
+    expect(r.cases[1].message).toMatch(/aarch64/);
   });
 
   it('runs a `; run:` line once even with both `test interpret` and `test run`', async () => {
@@ -44,7 +52,7 @@ describe('runFile', () => {
   });
 
   it('collects .clif files of folders in sorted order', () => {
-    expect(collectFiles([dir], null).map((f) => f.slice(dir.length + 1))).toEqual(['bad.clif', 'both.clif', 'cat.clif']);
+    expect(collectFiles([dir], null).map((f) => f.slice(dir.length + 1))).toEqual(['bad.clif', 'both.clif', 'cat.clif', 'compile.clif']);
     expect(collectFiles([dir], 'cat')).toHaveLength(1);
   });
 });

@@ -7,6 +7,7 @@ import type { CaseResult, FileResult, TestOptions } from './types';
 import { runCases } from './run-cases';
 import { checkCat } from './kinds/cat';
 import { checkWithAnalysis } from './kinds/analysis';
+import { checkCompile } from '../native/test-compile';
 
 export async function runFile(file: string, opts: TestOptions): Promise<FileResult> {
   const cases: CaseResult[] = [];
@@ -49,6 +50,11 @@ export async function runFile(file: string, opts: TestOptions): Promise<FileResu
         case 'domtree':
         case 'print-cfg':
           cases.push(checkWithAnalysis(clif, cmd.name, cmd.line));
+          break;
+        case 'compile':
+          // Every function must compile for each target with a backend (Cranelift's exact
+          // machine code in `check:` lines is not compared).
+          cases.push(...checkCompile(clif, opts.targets.map((t) => t.split(/\s+/)[0]!)));
           break;
         default:
           cases.push({ status: 'skip', kind: cmd.name, line: cmd.line, name: `test ${cmd.name}`, message: `test kind '${cmd.name}' is not supported by the runner yet` });

@@ -1,0 +1,4 @@
+export * from './errors';
+export * from './vcode';
+export * from './lower';
+export * from './compile';

@@ -1,0 +1,115 @@
+import { describe, it, expect } from 'vitest';
+import { parseClif } from '@windlass/ir';
+import { buildIsa, UnsupportedError, type CompiledCode } from '@windlass/codegen';
+import '../index';
+
+function compile(text: string, target = 'x86_64'): CompiledCode {
+  const clif = parseClif(text, 't.clif');
+  return buildIsa(target).compileFunction(clif.functions[0].func, { wantListing: true });
+}
+const body = (c: CompiledCode): string[] => c.listing.split('\n').map((l) => l.replace(/^\s*[0-9a-f]+:\s+/, '').replace(/\s+/g, ' '));
+
+describe('x86-64 lowering', () => {
+  it('builds a frame, keeps arguments in their System V registers and returns in rax', () => {
+    const c = compile(`function %f(i64, i64) -> i64 {
+block0(v0: i64, v1: i64):
+    v2 = iadd v0, v1
+    return v2
+}`);
+    expect(body(c)).toEqual(['push rbp', 'mov rbp,rsp', 'add rdi,rsi', 'mov rax,rdi', 'pop rbp', 'ret']);
+    expect(c.frameSize).toBe(8);
+    expect(c.unwind?.rows.length).toBeGreaterThan(0);
+  });
+
+  it('folds constants into immediates and loads into memory operands', () => {
+    const c = compile(`function %f(i64, i32) -> i32 {
+block0(v0: i64, v1: i32):
+    v2 = load.i32 v0+8
+    v3 = iadd v1, v2
+    v4 = iadd_imm v3, 100
+    return v4
+}`);
+    const text = body(c).join('\n');
+    expect(text).toMatch(/add esi,DWORD PTR \[rdi\+0x8\]/);
+    expect(text).toMatch(/add e[a-z]+,0x64/);
+    expect(c.traps.length).toBe(1);
+  });
+
+  it('fuses icmp into brif: a cmp and a conditional jump, no setcc', () => {
+    const c = compile(`function %f(i32, i32) -> i32 {
+block0(v0: i32, v1: i32):
+    v2 = icmp slt v0, v1
+    brif v2, block1, block2
+block1:
+    return v0
+block2:
+    return v1
+}`);
+    const text = body(c).join('\n');
+    expect(text).toMatch(/cmp edi,esi/);
+    expect(text).toMatch(/j(l|ge) /);
+    expect(text).not.toMatch(/set/);
+  });
+
+  it('keeps a load that a compare fused into two users still needs in a register', () => {
+    const c = compile(`function %f0(i64, i64) -> i64, i64 {
+block0(v0: i64, v1: i64):
+    v2 = load.i64 v1
+    v3 = icmp eq v0, v2
+    v4 = uextend.i64 v3
+    v5 = select.i64 v3, v0, v1
+    return v4, v5
+}`);
+    const text = body(c).join('\n');
+    expect(text).toMatch(/mov r[a-z0-9]+,QWORD PTR \[rsi\]/);
+    expect(text.match(/cmp /g)?.length).toBe(2);
+  });
+
+  it('rejects IR that does not verify with a typed error', () => {
+    expect(() => compile(`function %f(i32) -> i32 {
+block0(v0: i32):
+    jump block1
+block1:
+    return v1
+block2:
+    v1 = iconst.i32 1
+    jump block1
+}`)).toThrow(/does not verify/);
+  });
+
+  it('calls through relocations and saves callee-saved registers it uses', () => {
+    const c = compile(`function %f(i64) -> i64 {
+    fn0 = %g(i64) -> i64
+block0(v0: i64):
+    v1 = call fn0(v0)
+    v2 = iadd v1, v0
+    return v2
+}`);
+    expect(c.relocations.map((r) => [r.kind, r.target])).toEqual([['X86CallPLTRel4', { kind: 'symbol', name: 'g' }]]);
+    expect(body(c)).toContain('push rbx');
+    expect(c.callSites.length).toBe(1);
+  });
+
+  it('chooses instructions by ISA flags', () => {
+    const src = `function %f(i64) -> i64 {
+block0(v0: i64):
+    v1 = popcnt v0
+    return v1
+}`;
+    expect(body(compile(src, 'x86_64 has_popcnt')).join('\n')).toMatch(/popcnt/);
+    expect(body(compile(src, 'x86_64')).join('\n')).not.toMatch(/popcnt/);
+  });
+
+  it('rejects what it cannot lower with a typed UnsupportedError naming the type', () => {
+    expect(() => compile(`function %f(f16, f16) -> f16 {
+block0(v0: f16, v1: f16):
+    v2 = fadd v0, v1
+    return v2
+}`)).toThrow(UnsupportedError);
+    expect(() => compile(`function %f(f16, f16) -> f16 {
+block0(v0: f16, v1: f16):
+    v2 = fadd v0, v1
+    return v2
+}`)).toThrow(/opcode fadd\.f16/);
+  });
+});

@@ -1,0 +1,1078 @@
+// SSE lowering rules for 128-bit vectors (i8x16 ... f64x2, one xmm register each).
+//
+// Every opcode gets a guard rule at the highest priority: an instruction that touches a vector
+// value is lowered here or rejected with an UnsupportedError, so the scalar rules never see a
+// vector operand (they would compute on the wrong register class or lane width). SSE4.1 forms
+// (pmulld, pminsd, pextrb, pinsrd, pmovsx, ...) are used only under `has_sse41` or `has_avx`
+// (AVX implies SSE4.1); without them those cases are unsupported rather than emulated.
+
+import {
+  type Inst, type Type, type Value,
+  F32, F64, I16, I32, I64, I8, OPCODE_COUNT, type Opcode, IntCC, FloatCC, ENDIAN_BIG,
+  isVector, laneType, laneBits, laneCount, memEndianness, memTrapCode, opcodeName, typeName,
+  VCONST, SPLAT, EXTRACTLANE, INSERTLANE, LOAD, STORE, BITCAST, SCALAR_TO_VECTOR,
+  IADD, ISUB, IMUL, INEG, IABS, SADD_SAT, UADD_SAT, SSUB_SAT, USUB_SAT, AVG_ROUND,
+  SMIN, SMAX, UMIN, UMAX, BAND, BOR, BXOR, BNOT, BAND_NOT, BITSELECT, SELECT,
+  ISHL, USHR, SSHR, ICMP, FCMP, FADD, FSUB, FMUL, FDIV, SQRT, FNEG, FABS,
+  VANY_TRUE, VALL_TRUE, VHIGH_BITS, SWIDEN_LOW, SWIDEN_HIGH, UWIDEN_LOW, UWIDEN_HIGH, SNARROW, UNARROW,
+  SWIZZLE, SHUFFLE, IADD_PAIRWISE, FMIN, FMAX, FLOOR, CEIL, TRUNC, NEAREST, FCVT_FROM_UINT,
+  FCVT_TO_SINT_SAT, FCVT_TO_UINT_SAT, POPCNT, FMA, X86_PSHUFB, FCVT_FROM_SINT, FVPROMOTE_LOW, FVDEMOTE,
+} from '@windlass/ir';
+import type { RuleTable } from '@windlass/codegen';
+import {
+  AluOp, AvxOp, CC, xmmRVM, aluRM, PackedImmOp, RegClass, SseOp, XmmExtractOp, XmmInsertOp, XmmMovOp, XmmShiftOp,
+  aluRI, cvtIntToFloat, store, storeImm, gprToXmm, movImm, movzx, setcc, shiftImm, ShiftOp, test, withTrap, xmmCmove, xmmExtract, xmmInsert,
+  xmmLoad, xmmMov, xmmRM, xmmRMImmP, xmmShiftImm, xmmStore, xmmToGpr, type MInst,
+} from '../inst';
+import { condOf } from './cond';
+import { isVec128 } from './simd-types';
+import type { X64Lower } from './state';
+
+type Handler = (L: X64Lower, inst: Inst) => boolean;
+
+function typeOf(L: X64Lower, v: Value): Type {
+  return L.f.valueType[L.f.resolveAliases(v)] as Type;
+}
+function resT(L: X64Lower, inst: Inst): Type {
+  return L.f.valueType[L.f.result(inst, 0)] as Type;
+}
+function argT(L: X64Lower, inst: Inst, k: number): Type {
+  return typeOf(L, L.f.arg(inst, k));
+}
+function arg(L: X64Lower, inst: Inst, k: number): number {
+  return L.xmmOf(L.f.arg(inst, k));
+}
+function sse41(L: X64Lower): boolean {
+  return L.isaFlags.sse41 || L.isaFlags.avx;
+}
+function ssse3(L: X64Lower): boolean {
+  return L.isaFlags.ssse3 === true || sse41(L);
+}
+function ftmp(L: X64Lower): number {
+  return L.tmp(RegClass.Float);
+}
+
+/** Whether the instruction reads or defines a vector value. */
+function touchesVector(L: X64Lower, inst: Inst): boolean {
+  // Runs for every instruction: index the pools directly, no arrays.
+  const f = L.f;
+  const nr = f.resultCount(inst);
+  for (let k = 0; k < nr; k++) if (isVector(f.valueType[f.result(inst, k)] as Type)) return true;
+  const na = f.argCount(inst);
+  for (let k = 0; k < na; k++) if (isVector(typeOf(L, f.arg(inst, k)))) return true;
+  return false;
+}
+
+// ---------------------------------------------------------------- constants
+
+/** dst <- the 16 bytes `b` (two GPR immediates joined with punpcklqdq). */
+function vconstInto(L: X64Lower, dst: number, b: Uint8Array): void {
+  const w = (k: number): number => (b[k] | (b[k + 1] << 8) | (b[k + 2] << 16) | (b[k + 3] << 24)) | 0;
+  const lo = ftmp(L);
+  L.emit(gprToXmm(8, lo, L.constReg(w(0), w(4))));
+  if (w(8) === 0 && w(12) === 0) {
+    // movq zero-extends into the upper lanes.
+    L.ctx.emitMove(xmmMov(XmmMovOp.Movaps, dst, lo));
+    return;
+  }
+  const hi = ftmp(L);
+  L.emit(gprToXmm(8, hi, L.constReg(w(8), w(12))));
+  L.emitMod(xmmRM(SseOp.Punpcklqdq, dst, hi), lo);
+}
+function vconstReg(L: X64Lower, b: Uint8Array): number {
+  const r = ftmp(L);
+  vconstInto(L, r, b);
+  return r;
+}
+/** A register with every lane of `laneBytes` bytes set to `lane` (a byte pattern repeated). */
+function splatConst(L: X64Lower, laneBytes: number, lane: bigint): number {
+  const b = new Uint8Array(16);
+  for (let k = 0; k < 16; k++) b[k] = Number((lane >> BigInt(8 * (k % laneBytes))) & 0xffn);
+  return vconstReg(L, b);
+}
+function zeros(L: X64Lower): number {
+  return vconstReg(L, new Uint8Array(16));
+}
+function ones(L: X64Lower): number {
+  return vconstReg(L, new Uint8Array(16).fill(0xff));
+}
+
+// ---------------------------------------------------------------- moves, lanes, memory
+
+function vconst(L: X64Lower, inst: Inst): boolean {
+  const c = L.f.constants[L.f.instImm0[inst]];
+  if (c === undefined) return false;
+  const b = new Uint8Array(16);
+  b.set(c.subarray(0, 16));
+  vconstInto(L, L.out(), b);
+  return true;
+}
+
+/** Broadcasts lane 0 of `x` (lane type `lt`) into `dst`. */
+function broadcast(L: X64Lower, lt: Type, x: number, dst: number): void {
+  switch (lt) {
+    case I8: case I16: {
+      let y = x;
+      if (lt === I8) {
+        y = ftmp(L);
+        L.emitMod(xmmRM(SseOp.Punpcklbw, y, x), x);
+      }
+      const z = ftmp(L);
+      L.emitMod(xmmRM(SseOp.Punpcklwd, z, y), y);
+      L.emit(xmmRMImmP(PackedImmOp.Pshufd, dst, z, 0));
+      return;
+    }
+    case I32: case F32:
+      L.emit(xmmRMImmP(PackedImmOp.Pshufd, dst, x, 0));
+      return;
+    default:
+      L.emit(xmmRMImmP(PackedImmOp.Pshufd, dst, x, 0x44));
+  }
+}
+
+function splat(L: X64Lower, inst: Inst): boolean {
+  const lt = laneType(resT(L, inst));
+  const v = L.f.arg(inst, 0);
+  let x: number;
+  if (lt === F32 || lt === F64) x = L.xmmOf(v);
+  else {
+    x = ftmp(L);
+    L.emit(gprToXmm(lt === I64 ? 8 : 4, x, L.gpr(v)));
+  }
+  broadcast(L, lt, x, L.out());
+  return true;
+}
+
+function scalarToVector(L: X64Lower, inst: Inst): boolean {
+  const lt = laneType(resT(L, inst));
+  const v = L.f.arg(inst, 0);
+  const size = lt === I64 || lt === F64 ? 8 : 4;
+  let g: number;
+  if (lt === F32 || lt === F64) {
+    // Through a GPR: movd/movq zero the upper lanes a scalar float register may hold junk in.
+    g = L.tmp();
+    L.emit(xmmToGpr(size, g, L.xmmOf(v)));
+  } else if (lt === I8 || lt === I16) {
+    g = L.tmp();
+    L.emit(movzx(lt === I8 ? 1 : 2, 4, g, L.gpr(v)));
+  } else g = L.gpr(v);
+  L.emit(gprToXmm(size, L.out(), g));
+  return true;
+}
+
+function extractlane(L: X64Lower, inst: Inst): boolean {
+  const t = argT(L, inst, 0);
+  const lt = laneType(t);
+  const lane = L.f.instImm0[inst];
+  if (lane < 0 || lane >= laneCount(t)) return false;
+  const x = arg(L, inst, 0);
+  const out = L.out();
+  switch (lt) {
+    case F32:
+      L.emit(xmmRMImmP(PackedImmOp.Pshufd, out, x, lane));
+      return true;
+    case F64:
+      L.emit(xmmRMImmP(PackedImmOp.Pshufd, out, x, lane === 0 ? 0x44 : 0xee));
+      return true;
+    case I8:
+      if (sse41(L)) L.emit(xmmExtract(XmmExtractOp.Pextrb, out, x, lane));
+      else {
+        const w = L.tmp();
+        L.emit(xmmExtract(XmmExtractOp.Pextrw, w, x, lane >> 1));
+        if (lane & 1) L.emitMod(shiftImm(ShiftOp.Shr, 4, out, 8), w);
+        else L.move(out, w);
+      }
+      return true;
+    case I16:
+      L.emit(xmmExtract(XmmExtractOp.Pextrw, out, x, lane));
+      return true;
+    case I32: case I64: {
+      const is64 = lt === I64;
+      let y = x;
+      if (lane !== 0) {
+        y = ftmp(L);
+        L.emit(xmmRMImmP(PackedImmOp.Pshufd, y, x, is64 ? 0xee : lane));
+      }
+      L.emit(xmmToGpr(is64 ? 8 : 4, out, y));
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+function insertlane(L: X64Lower, inst: Inst): boolean {
+  const t = resT(L, inst);
+  const lt = laneType(t);
+  const lane = L.f.instImm0[inst];
+  if (lane < 0 || lane >= laneCount(t)) return false;
+  const x = arg(L, inst, 0);
+  const v = L.f.arg(inst, 1);
+  const out = L.out();
+  if (lt === F64) {
+    const y = L.xmmOf(v);
+    if (lane === 0) L.emitMod(xmmMov(XmmMovOp.Movsd, out, y), x);
+    else L.emitMod(xmmRM(SseOp.Unpcklpd, out, y), x);
+    return true;
+  }
+  if (lt === I16) {
+    L.emitMod(xmmInsert(XmmInsertOp.Pinsrw, out, L.gpr(v), lane), x);
+    return true;
+  }
+  if (lt === I64 && !sse41(L)) {
+    const y = ftmp(L);
+    L.emit(gprToXmm(8, y, L.gpr(v)));
+    if (lane === 0) L.emitMod(xmmMov(XmmMovOp.Movsd, out, y), x);
+    else L.emitMod(xmmRM(SseOp.Punpcklqdq, out, y), x);
+    return true;
+  }
+  if (!sse41(L)) return insertlaneSse2(L, lt, lane, x, v, out);
+  let g: number;
+  if (lt === F32) {
+    g = L.tmp();
+    L.emit(xmmToGpr(4, g, L.xmmOf(v)));
+  } else g = L.gpr(v);
+  const op = lt === I8 ? XmmInsertOp.Pinsrb : lt === I64 ? XmmInsertOp.Pinsrq : XmmInsertOp.Pinsrd;
+  L.emitMod(xmmInsert(op, out, g, lane), x);
+  return true;
+}
+
+/** SSE2 lane inserts through pinsrw: a 32-bit lane as two words, a byte merged into its word. */
+function insertlaneSse2(L: X64Lower, lt: Type, lane: number, x: number, v: Value, out: number): boolean {
+  if (lt === I32 || lt === F32) {
+    let g: number;
+    if (lt === F32) {
+      g = L.tmp();
+      L.emit(xmmToGpr(4, g, L.xmmOf(v)));
+    } else g = L.gpr(v);
+    const y = ftmp(L);
+    L.emitMod(xmmInsert(XmmInsertOp.Pinsrw, y, g, lane * 2), x);
+    const h = L.tmp();
+    L.emitMod(shiftImm(ShiftOp.Shr, 4, h, 16), g);
+    L.emitMod(xmmInsert(XmmInsertOp.Pinsrw, out, h, lane * 2 + 1), y);
+    return true;
+  }
+  if (lt !== I8) return false;
+  const w = L.tmp();
+  L.emit(xmmExtract(XmmExtractOp.Pextrw, w, x, lane >> 1));
+  const b = L.tmp();
+  L.emit(movzx(1, 4, b, L.gpr(v)));
+  const kept = L.tmp();
+  L.emitMod(aluRI(AluOp.And, 4, kept, lane & 1 ? 0xff : 0xff00), w);
+  let bb = b;
+  if (lane & 1) {
+    bb = L.tmp();
+    L.emitMod(shiftImm(ShiftOp.Shl, 4, bb, 8), b);
+  }
+  const merged = L.tmp();
+  L.emitMod(aluRM(AluOp.Or, 4, merged, bb), kept);
+  L.emitMod(xmmInsert(XmmInsertOp.Pinsrw, out, merged, lane >> 1), x);
+  return true;
+}
+
+function memOk(flags: number): boolean {
+  return memEndianness(flags) !== ENDIAN_BIG;
+}
+function trapped(i: MInst, flags: number): MInst {
+  const code = memTrapCode(flags);
+  return code !== 0 ? withTrap(i, code) : i;
+}
+
+function vload(L: X64Lower, inst: Inst): boolean {
+  const f = L.f;
+  const flags = f.instImm0[inst];
+  if (!isVec128(resT(L, inst)) || !memOk(flags)) return false;
+  L.emit(trapped(xmmLoad(XmmMovOp.Movdqu, L.out(), L.addrOf(f.arg(inst, 0), f.instImm1[inst])), flags));
+  return true;
+}
+function vstore(L: X64Lower, inst: Inst): boolean {
+  const f = L.f;
+  const flags = f.instImm0[inst];
+  if (!isVec128(argT(L, inst, 0)) || !memOk(flags)) return false;
+  const x = arg(L, inst, 0);
+  L.emit(trapped(xmmStore(XmmMovOp.Movdqu, x, L.addrOf(f.arg(inst, 1), f.instImm1[inst])), flags));
+  return true;
+}
+
+function bitcast(L: X64Lower, inst: Inst): boolean {
+  const to = resT(L, inst);
+  const from = argT(L, inst, 0);
+  if (!isVec128(to) || !isVec128(from)) return false;
+  // Lane order only matters when the lane width changes: x86 is little-endian.
+  if (laneBits(to) !== laneBits(from) && !memOk(L.f.instImm0[inst])) return false;
+  L.ctx.emitMove(xmmMov(XmmMovOp.Movaps, L.out(), arg(L, inst, 0)));
+  return true;
+}
+
+// ---------------------------------------------------------------- integer lanes
+
+type LaneOps = readonly (SseOp | -1)[]; // by lane type: i8 i16 i32 i64
+const LANE_INDEX: Record<number, number> = { [I8]: 0, [I16]: 1, [I32]: 2, [I64]: 3, [F32]: 2, [F64]: 3 };
+
+/** Ops that need SSE4.1 (or SSSE3, which SSE4.1 implies). */
+const SSE41_OPS = new Set<number>([
+  SseOp.Pmulld, SseOp.Pcmpeqq, SseOp.Pminsb, SseOp.Pminsd, SseOp.Pminuw, SseOp.Pminud, SseOp.Pmaxsb,
+  SseOp.Pmaxsd, SseOp.Pmaxuw, SseOp.Pmaxud, SseOp.Packusdw,
+  SseOp.Pmovsxbw, SseOp.Pmovsxwd, SseOp.Pmovsxdq, SseOp.Pmovzxbw, SseOp.Pmovzxwd, SseOp.Pmovzxdq,
+]);
+const SSSE3_OPS = new Set<number>([SseOp.Pabsb, SseOp.Pabsw, SseOp.Pabsd, SseOp.Pshufb, SseOp.Phaddw, SseOp.Phaddd]);
+/** The op for `t`'s lane width (float lanes count as integers of their width: bitwise use only). */
+function laneOp(L: X64Lower, t: Type, ops: LaneOps): SseOp | null {
+  if (!isVec128(t)) return null;
+  const k = LANE_INDEX[laneType(t)];
+  const op = k === undefined ? -1 : ops[k];
+  if (op === undefined || op < 0) return null;
+  if (SSE41_OPS.has(op) && !sse41(L)) return null;
+  if (SSSE3_OPS.has(op) && !ssse3(L)) return null;
+  if (op === SseOp.Pcmpgtq && L.isaFlags.sse42 !== true && !L.isaFlags.avx) return null;
+  return op as SseOp;
+}
+
+/** out <- a op b (the destination is tied to `a`). */
+function binop(L: X64Lower, op: SseOp, a: number, b: number, out = ftmp(L)): number {
+  L.emitMod(xmmRM(op, out, b), a);
+  return out;
+}
+
+function intBinary(ops: LaneOps): Handler {
+  return (L, inst) => {
+    if (!isIntLanes(resT(L, inst))) return false;
+    const op = laneOp(L, resT(L, inst), ops);
+    if (op === null) return false;
+    binop(L, op, arg(L, inst, 0), arg(L, inst, 1), L.out());
+    return true;
+  };
+}
+
+const ADD: LaneOps = [SseOp.Paddb, SseOp.Paddw, SseOp.Paddd, SseOp.Paddq];
+const SUB: LaneOps = [SseOp.Psubb, SseOp.Psubw, SseOp.Psubd, SseOp.Psubq];
+
+function isIntLanes(t: Type): boolean {
+  const lt = laneType(t);
+  return lt === I8 || lt === I16 || lt === I32 || lt === I64;
+}
+
+function ineg(L: X64Lower, inst: Inst): boolean {
+  if (!isIntLanes(resT(L, inst))) return false;
+  const op = laneOp(L, resT(L, inst), SUB);
+  if (op === null) return false;
+  binop(L, op, zeros(L), arg(L, inst, 0), L.out());
+  return true;
+}
+
+function iabs(L: X64Lower, inst: Inst): boolean {
+  if (!isIntLanes(resT(L, inst))) return false;
+  const op = laneOp(L, resT(L, inst), [SseOp.Pabsb, SseOp.Pabsw, SseOp.Pabsd, -1]);
+  if (op === null) return false;
+  const x = arg(L, inst, 0);
+  binop(L, op, x, x, L.out());
+  return true;
+}
+
+function bitwise(op: SseOp): Handler {
+  return (L, inst) => {
+    if (!isVec128(resT(L, inst))) return false;
+    binop(L, op, arg(L, inst, 0), arg(L, inst, 1), L.out());
+    return true;
+  };
+}
+function bnot(L: X64Lower, inst: Inst): boolean {
+  if (!isVec128(resT(L, inst))) return false;
+  binop(L, SseOp.Pxor, arg(L, inst, 0), ones(L), L.out());
+  return true;
+}
+function bandNot(L: X64Lower, inst: Inst): boolean {
+  if (!isVec128(resT(L, inst))) return false;
+  // pandn: dst = ~dst & src, so the complemented operand is the tied one.
+  binop(L, SseOp.Pandn, arg(L, inst, 1), arg(L, inst, 0), L.out());
+  return true;
+}
+function bitselectV(L: X64Lower, inst: Inst): boolean {
+  if (!isVec128(resT(L, inst))) return false;
+  const c = arg(L, inst, 0), x = arg(L, inst, 1), y = arg(L, inst, 2);
+  const t1 = binop(L, SseOp.Pand, x, c);
+  const t2 = binop(L, SseOp.Pandn, c, y);
+  binop(L, SseOp.Por, t1, t2, L.out());
+  return true;
+}
+function selectV(L: X64Lower, inst: Inst): boolean {
+  if (!isVec128(resT(L, inst)) || isVector(argT(L, inst, 0))) return false;
+  const x = arg(L, inst, 1), y = arg(L, inst, 2);
+  const c = condOf(L, L.f.arg(inst, 0), inst);
+  if (c.cc2 >= 0) return false;
+  L.emitMod(xmmCmove(c.cc, L.out(), x), y);
+  return true;
+}
+
+function shift(kind: 0 | 1 | 2): Handler {
+  // kind: 0 ishl, 1 ushr, 2 sshr; by lane type i16 i32 i64.
+  const byXmm: LaneOps = kind === 0 ? [-1, SseOp.Psllw, SseOp.Pslld, SseOp.Psllq]
+    : kind === 1 ? [-1, SseOp.Psrlw, SseOp.Psrld, SseOp.Psrlq] : [-1, SseOp.Psraw, SseOp.Psrad, -1];
+  const byImm = kind === 0 ? [-1, XmmShiftOp.Psllw, XmmShiftOp.Pslld, XmmShiftOp.Psllq]
+    : kind === 1 ? [-1, XmmShiftOp.Psrlw, XmmShiftOp.Psrld, XmmShiftOp.Psrlq] : [-1, XmmShiftOp.Psraw, XmmShiftOp.Psrad, -1];
+  return (L, inst) => {
+    const t = resT(L, inst);
+    if (!isVec128(t) || !isIntLanes(t)) return false;
+    const amtV = L.f.arg(inst, 1);
+    if (isVector(typeOf(L, amtV))) return false;
+    if (laneType(t) === I8) return shiftBytes(L, inst, kind);
+    if (kind === 2 && laneType(t) === I64) return sshr64(L, inst);
+    const op = laneOp(L, t, byXmm);
+    if (op === null) return false;
+    const mask = laneBits(t) - 1;
+    const x = arg(L, inst, 0);
+    const c = L.ctx.constHalves(amtV);
+    if (c !== null) {
+      L.emitMod(xmmShiftImm(byImm[LANE_INDEX[laneType(t)]] as XmmShiftOp, L.out(), c[0] & mask), x);
+      return true;
+    }
+    const g = L.tmp();
+    L.emitMod(aluRI(AluOp.And, 4, g, mask), L.gpr(amtV));
+    const s = ftmp(L);
+    L.emit(gprToXmm(4, s, g));
+    binop(L, op, x, s, L.out());
+    return true;
+  };
+}
+
+/** The shift amount of `inst` (masked to `mask`, plus `bias`) in the low quadword of an xmm register. */
+function shiftCount(L: X64Lower, inst: Inst, mask: number, bias: number): number {
+  const amtV = L.f.arg(inst, 1);
+  const g = L.tmp();
+  const c = L.ctx.constHalves(amtV);
+  if (c !== null) L.emit(movImm(4, g, (c[0] & mask) + bias));
+  else {
+    const m = L.tmp();
+    L.emitMod(aluRI(AluOp.And, 4, m, mask), L.gpr(amtV));
+    if (bias !== 0) L.emitMod(aluRI(AluOp.Add, 4, g, bias), m);
+    else L.move(g, m);
+  }
+  const s = ftmp(L);
+  L.emit(gprToXmm(4, s, g));
+  return s;
+}
+
+/**
+ * Byte-lane shifts (x86 has none): widen each half to 16-bit lanes, shift, narrow back. For
+ * right shifts each byte b is doubled into the word b:b, so a shift by n + 8 leaves b >> n
+ * (arithmetic or logical) in range for the saturating pack.
+ */
+function shiftBytes(L: X64Lower, inst: Inst, kind: 0 | 1 | 2): boolean {
+  const x = arg(L, inst, 0);
+  if (kind === 0) {
+    const z = zeros(L);
+    const cnt = shiftCount(L, inst, 7, 0);
+    const lowByte = splatConst(L, 2, 0xffn);
+    const lo = binop(L, SseOp.Pand, binop(L, SseOp.Psllw, binop(L, SseOp.Punpcklbw, x, z), cnt), lowByte);
+    const hi = binop(L, SseOp.Pand, binop(L, SseOp.Psllw, binop(L, SseOp.Punpckhbw, x, z), cnt), lowByte);
+    binop(L, SseOp.Packuswb, lo, hi, L.out());
+    return true;
+  }
+  const cnt = shiftCount(L, inst, 7, 8);
+  const op = kind === 1 ? SseOp.Psrlw : SseOp.Psraw;
+  const lo = binop(L, op, binop(L, SseOp.Punpcklbw, x, x), cnt);
+  const hi = binop(L, op, binop(L, SseOp.Punpckhbw, x, x), cnt);
+  binop(L, kind === 1 ? SseOp.Packuswb : SseOp.Packsswb, lo, hi, L.out());
+  return true;
+}
+
+/** 64-bit arithmetic right shift (no psraq before AVX-512): ((x >>> n) ^ m) - m, m = 2^63 >>> n. */
+function sshr64(L: X64Lower, inst: Inst): boolean {
+  const cnt = shiftCount(L, inst, 63, 0);
+  const sign = binop(L, SseOp.Psrlq, splatConst(L, 8, 0x8000000000000000n), cnt);
+  const shifted = binop(L, SseOp.Psrlq, arg(L, inst, 0), cnt);
+  binop(L, SseOp.Psubq, binop(L, SseOp.Pxor, shifted, sign), sign, L.out());
+  return true;
+}
+
+/** iadd_pairwise: [a0+a1, a2+a3, ..., b0+b1, ...]. */
+function iaddPairwise(L: X64Lower, inst: Inst): boolean {
+  const t = resT(L, inst);
+  if (!isVec128(t)) return false;
+  const a = arg(L, inst, 0), b = arg(L, inst, 1);
+  const lt = laneType(t);
+  if ((lt === I16 || lt === I32) && ssse3(L)) {
+    binop(L, lt === I16 ? SseOp.Phaddw : SseOp.Phaddd, a, b, L.out());
+    return true;
+  }
+  if (lt === I32) {
+    // shufps 0x88 gathers the even lanes of a then b, 0xdd the odd ones.
+    const ev = ftmp(L), od = ftmp(L);
+    L.emitMod(xmmRMImmP(PackedImmOp.Shufps, ev, b, 0x88), a);
+    L.emitMod(xmmRMImmP(PackedImmOp.Shufps, od, b, 0xdd), a);
+    binop(L, SseOp.Paddd, ev, od, L.out());
+    return true;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------- compares
+
+const EQ: LaneOps = [SseOp.Pcmpeqb, SseOp.Pcmpeqw, SseOp.Pcmpeqd, SseOp.Pcmpeqq];
+const GT: LaneOps = [SseOp.Pcmpgtb, SseOp.Pcmpgtw, SseOp.Pcmpgtd, SseOp.Pcmpgtq];
+
+/** Lane-wise 64-bit equality from 32-bit compares (SSE2): both halves equal. */
+function eq64(L: X64Lower, a: number, b: number): number {
+  const e = binop(L, SseOp.Pcmpeqd, a, b);
+  const sw = ftmp(L);
+  L.emit(xmmRMImmP(PackedImmOp.Pshufd, sw, e, 0xb1));
+  return binop(L, SseOp.Pand, e, sw);
+}
+/**
+ * Lane-wise signed 64-bit a > b from 32-bit compares (SSE2): the high halves decide unless
+ * equal, then the low halves compared unsigned (their sign bits flipped first).
+ */
+function gt64(L: X64Lower, a: number, b: number): number {
+  const bias = splatConst(L, 8, 0x80000000n);
+  const x = binop(L, SseOp.Pxor, a, bias);
+  const y = binop(L, SseOp.Pxor, b, bias);
+  const gt = binop(L, SseOp.Pcmpgtd, x, y);
+  const eq = binop(L, SseOp.Pcmpeqd, x, y);
+  const gtHi = ftmp(L), eqHi = ftmp(L), gtLo = ftmp(L);
+  L.emit(xmmRMImmP(PackedImmOp.Pshufd, gtHi, gt, 0xf5));
+  L.emit(xmmRMImmP(PackedImmOp.Pshufd, eqHi, eq, 0xf5));
+  L.emit(xmmRMImmP(PackedImmOp.Pshufd, gtLo, gt, 0xa0));
+  return binop(L, SseOp.Por, gtHi, binop(L, SseOp.Pand, eqHi, gtLo));
+}
+
+function icmpV(L: X64Lower, inst: Inst): boolean {
+  const t = resT(L, inst);
+  if (!isVec128(t) || !isIntLanes(t)) return false;
+  const wide = laneType(t) === I64;
+  const eqOp = laneOp(L, t, EQ);
+  const gtOp = laneOp(L, t, GT);
+  const eqOf = (a: number, b: number, dst = ftmp(L)): number => {
+    if (eqOp !== null) return binop(L, eqOp, a, b, dst);
+    L.ctx.emitMove(xmmMov(XmmMovOp.Movaps, dst, eq64(L, a, b)));
+    return dst;
+  };
+  const gtOf = (a: number, b: number, dst = ftmp(L)): number => {
+    if (gtOp !== null) return binop(L, gtOp, a, b, dst);
+    L.ctx.emitMove(xmmMov(XmmMovOp.Movaps, dst, gt64(L, a, b)));
+    return dst;
+  };
+  if (!wide && eqOp === null) return false;
+  const cc = L.f.instImm0[inst] as IntCC;
+  const a = arg(L, inst, 0), b = arg(L, inst, 1);
+  const out = L.out();
+  const unsigned = cc >= IntCC.Ult;
+  let x = a, y = b;
+  if (unsigned) {
+    // Flip the sign bits: unsigned order becomes signed order.
+    const bias = splatConst(L, laneBits(t) / 8, 1n << BigInt(laneBits(t) - 1));
+    x = binop(L, SseOp.Pxor, a, bias);
+    y = binop(L, SseOp.Pxor, b, bias);
+  }
+  const not = (r: number): void => {
+    binop(L, SseOp.Pxor, r, ones(L), out);
+  };
+  switch (cc) {
+    case IntCC.Eq: eqOf(a, b, out); return true;
+    case IntCC.Ne: not(eqOf(a, b)); return true;
+    case IntCC.Sgt: case IntCC.Ugt: gtOf(x, y, out); return true;
+    case IntCC.Slt: case IntCC.Ult: gtOf(y, x, out); return true;
+    case IntCC.Sle: case IntCC.Ule: not(gtOf(x, y)); return true;
+    case IntCC.Sge: case IntCC.Uge: not(gtOf(y, x)); return true;
+    default: return false;
+  }
+}
+
+/** cmpps/cmppd predicates: eq lt le unord neq nlt nle ord. */
+function fcmpV(L: X64Lower, inst: Inst): boolean {
+  const t = argT(L, inst, 0);
+  if (!isVec128(t) || (laneType(t) !== F32 && laneType(t) !== F64)) return false;
+  const op = laneType(t) === F32 ? PackedImmOp.Cmpps : PackedImmOp.Cmppd;
+  const a = arg(L, inst, 0), b = arg(L, inst, 1);
+  const out = L.out();
+  const cmp = (x: number, y: number, pred: number, dst = ftmp(L)): number => {
+    L.emitMod(xmmRMImmP(op, dst, y, pred), x);
+    return dst;
+  };
+  switch (L.f.instImm0[inst] as FloatCC) {
+    case FloatCC.Eq: cmp(a, b, 0, out); return true;
+    case FloatCC.Lt: cmp(a, b, 1, out); return true;
+    case FloatCC.Le: cmp(a, b, 2, out); return true;
+    case FloatCC.Uno: cmp(a, b, 3, out); return true;
+    case FloatCC.Ne: cmp(a, b, 4, out); return true;
+    case FloatCC.Uge: cmp(a, b, 5, out); return true;
+    case FloatCC.Ugt: cmp(a, b, 6, out); return true;
+    case FloatCC.Ord: cmp(a, b, 7, out); return true;
+    case FloatCC.Gt: cmp(b, a, 1, out); return true;
+    case FloatCC.Ge: cmp(b, a, 2, out); return true;
+    case FloatCC.Ule: cmp(b, a, 5, out); return true;
+    case FloatCC.Ult: cmp(b, a, 6, out); return true;
+    case FloatCC.One: binop(L, SseOp.Pand, cmp(a, b, 7), cmp(a, b, 4), out); return true;
+    case FloatCC.Ueq: binop(L, SseOp.Por, cmp(a, b, 3), cmp(a, b, 0), out); return true;
+    default: return false;
+  }
+}
+
+// ---------------------------------------------------------------- floats
+
+function floatBinary(ps: SseOp, pd: SseOp): Handler {
+  return (L, inst) => {
+    const t = resT(L, inst);
+    if (!isVec128(t)) return false;
+    const lt = laneType(t);
+    if (lt !== F32 && lt !== F64) return false;
+    binop(L, lt === F32 ? ps : pd, arg(L, inst, 0), arg(L, inst, 1), L.out());
+    return true;
+  };
+}
+function sqrtV(L: X64Lower, inst: Inst): boolean {
+  const t = resT(L, inst);
+  const lt = laneType(t);
+  if (!isVec128(t) || (lt !== F32 && lt !== F64)) return false;
+  const x = arg(L, inst, 0);
+  binop(L, lt === F32 ? SseOp.Sqrtps : SseOp.Sqrtpd, x, x, L.out());
+  return true;
+}
+function signOp(abs: boolean): Handler {
+  return (L, inst) => {
+    const t = resT(L, inst);
+    const lt = laneType(t);
+    if (!isVec128(t) || (lt !== F32 && lt !== F64)) return false;
+    const m = lt === F32 ? splatConst(L, 4, 0x80000000n) : splatConst(L, 8, 0x8000000000000000n);
+    const x = arg(L, inst, 0);
+    if (abs) binop(L, SseOp.Pandn, m, x, L.out());
+    else binop(L, SseOp.Pxor, x, m, L.out());
+    return true;
+  };
+}
+
+/** CLIF fmin/fmax: any NaN lane gives the canonical NaN, and -0 < +0. */
+function fminmax(isMax: boolean): Handler {
+  return (L, inst) => {
+    const t = resT(L, inst);
+    const lt = laneType(t);
+    if (!isVec128(t) || (lt !== F32 && lt !== F64)) return false;
+    const ps = lt === F32;
+    const op = isMax ? (ps ? SseOp.Maxps : SseOp.Maxpd) : (ps ? SseOp.Minps : SseOp.Minpd);
+    const a = arg(L, inst, 0), b = arg(L, inst, 1);
+    // minps/maxps return their second operand on NaN or equal zeros: computing both orders and
+    // combining (or for min, and for max) orders the zeros; NaN lanes are replaced below.
+    const m = binop(L, isMax ? SseOp.Pand : SseOp.Por, binop(L, op, a, b), binop(L, op, b, a));
+    const uno = ftmp(L);
+    L.emitMod(xmmRMImmP(ps ? PackedImmOp.Cmpps : PackedImmOp.Cmppd, uno, b, 3), a);
+    const nan = ps ? splatConst(L, 4, 0x7fc00000n) : splatConst(L, 8, 0x7ff8000000000000n);
+    binop(L, SseOp.Por, binop(L, SseOp.Pandn, uno, m), binop(L, SseOp.Pand, nan, uno), L.out());
+    return true;
+  };
+}
+
+/** fma with FMA3: vfmadd213 computes dst * vvvv + r/m in one rounding. */
+function fmaV(L: X64Lower, inst: Inst): boolean {
+  const t = resT(L, inst);
+  const lt = laneType(t);
+  if (!isVec128(t) || (lt !== F32 && lt !== F64) || !L.isaFlags.fma) return false;
+  L.emitMod(xmmRVM(lt === F32 ? AvxOp.Vfmadd213ps : AvxOp.Vfmadd213pd, L.out(), arg(L, inst, 1), arg(L, inst, 2)), arg(L, inst, 0));
+  return true;
+}
+
+function roundV(mode: number): Handler {
+  return (L, inst) => {
+    const t = resT(L, inst);
+    const lt = laneType(t);
+    if (!isVec128(t) || (lt !== F32 && lt !== F64) || !sse41(L)) return false;
+    // Bit 3 suppresses the precision exception.
+    L.emit(xmmRMImmP(lt === F32 ? PackedImmOp.Roundps : PackedImmOp.Roundpd, L.out(), arg(L, inst, 0), mode | 8));
+    return true;
+  };
+}
+
+/** i64x2 min/max by a 64-bit compare and a bit select. */
+function minmax64(isMax: boolean, signed: boolean): Handler {
+  return (L, inst) => {
+    const t = resT(L, inst);
+    if (!isVec128(t) || laneType(t) !== I64) return false;
+    const a = arg(L, inst, 0), b = arg(L, inst, 1);
+    let x = a, y = b;
+    if (!signed) {
+      const bias = splatConst(L, 8, 0x8000000000000000n);
+      x = binop(L, SseOp.Pxor, a, bias);
+      y = binop(L, SseOp.Pxor, b, bias);
+    }
+    const g = gt64(L, x, y);
+    // max: a where a > b; min: b there.
+    const pick = isMax ? a : b, other = isMax ? b : a;
+    binop(L, SseOp.Por, binop(L, SseOp.Pand, pick, g), binop(L, SseOp.Pandn, g, other), L.out());
+    return true;
+  };
+}
+
+function iabs64(L: X64Lower, inst: Inst): boolean {
+  const t = resT(L, inst);
+  if (!isVec128(t) || laneType(t) !== I64) return false;
+  const x = arg(L, inst, 0);
+  const hs = ftmp(L);
+  L.emitMod(xmmShiftImm(XmmShiftOp.Psrad, hs, 31), x);
+  const sgn = ftmp(L);
+  L.emit(xmmRMImmP(PackedImmOp.Pshufd, sgn, hs, 0xf5));
+  binop(L, SseOp.Psubq, binop(L, SseOp.Pxor, x, sgn), sgn, L.out());
+  return true;
+}
+
+/** i64x2 multiply from 32x32->64 products: lo*lo + ((hi_a*lo_b + lo_a*hi_b) << 32). */
+function imul64(L: X64Lower, inst: Inst): boolean {
+  const t = resT(L, inst);
+  if (!isVec128(t) || laneType(t) !== I64) return false;
+  const a = arg(L, inst, 0), b = arg(L, inst, 1);
+  const ah = ftmp(L), bh = ftmp(L);
+  L.emitMod(xmmShiftImm(XmmShiftOp.Psrlq, ah, 32), a);
+  L.emitMod(xmmShiftImm(XmmShiftOp.Psrlq, bh, 32), b);
+  const cross = binop(L, SseOp.Paddq, binop(L, SseOp.Pmuludq, ah, b), binop(L, SseOp.Pmuludq, bh, a));
+  const up = ftmp(L);
+  L.emitMod(xmmShiftImm(XmmShiftOp.Psllq, up, 32), cross);
+  binop(L, SseOp.Paddq, binop(L, SseOp.Pmuludq, a, b), up, L.out());
+  return true;
+}
+
+/** u32x4 -> f32x4: convert the high and low 16-bit halves exactly, one rounding in the add. */
+function fromUint32(L: X64Lower, inst: Inst): boolean {
+  const from = argT(L, inst, 0), to = resT(L, inst);
+  if (!isVec128(from) || laneType(from) !== I32 || laneType(to) !== F32) return false;
+  const x = arg(L, inst, 0);
+  const lo = binop(L, SseOp.Pand, x, splatConst(L, 4, 0xffffn));
+  const hi = ftmp(L);
+  L.emitMod(xmmShiftImm(XmmShiftOp.Psrld, hi, 16), x);
+  const hf = binop(L, SseOp.Cvtdq2ps, hi, hi);
+  const lf = binop(L, SseOp.Cvtdq2ps, lo, lo);
+  const scaled = binop(L, SseOp.Mulps, hf, splatConst(L, 4, 0x47800000n)); // 65536.0
+  binop(L, SseOp.Addps, scaled, lf, L.out());
+  return true;
+}
+
+/** f32x4 -> i32x4 saturating: NaN lanes become 0, positive overflow 0x7fffffff. */
+function toSintSat(L: X64Lower, inst: Inst): boolean {
+  const from = argT(L, inst, 0), to = resT(L, inst);
+  if (!isVec128(from) || laneType(from) !== F32 || laneType(to) !== I32) return false;
+  const x = arg(L, inst, 0);
+  const ord = ftmp(L);
+  L.emitMod(xmmRMImmP(PackedImmOp.Cmpps, ord, x, 0), x);
+  const x0 = binop(L, SseOp.Pand, x, ord);
+  const r = binop(L, SseOp.Cvttps2dq, x0, x0);
+  const big = ftmp(L);
+  L.emitMod(xmmRMImmP(PackedImmOp.Cmpps, big, splatConst(L, 4, 0x4f000000n), 5), x0); // x0 >= 2^31
+  binop(L, SseOp.Pxor, r, big, L.out());
+  return true;
+}
+
+/** f32x4 -> u32x4 saturating: NaN and negatives become 0, >= 2^32 becomes 0xffffffff. */
+function toUintSat(L: X64Lower, inst: Inst): boolean {
+  const from = argT(L, inst, 0), to = resT(L, inst);
+  if (!isVec128(from) || laneType(from) !== F32 || laneType(to) !== I32) return false;
+  // maxps returns its second operand (0) when x is NaN.
+  const x0 = binop(L, SseOp.Maxps, arg(L, inst, 0), zeros(L));
+  const two31 = splatConst(L, 4, 0x4f000000n);
+  const r1 = binop(L, SseOp.Cvttps2dq, x0, x0);
+  const x1 = binop(L, SseOp.Subps, x0, two31);
+  const r2 = binop(L, SseOp.Cvttps2dq, x1, x1);
+  const hiPart = ftmp(L);
+  L.emitMod(xmmRMImmP(PackedImmOp.Cmpps, hiPart, two31, 5), x0); // x0 >= 2^31
+  const over = ftmp(L);
+  L.emitMod(xmmRMImmP(PackedImmOp.Cmpps, over, splatConst(L, 4, 0x4f800000n), 5), x0); // x0 >= 2^32
+  const sum = binop(L, SseOp.Paddd, r1, binop(L, SseOp.Pand, r2, hiPart));
+  binop(L, SseOp.Por, sum, over, L.out());
+  return true;
+}
+
+/** i64x2 -> f64x2, one lane at a time through cvtsi2sd. */
+function fromSint64(L: X64Lower, inst: Inst): boolean {
+  const from = argT(L, inst, 0), to = resT(L, inst);
+  if (!isVec128(from) || laneType(from) !== I64 || laneType(to) !== F64) return false;
+  const x = arg(L, inst, 0);
+  const g0 = L.tmp(), g1 = L.tmp();
+  L.emit(xmmToGpr(8, g0, x));
+  const hi = ftmp(L);
+  L.emit(xmmRMImmP(PackedImmOp.Pshufd, hi, x, 0xee));
+  L.emit(xmmToGpr(8, g1, hi));
+  const f0 = zeros(L), f1 = zeros(L);
+  const d0 = ftmp(L), d1 = ftmp(L);
+  L.emitMod(cvtIntToFloat(true, 8, d0, g0), f0);
+  L.emitMod(cvtIntToFloat(true, 8, d1, g1), f1);
+  binop(L, SseOp.Unpcklpd, d0, d1, L.out());
+  return true;
+}
+
+/** Byte population count by nibble table lookups (pshufb). */
+function popcntV(L: X64Lower, inst: Inst): boolean {
+  const t = resT(L, inst);
+  if (!isVec128(t) || laneType(t) !== I8 || !ssse3(L)) return false;
+  const x = arg(L, inst, 0);
+  const nib = splatConst(L, 1, 0x0fn);
+  const lo = binop(L, SseOp.Pand, x, nib);
+  const sh = ftmp(L);
+  L.emitMod(xmmShiftImm(XmmShiftOp.Psrlw, sh, 4), x);
+  const hi = binop(L, SseOp.Pand, sh, nib);
+  const table = Uint8Array.from([0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4]);
+  const cl = binop(L, SseOp.Pshufb, vconstReg(L, table), lo);
+  const ch = binop(L, SseOp.Pshufb, vconstReg(L, table), hi);
+  binop(L, SseOp.Paddb, cl, ch, L.out());
+  return true;
+}
+
+/**
+ * Shuffle without pshufb: both inputs go to a stack area and the result is assembled byte by
+ * byte there (selected bytes copied, out-of-range indices zeroed), then loaded.
+ */
+function shuffleViaStack(L: X64Lower, inst: Inst): boolean {
+  const mask = L.f.immediates[L.f.instImm0[inst]];
+  if (mask === undefined || mask.length < 16) return false;
+  const slot = L.addAreaSlot(48);
+  L.emit(xmmStore(XmmMovOp.Movdqu, arg(L, inst, 0), L.slotAmode(slot, 0)));
+  L.emit(xmmStore(XmmMovOp.Movdqu, arg(L, inst, 1), L.slotAmode(slot, 16)));
+  for (let k = 0; k < 16; k++) {
+    const m = mask[k];
+    if (m >= 32) {
+      L.emit(storeImm(1, L.slotAmode(slot, 32 + k), 0));
+      continue;
+    }
+    const g = L.tmp();
+    L.emit(movzx(1, 4, g, L.slotAmode(slot, m)));
+    L.emit(store(1, g, L.slotAmode(slot, 32 + k)));
+  }
+  L.emit(xmmLoad(XmmMovOp.Movdqu, L.out(), L.slotAmode(slot, 32)));
+  return true;
+}
+
+// ---------------------------------------------------------------- reductions to scalars
+
+function vanyTrue(L: X64Lower, inst: Inst): boolean {
+  if (!isVec128(argT(L, inst, 0))) return false;
+  const z = binop(L, SseOp.Pcmpeqb, zeros(L), arg(L, inst, 0));
+  const g = L.tmp();
+  L.emit(xmmExtract(XmmExtractOp.Pmovmskb, g, z));
+  L.emit(aluRI(AluOp.Cmp, 4, g, 0xffff));
+  setFlagResult(L, CC.NE);
+  return true;
+}
+function vallTrue(L: X64Lower, inst: Inst): boolean {
+  const t = argT(L, inst, 0);
+  if (!isVec128(t)) return false;
+  const op = laneOp(L, t, EQ);
+  const z = op !== null ? binop(L, op, zeros(L), arg(L, inst, 0))
+    : laneBits(t) === 64 ? eq64(L, zeros(L), arg(L, inst, 0)) : -1;
+  if (z < 0) return false;
+  const g = L.tmp();
+  L.emit(xmmExtract(XmmExtractOp.Pmovmskb, g, z));
+  L.emit(test(4, g, g));
+  setFlagResult(L, CC.E);
+  return true;
+}
+function setFlagResult(L: X64Lower, cc: CC): void {
+  const b = L.tmp();
+  L.emit(setcc(cc, b));
+  L.emit(movzx(1, 4, L.out(), b));
+}
+function vhighBits(L: X64Lower, inst: Inst): boolean {
+  const t = argT(L, inst, 0);
+  if (!isVec128(t)) return false;
+  const x = arg(L, inst, 0);
+  const out = L.out();
+  switch (laneBits(t)) {
+    case 8: L.emit(xmmExtract(XmmExtractOp.Pmovmskb, out, x)); return true;
+    case 32: L.emit(xmmExtract(XmmExtractOp.Movmskps, out, x)); return true;
+    case 64: L.emit(xmmExtract(XmmExtractOp.Movmskpd, out, x)); return true;
+    case 16: {
+      const p = binop(L, SseOp.Packsswb, x, x);
+      const g = L.tmp();
+      L.emit(xmmExtract(XmmExtractOp.Pmovmskb, g, p));
+      L.emitMod(aluRI(AluOp.And, 4, out, 0xff), g);
+      return true;
+    }
+    default: return false;
+  }
+}
+
+// ---------------------------------------------------------------- widen, narrow, shuffles, conversions
+
+function widen(signed: boolean, high: boolean): Handler {
+  const ops: LaneOps = signed ? [SseOp.Pmovsxbw, SseOp.Pmovsxwd, SseOp.Pmovsxdq, -1] : [SseOp.Pmovzxbw, SseOp.Pmovzxwd, SseOp.Pmovzxdq, -1];
+  return (L, inst) => {
+    const from = argT(L, inst, 0);
+    if (!isVec128(from) || !isVec128(resT(L, inst)) || !isIntLanes(from) || laneType(from) === I64) return false;
+    const op = laneOp(L, from, ops);
+    if (op === null) return widenSse2(L, inst, signed, high);
+    let x = arg(L, inst, 0);
+    if (high) {
+      const y = ftmp(L);
+      L.emit(xmmRMImmP(PackedImmOp.Pshufd, y, x, 0xee));
+      x = y;
+    }
+    binop(L, op, x, x, L.out());
+    return true;
+  };
+}
+/**
+ * SSE2 widening: interleave the half with itself (signed, then an arithmetic shift brings the
+ * sign down) or with zeros (unsigned).
+ */
+function widenSse2(L: X64Lower, inst: Inst, signed: boolean, high: boolean): boolean {
+  const lt = laneType(argT(L, inst, 0));
+  const x = arg(L, inst, 0);
+  const k = LANE_INDEX[lt];
+  const unpack = (high ? [SseOp.Punpckhbw, SseOp.Punpckhwd, SseOp.Punpckhdq] : [SseOp.Punpcklbw, SseOp.Punpcklwd, SseOp.Punpckldq])[k];
+  if (unpack === undefined) return false;
+  if (!signed) {
+    binop(L, unpack, x, zeros(L), L.out());
+    return true;
+  }
+  if (lt === I32) {
+    // The high dword of each result is the sign of the low: psrad 31 of a copy.
+    const sgn = ftmp(L);
+    L.emitMod(xmmShiftImm(XmmShiftOp.Psrad, sgn, 31), x);
+    binop(L, unpack, x, sgn, L.out());
+    return true;
+  }
+  const u = binop(L, unpack, x, x);
+  L.emitMod(xmmShiftImm(lt === I8 ? XmmShiftOp.Psraw : XmmShiftOp.Psrad, L.out(), lt === I8 ? 8 : 16), u);
+  return true;
+}
+
+function narrow(ops: LaneOps): Handler {
+  return (L, inst) => {
+    const op = laneOp(L, argT(L, inst, 0), ops);
+    if (op === null || !isVec128(resT(L, inst))) return false;
+    binop(L, op, arg(L, inst, 0), arg(L, inst, 1), L.out());
+    return true;
+  };
+}
+
+function pshufbRule(clampIndices: boolean): Handler {
+  return (L, inst) => {
+    if (!isVec128(resT(L, inst)) || !ssse3(L)) return false;
+    let idx = arg(L, inst, 1);
+    if (clampIndices) {
+      // Indices >= 16 select zero in CLIF; pshufb zeroes only when bit 7 is set: a saturating
+      // add of 0x70 keeps the low four bits of 0..15 and sets bit 7 for everything else.
+      idx = binop(L, SseOp.Paddusb, idx, splatConst(L, 1, 0x70n));
+    }
+    binop(L, SseOp.Pshufb, arg(L, inst, 0), idx, L.out());
+    return true;
+  };
+}
+function shuffle(L: X64Lower, inst: Inst): boolean {
+  const mask = L.f.immediates[L.f.instImm0[inst]];
+  if (mask === undefined || mask.length < 16 || !ssse3(L)) return false;
+  const ma = new Uint8Array(16), mb = new Uint8Array(16);
+  for (let k = 0; k < 16; k++) {
+    const m = mask[k];
+    ma[k] = m < 16 ? m : 0x80;
+    mb[k] = m >= 16 && m < 32 ? m - 16 : 0x80;
+  }
+  const a = binop(L, SseOp.Pshufb, arg(L, inst, 0), vconstReg(L, ma));
+  const b = binop(L, SseOp.Pshufb, arg(L, inst, 1), vconstReg(L, mb));
+  binop(L, SseOp.Por, a, b, L.out());
+  return true;
+}
+
+function unaryConv(check: (from: Type, to: Type) => boolean, op: SseOp): Handler {
+  return (L, inst) => {
+    const from = argT(L, inst, 0), to = resT(L, inst);
+    if (!isVec128(from) || !isVec128(to) || !check(from, to)) return false;
+    const x = arg(L, inst, 0);
+    binop(L, op, x, x, L.out());
+    return true;
+  };
+}
+
+// ---------------------------------------------------------------- registration
+
+const HANDLERS: (Handler[] | undefined)[] = [];
+function on(ops: Opcode | readonly Opcode[], h: Handler): void {
+  for (const op of typeof ops === 'number' ? [ops] : ops) (HANDLERS[op] ??= []).push(h);
+}
+
+on(VCONST, vconst);
+on(SPLAT, splat);
+on(SCALAR_TO_VECTOR, scalarToVector);
+on(EXTRACTLANE, extractlane);
+on(INSERTLANE, insertlane);
+on(LOAD, vload);
+on(STORE, vstore);
+on(BITCAST, bitcast);
+on(IADD, intBinary(ADD));
+on(ISUB, intBinary(SUB));
+on(IMUL, intBinary([-1, SseOp.Pmullw, SseOp.Pmulld, -1]));
+on(INEG, ineg);
+on(IABS, iabs);
+on(SADD_SAT, intBinary([SseOp.Paddsb, SseOp.Paddsw, -1, -1]));
+on(UADD_SAT, intBinary([SseOp.Paddusb, SseOp.Paddusw, -1, -1]));
+on(SSUB_SAT, intBinary([SseOp.Psubsb, SseOp.Psubsw, -1, -1]));
+on(USUB_SAT, intBinary([SseOp.Psubusb, SseOp.Psubusw, -1, -1]));
+on(AVG_ROUND, intBinary([SseOp.Pavgb, SseOp.Pavgw, -1, -1]));
+on(SMIN, intBinary([SseOp.Pminsb, SseOp.Pminsw, SseOp.Pminsd, -1]));
+on(SMAX, intBinary([SseOp.Pmaxsb, SseOp.Pmaxsw, SseOp.Pmaxsd, -1]));
+on(UMIN, intBinary([SseOp.Pminub, SseOp.Pminuw, SseOp.Pminud, -1]));
+on(UMAX, intBinary([SseOp.Pmaxub, SseOp.Pmaxuw, SseOp.Pmaxud, -1]));
+on(BAND, bitwise(SseOp.Pand));
+on(BOR, bitwise(SseOp.Por));
+on(BXOR, bitwise(SseOp.Pxor));
+on(BNOT, bnot);
+on(BAND_NOT, bandNot);
+on(BITSELECT, bitselectV);
+on(SELECT, selectV);
+on(ISHL, shift(0));
+on(USHR, shift(1));
+on(SSHR, shift(2));
+on(ICMP, icmpV);
+on(FCMP, fcmpV);
+on(FADD, floatBinary(SseOp.Addps, SseOp.Addpd));
+on(FSUB, floatBinary(SseOp.Subps, SseOp.Subpd));
+on(FMUL, floatBinary(SseOp.Mulps, SseOp.Mulpd));
+on(FDIV, floatBinary(SseOp.Divps, SseOp.Divpd));
+on(SQRT, sqrtV);
+on(FNEG, signOp(false));
+on(FABS, signOp(true));
+on(VANY_TRUE, vanyTrue);
+on(VALL_TRUE, vallTrue);
+on(VHIGH_BITS, vhighBits);
+on(SWIDEN_LOW, widen(true, false));
+on(SWIDEN_HIGH, widen(true, true));
+on(UWIDEN_LOW, widen(false, false));
+on(UWIDEN_HIGH, widen(false, true));
+on(SNARROW, narrow([-1, SseOp.Packsswb, SseOp.Packssdw, -1]));
+on(UNARROW, narrow([-1, SseOp.Packuswb, SseOp.Packusdw, -1]));
+on(SWIZZLE, pshufbRule(true));
+on(X86_PSHUFB, pshufbRule(false));
+on(SHUFFLE, shuffle);
+on(IADD_PAIRWISE, iaddPairwise);
+on(SHUFFLE, shuffleViaStack);
+on(FMIN, fminmax(false));
+on(FMAX, fminmax(true));
+on(FLOOR, roundV(1));
+on(CEIL, roundV(2));
+on(TRUNC, roundV(3));
+on(NEAREST, roundV(0));
+on(SMIN, minmax64(false, true));
+on(SMAX, minmax64(true, true));
+on(UMIN, minmax64(false, false));
+on(UMAX, minmax64(true, false));
+on(IABS, iabs64);
+on(IMUL, imul64);
+on(FCVT_FROM_UINT, fromUint32);
+on(FCVT_FROM_SINT, fromSint64);
+on(FCVT_TO_SINT_SAT, toSintSat);
+on(FCVT_TO_UINT_SAT, toUintSat);
+on(POPCNT, popcntV);
+on(FMA, fmaV);
+on(FCVT_FROM_SINT, unaryConv((a, b) => laneType(a) === I32 && laneType(b) === F32, SseOp.Cvtdq2ps));
+on(FVPROMOTE_LOW, unaryConv((a, b) => laneType(a) === F32 && laneType(b) === F64, SseOp.Cvtps2pd));
+on(FVDEMOTE, unaryConv((a, b) => laneType(a) === F64 && laneType(b) === F32, SseOp.Cvtpd2ps));
+
+function guard(L: X64Lower, inst: Inst): boolean {
+  if (!touchesVector(L, inst)) return false;
+  const op = L.f.instOpcode[inst];
+  const hs = HANDLERS[op];
+  if (hs !== undefined) for (const h of hs) if (h(L, inst)) return true;
+  const t = L.f.resultCount(inst) > 0 ? resT(L, inst) : argT(L, inst, 0);
+  return L.unsupported(`${opcodeName(op as Opcode)} on ${typeName(t)} (x86_64 SIMD)`);
+}
+
+/** Registers the vector rules: one guard per opcode, tried before every scalar rule. */
+export function lowerSimdRules(r: RuleTable<X64Lower>): void {
+  const all: Opcode[] = [];
+  for (let op = 0; op < OPCODE_COUNT; op++) all.push(op as Opcode);
+  r.add(all, 'simd (sse)', guard, 1000);
+}
+

@@ -1,0 +1,381 @@
+// Per-function lowering state of the x86-64 backend and the helpers its rules share: virtual
+// registers in MInst fields, operand roles for the allocator, immediates, addressing modes,
+// out-of-line trap stubs and stack-slot addresses fixed up after frame layout.
+
+import {
+  type Function, type Inst, type Opcode, type Type, type Value,
+  F32, F64, I128, I16, I32, I64, I8, LOAD, bytes, isInt, typeName, memTrapCode,
+} from '@windlass/ir';
+import { type LowerCtx, UnsupportedError } from '@windlass/codegen';
+import { Constraint, OperandKind as RAKind, OperandPos } from '@windlass/regalloc';
+import { IADD } from '@windlass/ir';
+import { amIndex, nop as nopInst } from '../inst';
+import {
+  type Amode, type MInst, type OperandSize, AluOp, NO_REG, OperandKind, type PReg, RegClass, amBase,
+  aluRM, getReg, isPhysical, movAbs, movImm, movRR, rsp, visitOperands, type RegField,
+} from '../inst';
+
+/** MInst register fields hold PRegs below 32; a virtual register v is written as v + VREG_BASE. */
+export const VREG_BASE = 32;
+
+/** Allocation facts an instruction adds to its register fields. */
+export interface X64Extra {
+  /** vregs feeding the instruction's Mod register fields, in `visitOperands` order. */
+  tied?: number[];
+  /** (vreg, preg) pairs: values read in fixed registers. */
+  fixedUses?: number[];
+  /** (vreg, preg) pairs: values defined in fixed registers. */
+  fixedDefs?: number[];
+  /** Registers overwritten without a def. */
+  clobbers?: readonly number[];
+  /** The fixed defs are written before the uses are read (pseudo-instruction loops). */
+  earlyFixedDefs?: boolean;
+}
+
+/**
+ * Pseudo-instructions expanded at emission (after allocation), for sequences with internal
+ * control flow the allocator must see as one instruction. They use MInst op numbers above the
+ * encoder's.
+ */
+export const PseudoOp = {
+  /**
+   * Atomic read-modify-write loop: `rax <- [src]; L: dst <- rax op src2; lock cmpxchg [src], dst;
+   * jne L`; the old value ends in rax. `sub` = ATOMIC_RMW_OPS index, `size` the access size.
+   */
+  AtomicRmwLoop: 200,
+  /** Binds `label` here (a label inside one IR instruction's code, jumped to without register changes). */
+  BindLabel: 201,
+} as const;
+
+/** A marker binding an internal label. Only for jumps that skip no register-changing code. */
+export function bindMarker(label: number): MInst {
+  const m = nopInst(0);
+  m.op = PseudoOp.BindLabel as never;
+  m.label = label;
+  return m;
+}
+
+export type Ctx = LowerCtx<MInst, X64Extra>;
+
+export interface TrapStub {
+  label: number;
+  code: number;
+}
+
+/** Per-function state the rules share. */
+export class X64Lower {
+  readonly traps: TrapStub[] = [];
+  /** Amodes addressing stack slots from rsp: their disp gets the slot area's base added. */
+  readonly slotAmodes: Amode[] = [];
+  /** Offset of each stack slot in the slot area. */
+  readonly slotOffsets: number[] = [];
+  slotAreaSize = 0;
+  /** Largest outgoing argument area of any call. */
+  outgoingBytes = 0;
+  /** The function calls code that may clobber xmm6-15 (a System V callee or a libcall). */
+  callsNonWindows = false;
+  /** vreg (with VREG_BASE) of the incoming return-area pointer, or -1. */
+  retAreaPtr = -1;
+  private nextLabelBase: number;
+  private labelCount = 0;
+
+  constructor(readonly ctx: Ctx, readonly f: Function, readonly isaFlags: IsaFeatures, firstFreeLabel: number) {
+    this.nextLabelBase = firstFreeLabel;
+    let off = 0;
+    f.stackSlots.forEach((s, k) => {
+      if (s === undefined) return;
+      const align = Math.max(1, s.align || 1, Math.min(16, s.size >= 16 ? 16 : 8));
+      off = (off + align - 1) & ~(align - 1);
+      this.slotOffsets[k] = off;
+      off += s.size;
+    });
+    this.slotAreaSize = (off + 15) & ~15;
+  }
+
+  /** Adds a 16-aligned area of `size` bytes to the slot area (call return areas); returns its slot id. */
+  addAreaSlot(size: number): number {
+    const id = this.slotOffsets.length + 1_000_000;
+    this.slotOffsets[id] = this.slotAreaSize;
+    this.slotAreaSize += (size + 15) & ~15;
+    return id;
+  }
+
+  /** A label for out-of-line code (trap stubs), numbered after every block and edge label. */
+  newLabel(): number {
+    return this.nextLabelBase + 1_000_000 + this.labelCount++;
+  }
+
+  /** A label that, when jumped to, traps with `code`. */
+  trapLabel(code: number): number {
+    for (const t of this.traps) if (t.code === code) return t.label;
+    const label = this.newLabel();
+    this.traps.push({ label, code });
+    return label;
+  }
+
+  /** [rsp + slot area + off]: fixed up once the frame is laid out. */
+  slotAmode(slot: number, off: number): Amode {
+    const a = amBase(rsp, this.slotOffsets[slot] + off);
+    this.slotAmodes.push(a);
+    return a;
+  }
+
+  // ---------------------------------------------------------------- registers
+
+  gpr(v: Value): number {
+    return this.ctx.put(v) + VREG_BASE;
+  }
+  pair(v: Value): [number, number] {
+    const [lo, hi] = this.ctx.putPair(v);
+    return [lo + VREG_BASE, hi + VREG_BASE];
+  }
+  xmmOf(v: Value): number {
+    return this.ctx.put(v) + VREG_BASE;
+  }
+  tmp(cls: RegClass = RegClass.Int): number {
+    return this.ctx.alloc(cls) + VREG_BASE;
+  }
+  /** The result register of the current instruction (result k). */
+  out(k = 0): number {
+    return this.ctx.put(this.ctx.result(k)) + VREG_BASE;
+  }
+  outPair(k = 0): [number, number] {
+    return this.pair(this.ctx.result(k));
+  }
+
+  emit(i: MInst, extra: X64Extra | null = null): void {
+    this.ctx.emit(this.withSunkTrap(i), extra);
+  }
+  /** An instruction whose Mod fields read the given vregs (in visit order). */
+  emitMod(i: MInst, tied: number, tied2 = -1): void {
+    this.ctx.emit(this.withSunkTrap(i), { tied: tied2 < 0 ? [tied - VREG_BASE] : [tied - VREG_BASE, tied2 - VREG_BASE] });
+  }
+  emitWith(i: MInst, extra: X64Extra): void {
+    this.ctx.emit(this.withSunkTrap(i), extra);
+  }
+  /** The first memory-operand instruction after a `sinkLoad` carries the load's trap code. */
+  private withSunkTrap(i: MInst): MInst {
+    if (this.sunkTrap !== 0 && i.mem !== null) {
+      i.trap = this.sunkTrap;
+      this.sunkTrap = 0;
+    }
+    return i;
+  }
+  private sunkTrap = 0;
+  /** dst <- src, 64-bit (a coalescable move). */
+  move(dst: number, src: number): void {
+    this.ctx.emitMove(movRR(8, dst, src));
+  }
+  /** Materialize a 64-bit constant given as 32-bit halves. */
+  constInto(dst: number, lo: number, hi: number, size: OperandSize = 8): void {
+    if (size <= 4 || hi === lo >> 31) this.emit(size <= 4 ? movImm(4, dst, lo | 0) : movImm(8, dst, lo | 0));
+    else if (hi === 0) this.emit(movImm(4, dst, lo | 0));
+    else this.emit(movAbs(dst, lo | 0, hi | 0));
+  }
+  constReg(lo: number, hi: number, size: OperandSize = 8): number {
+    const r = this.tmp();
+    this.constInto(r, lo, hi, size);
+    return r;
+  }
+
+  /** An `i32` immediate for value `v` of type `t` when it is a constant that fits, else null. */
+  imm32(v: Value, t: Type): number | null {
+    const c = this.ctx.constHalves(v);
+    if (c === null) return null;
+    const [lo, hi] = c;
+    if (bytes(t) <= 4) return lo | 0;
+    return hi === lo >> 31 ? lo | 0 : null;
+  }
+
+  /** A sinkable plain `load` of `v` as a memory operand for `user`, when its type is `t` (>= 4 bytes). */
+  sinkLoad(v: Value, user: Inst, t: Type): Amode | null {
+    if (bytes(t) < 4 || !isInt(t)) return null;
+    const d = this.ctx.sinkableLoad(v, user, (op: Opcode) => op === LOAD);
+    if (d === -1) return null;
+    const f = this.f;
+    if (f.instType[d] !== t && f.valueType[f.result(d as Inst, 0)] !== t) return null;
+    this.ctx.sink(d as Inst);
+    this.sunkTrap = memTrapCode(f.instImm0[d]);
+    return this.addrOf(f.arg(d as Inst, 0), f.instImm1[d]);
+  }
+
+  /** An addressing mode for `addr + offset` (folds iadd / iadd of a constant when they fit). */
+  addrOf(addr: Value, offset: number): Amode {
+    const f = this.f;
+    if (!fits32(offset)) {
+      const t = this.tmp();
+      this.emitMod(aluRM(AluOp.Add, 8, t, this.constReg(offset | 0, Math.floor(offset / 2 ** 32) | 0)), this.gpr(addr));
+      return amBase(t, 0);
+    }
+    const d = this.ctx.defInst(addr);
+    if (d !== -1 && f.instOpcode[d] === IADD_OP && f.valueType[f.result(d, 0)] === I64) {
+      const a = f.arg(d, 0);
+      const b = f.arg(d, 1);
+      const cb = this.imm32(b, I64);
+      if (cb !== null && fits32(cb + offset)) return amBase(this.gpr(a), cb + offset);
+      const ca = this.imm32(a, I64);
+      if (ca !== null && fits32(ca + offset)) return amBase(this.gpr(b), ca + offset);
+      return amIndexOf(this.gpr(a), this.gpr(b), 0, offset);
+    }
+    return amBase(this.gpr(addr), offset);
+  }
+
+  // ---------------------------------------------------------------- types
+
+  unsupported(what: string): never {
+    throw new UnsupportedError(what, this.ctx.loc());
+  }
+}
+
+const IADD_OP = IADD;
+function amIndexOf(base: number, index: number, shift: number, disp: number): Amode {
+  return amIndex(base, index, shift, disp);
+}
+function fits32(v: number): boolean {
+  return v >= -0x80000000 && v <= 0x7fffffff;
+}
+
+/** ISA feature flags the rules consult. */
+export interface IsaFeatures {
+  /** SSSE3 and SSE4.2 (the SIMD rules' pshufb/phadd and pcmpgtq); absent means no. */
+  ssse3?: boolean;
+  sse42?: boolean;
+  sse41: boolean;
+  avx: boolean;
+  bmi1: boolean;
+  bmi2: boolean;
+  lzcnt: boolean;
+  popcnt: boolean;
+  fma: boolean;
+}
+
+/** Operand size for an integer type in ALU ops: narrow types compute in 32 bits. */
+export function aluSize(t: Type): OperandSize {
+  return t === I64 ? 8 : 4;
+}
+/** Exact operand size of an integer type. */
+export function exactSize(t: Type): OperandSize {
+  switch (t) {
+    case I8: return 1;
+    case I16: return 2;
+    case I32: return 4;
+    case I64: return 8;
+    default: throw new UnsupportedError(`integer type ${typeName(t)} in this position`);
+  }
+}
+export function isF(t: Type): boolean {
+  return t === F32 || t === F64;
+}
+export { I128, AluOp, aluRM, NO_REG };
+
+// ---------------------------------------------------------------- operand collection
+
+type Sink = { operand(vreg: number, kind: RAKind, pos: OperandPos, c: Constraint, arg: number, field: number): void; clobber(p: number): void };
+
+/**
+ * Translates `visitOperands` reports into allocator operands. One instance is reused for every
+ * instruction (no closure or array per instruction on this hot path).
+ */
+class OperandCollector {
+  inst!: MInst;
+  extra: X64Extra | null = null;
+  sink!: Sink;
+  count = 0;
+  tiedIdx = 0;
+  readonly usedUse = new Uint8Array(64);
+  readonly usedDef = new Uint8Array(64);
+
+  private findPair(list: number[] | undefined, used: Uint8Array, preg: number): number {
+    if (list === undefined) return -1;
+    for (let k = 0; k < list.length; k += 2) {
+      if (list[k + 1] === preg && !used[k >> 1]) {
+        used[k >> 1] = 1;
+        return list[k];
+      }
+    }
+    return -1;
+  }
+
+  reg(field: RegField, kind: OperandKind, _cls: RegClass): void {
+    const r = getReg(this.inst, field);
+    if (r === NO_REG || isPhysical(r)) return;
+    const v = r - VREG_BASE;
+    const sink = this.sink;
+    switch (kind) {
+      case OperandKind.Use:
+        sink.operand(v, RAKind.Use, OperandPos.Early, Constraint.Reg, 0, field);
+        this.count++;
+        return;
+      case OperandKind.Def:
+        sink.operand(v, RAKind.Def, OperandPos.Late, Constraint.Reg, 0, field);
+        this.count++;
+        return;
+      case OperandKind.EarlyDef:
+        sink.operand(v, RAKind.Def, OperandPos.Early, Constraint.Reg, 0, field);
+        this.count++;
+        return;
+      case OperandKind.Mod: {
+        const t = this.extra?.tied?.[this.tiedIdx++];
+        if (t === undefined) throw new UnsupportedError(`internal: instruction op ${this.inst.op} has a Mod operand without a tied input`);
+        sink.operand(t, RAKind.Use, OperandPos.Early, Constraint.Reg, 0, -1);
+        sink.operand(v, RAKind.Def, OperandPos.Late, Constraint.Reuse, this.count, field);
+        this.count += 2;
+        return;
+      }
+    }
+  }
+
+  fixed(preg: PReg, kind: OperandKind): void {
+    const sink = this.sink;
+    if (kind === OperandKind.Use || kind === OperandKind.Mod) {
+      const v = this.findPair(this.extra?.fixedUses, this.usedUse, preg);
+      if (v < 0) throw new UnsupportedError(`internal: instruction op ${this.inst.op} reads fixed register ${preg} without a value`);
+      sink.operand(v, RAKind.Use, OperandPos.Early, Constraint.Fixed, preg, -1);
+      this.count++;
+    }
+    if (kind !== OperandKind.Use) {
+      const v = this.findPair(this.extra?.fixedDefs, this.usedDef, preg);
+      if (v < 0) sink.clobber(preg);
+      else {
+        sink.operand(v, RAKind.Def, OperandPos.Late, Constraint.Fixed, preg, -1);
+        this.count++;
+      }
+    }
+  }
+
+  run(inst: MInst, extra: X64Extra | null, sink: Sink): void {
+    this.inst = inst;
+    this.extra = extra;
+    this.sink = sink;
+    this.count = 0;
+    this.tiedIdx = 0;
+    const fu = extra?.fixedUses;
+    const fd = extra?.fixedDefs;
+    if (fu) this.usedUse.fill(0, 0, (fu.length >> 1) + 1);
+    if (fd) this.usedDef.fill(0, 0, (fd.length >> 1) + 1);
+    visitOperands(inst, this);
+    if (fu) {
+      for (let k = 0; k < fu.length; k += 2) if (!this.usedUse[k >> 1]) sink.operand(fu[k], RAKind.Use, OperandPos.Early, Constraint.Fixed, fu[k + 1], -1);
+    }
+    const defPos = extra?.earlyFixedDefs ? OperandPos.Early : OperandPos.Late;
+    if (fd) {
+      for (let k = 0; k < fd.length; k += 2) if (!this.usedDef[k >> 1]) sink.operand(fd[k], RAKind.Def, defPos, Constraint.Fixed, fd[k + 1], -1);
+    }
+    if (extra?.clobbers) for (const c of extra.clobbers) sink.clobber(c);
+  }
+}
+
+const collector = new OperandCollector();
+
+/** Reports an MInst's operands (with its X64Extra) to the VCode operand sink. */
+export function collectOperands(inst: MInst, extra: X64Extra | null, sink: Sink): void {
+  if ((inst.op as number) === PseudoOp.AtomicRmwLoop) {
+    sink.operand(inst.src - VREG_BASE, RAKind.Use, OperandPos.Early, Constraint.Reg, 0, 1);
+    sink.operand(inst.src2 - VREG_BASE, RAKind.Use, OperandPos.Early, Constraint.Reg, 0, 2);
+    sink.operand(inst.dst - VREG_BASE, RAKind.Def, OperandPos.Early, Constraint.Reg, 0, 0);
+    const d = extra?.fixedDefs;
+    if (d) sink.operand(d[0], RAKind.Def, OperandPos.Early, Constraint.Fixed, d[1], -1);
+    return;
+  }
+  collector.run(inst, extra, sink);
+}

@@ -6,11 +6,17 @@ import { dts } from 'rollup-plugin-dts';
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 const deps = Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies });
 const external = (id) => deps.some((d) => id === d || id.startsWith(`${d}/`));
+// A package that imports another without declaring it would publish broken: fail the build.
+const onwarn = (warning, warn) => {
+  if (warning.code === 'UNRESOLVED_IMPORT') throw new Error(`${pkg.name}: imports ${warning.exporter} without declaring it in package.json dependencies`);
+  warn(warning);
+};
 
 export default [
   {
     input: 'src/index.ts',
     external,
+    onwarn,
     output: { file: 'dist/index.js', format: 'es', sourcemap: true },
     plugins: [esbuild({ target: 'es2022', tsconfig: 'tsconfig.json' })],
   },

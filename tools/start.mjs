@@ -1,19 +1,40 @@
 #!/usr/bin/env node
-// The main job (`npm start`): carries the files in examples/ as far through the pipeline as
-// Windlass goes today, showing each stage's output.
+// The main job (`npm start`): carries the files in examples/ through the whole pipeline: parse,
+// verify and print; run on the interpreter; compile to x86-64 (listing and an ELF object); link
+// the objects with a small C program and run it natively; and run the files' `; run:` checks on
+// the native code.
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { arch } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const examples = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.clif')).map((f) => join('examples', f));
-const windlass = (...args) => {
-  console.log(`\n$ windlass ${args.join(' ')}`);
-  const r = spawnSync(process.execPath, ['tools/cli/bin/windlass.mjs', ...args], { cwd: root, stdio: 'inherit' });
-  if (r.status !== 0) process.exit(r.status ?? 1);
-};
+const examples = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.clif')).sort().map((f) => join('examples', f));
+const build = join(root, '.build', 'examples');
+mkdirSync(build, { recursive: true });
+
+function run(title, cmd, args) {
+  console.log(`\n$ ${title}`);
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error(`npm start: '${title}' failed (exit ${r.status ?? r.signal})`);
+    process.exit(r.status || 1);
+  }
+}
+const windlass = (...args) => run(`windlass ${args.join(' ')}`, process.execPath, ['tools/cli/bin/windlass.mjs', ...args]);
 
 windlass('verify', ...examples);
 windlass('cat', examples[0]);
 windlass('test', '--interpret', ...examples);
+windlass('compile', examples[0]);
+if (arch() !== 'x64') {
+  console.log(`\nThis host is ${arch()}: native x86-64 execution of the examples is skipped.`);
+  process.exit(0);
+}
+const objects = examples.map((f) => join(build, `${basename(f, '.clif')}.o`));
+examples.forEach((f, k) => windlass('compile', f, '-o', objects[k]));
+const exe = join(build, 'examples');
+run(`cc examples/main.c ${objects.map((o) => o.slice(root.length + 1)).join(' ')} -o ${exe.slice(root.length + 1)}`, 'cc', ['examples/main.c', ...objects, '-o', exe]);
+run(exe.slice(root.length + 1), exe, []);
+windlass('test', '--target', 'x86_64', ...examples);

@@ -26,6 +26,27 @@ function step(name, cmd, args, opts = {}) {
 // 1. Static checks and builds of every package, through Nx (cached, ^build ordering).
 step('lint, typecheck, build', 'npx', ['nx', 'run-many', '-t', 'lint', 'typecheck', 'build', '--parallel=2', '--outputStyle=static']);
 
+// 1b. Dependency directions: codegen never depends on an ISA package; core packages depend
+// only on core packages (tools may depend on anything).
+{
+  const graphFile = join(root, '.reports', 'graph.json');
+  mkdirSync(join(root, '.reports'), { recursive: true });
+  const r = step('project graph', 'npx', ['nx', 'graph', `--file=${graphFile}`]);
+  if (r.status === 0) {
+    const deps = JSON.parse(readFileSync(graphFile, 'utf8')).graph.dependencies;
+    const bad = [];
+    for (const [from, edges] of Object.entries(deps)) {
+      for (const { target } of edges) {
+        if (from === '@windlass/codegen' && target.startsWith('@windlass/isa-')) bad.push(`${from} -> ${target}`);
+        if (['@windlass/ir', '@windlass/regalloc'].includes(from)) bad.push(`${from} -> ${target}`);
+        if (/^@windlass\/(cli|bench|fuzz)$/.test(target) && !/^@windlass\/(cli|bench|fuzz)$/.test(from)) bad.push(`${from} -> ${target}`);
+      }
+    }
+    if (bad.length) { failures.push(`dependency directions: ${bad.join(', ')}`); failed++; } else passed++;
+    console.log(`dependency directions: ${bad.length ? bad.join(', ') : 'ok'}`);
+  }
+}
+
 // 2. Unit tests of every package in one vitest run, so the counts add up exactly.
 mkdirSync(join(root, '.reports'), { recursive: true });
 const unitReport = join(root, '.reports', 'unit.json');
@@ -48,6 +69,16 @@ for (const dir of readdirSync(join(root, 'packages'))) {
 }
 console.log('npm pack --dry-run: checked every package');
 
+// A `*` in the last path component of a corpus-run argument matches file names in that folder.
+function expandGlob(arg) {
+  const slash = arg.lastIndexOf('/');
+  const name = arg.slice(slash + 1);
+  if (!name.includes('*')) return [arg];
+  const dir = arg.slice(0, slash);
+  const re = new RegExp(`^${name.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return readdirSync(dir).filter((f) => re.test(f)).sort().map((f) => `${dir}/${f}`);
+}
+
 // 4. Corpus runs (each ends with its own `N passed, N failed, N skipped` line).
 const corpus = join(root, '..', 'shared', 'corpus');
 const corpusRuns = existsSync(join(root, 'tools', 'corpus-runs.json')) ? JSON.parse(readFileSync(join(root, 'tools', 'corpus-runs.json'), 'utf8')) : [];
@@ -55,7 +86,8 @@ if (!existsSync(corpus)) {
   console.log(`\ncorpus runs: SKIPPED: ${corpus} is absent (the corpus lives outside the repository)`);
 } else {
   for (const run of corpusRuns) {
-    const r = step(`corpus: ${run.name}`, 'node', ['tools/cli/bin/windlass.mjs', ...run.args.map((a) => a.replace('$CORPUS', corpus))], { capture: true });
+    const args = run.args.map((a) => a.replace('$CORPUS', corpus)).flatMap(expandGlob);
+    const r = step(`corpus: ${run.name}`, 'node', ['tools/cli/bin/windlass.mjs', ...args], { capture: true });
     const m = /^(?:\w+: )?(\d+) passed, (\d+) failed(?:, (\d+) skipped)?\s*$/m.exec([...(r.stdout ?? '').split('\n')].reverse().join('\n'));
     if (!m) { failures.push(`corpus: ${run.name} (no summary line)`); continue; }
     const [p, f, s] = [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];

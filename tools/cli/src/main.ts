@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { runTests, type TestOptions } from './runner/runner';
-import { cmdInterpret, cmdCat, cmdVerify, cmdCompile } from './commands';
+import { cmdInterpret, cmdCat, cmdVerify } from './commands';
+import { cmdCompile } from './native/compile-cmd';
 
 export const HELP = `windlass: the Windlass code generator command line
 
@@ -39,10 +40,12 @@ Commands:
                                   assertion; last line 'N passed, N failed, N skipped'.
   wasm [--print-ir] FILE...       Decode, validate and translate wasm modules; print the IR of
                                   every function (errors name the byte offset and section).
-  compile FILE [--target LINE]    Compile every function of FILE for the target (a CLIF target line,
-                                  e.g. 'x86_64 has_avx'; default: the file's first target with a
-                                  backend) and print the machine code listings. Exit 1 if any
-                                  function fails to compile.
+  compile [--target LINE] FILE [-o OUT.o]
+                                  Compile every function of FILE for the target (a CLIF target line,
+                                  e.g. 'x86_64 has_avx'; default: the file's first target) and print
+                                  the machine code listings, or with -o write one relocatable ELF
+                                  object exporting every function (link it with cc). The file's
+                                  'set' lines apply. Exit 1 if any function fails to compile.
   help, --help, -h                Show this help.
 `;
 

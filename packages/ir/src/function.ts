@@ -147,6 +147,8 @@ export class Function {
   bcBlock = EMPTY_I32;
   bcArgOff = EMPTY_I32;
   bcArgLen = EMPTY_I32;
+  /** Pool slots reserved for each block call's arguments (>= bcArgLen), so appending is amortized O(1). */
+  bcArgCap = EMPTY_I32;
 
   // ---- sparse per-instruction extras
   debugTags = new Map<Inst, DebugTag[]>();
@@ -613,6 +615,17 @@ export class Function {
     return vals;
   }
 
+  /** `makeResults(i, [type])[0]` without the lists, for the one-result instructions of hot producers. */
+  makeResult1(i: Inst, type: Type): Value {
+    if (this.instResLen[i] > 0) this.detachResults(i);
+    const off = this.poolAlloc(1);
+    const v = this.newValue(type, ValueKind.Result, i, 0);
+    this.pool[off] = v;
+    this.instResOff[i] = off;
+    this.instResLen[i] = 1;
+    return v;
+  }
+
   /**
    * Make the existing value number `v` the next result of `i` (the reader
    * uses this to keep source numbering; `v` must be Unused).
@@ -685,6 +698,7 @@ export class Function {
     this.bcBlock = growInt32(this.bcBlock, n);
     this.bcArgOff = growInt32(this.bcArgOff, n);
     this.bcArgLen = growInt32(this.bcArgLen, n);
+    this.bcArgCap = growInt32(this.bcArgCap, n);
   }
 
   /** A new block call `block(args...)`. Arguments are BlockArgs (values, or retN/exnN). */
@@ -694,6 +708,7 @@ export class Function {
     this.bcBlock[bc] = block;
     this.bcArgOff[bc] = this.poolStore(args);
     this.bcArgLen[bc] = args.length;
+    this.bcArgCap[bc] = args.length;
     return bc as BlockCall;
   }
 
@@ -711,27 +726,39 @@ export class Function {
   }
 
   setBlockCallArgs(bc: BlockCall, args: ArrayLike<BlockArg>): void {
-    if (args.length <= this.bcArgLen[bc]) {
+    if (args.length <= this.bcArgCap[bc]) {
       const off = this.bcArgOff[bc];
       for (let k = 0; k < args.length; k++) this.pool[off + k] = args[k];
     } else {
       this.bcArgOff[bc] = this.poolStore(args);
+      this.bcArgCap[bc] = args.length;
     }
     this.bcArgLen[bc] = args.length;
   }
 
+  /**
+   * Append one argument. A list that must move takes twice the room it needs: SSA construction
+   * appends one argument per merged variable to every predecessor of a join in turn, and moving
+   * the whole list each time made blocks with many merged variables quadratic.
+   */
   appendBlockCallArg(bc: BlockCall, arg: BlockArg): void {
     const off = this.bcArgOff[bc];
     const len = this.bcArgLen[bc];
-    if (off + len === this.poolLen) {
+    const cap = this.bcArgCap[bc];
+    if (len < cap) {
+      this.pool[off + len] = arg;
+    } else if (off + cap === this.poolLen) {
       // The list ends the pool: grow it in place.
       this.poolAlloc(1);
       this.pool[off + len] = arg;
+      this.bcArgCap[bc] = cap + 1;
     } else {
-      const n = this.poolAlloc(len + 1);
+      const room = Math.max(4, len * 2);
+      const n = this.poolAlloc(room);
       this.pool.copyWithin(n, off, off + len);
       this.pool[n + len] = arg;
       this.bcArgOff[bc] = n;
+      this.bcArgCap[bc] = room;
     }
     this.bcArgLen[bc] = len + 1;
   }
@@ -846,10 +873,78 @@ export class Function {
    * `blocks` blocks (saves the doubling copies when a producer knows the size).
    */
   reserve(insts: number, values = insts, blocks = 0): void {
+    if (this.instOpcode.length === 0 && this.valueType.length === 0 && this.pool.length === 0 && this.blockExists.length === 0) {
+      this.reserveFresh(insts, values, blocks);
+      return;
+    }
     this.ensureInsts(insts);
     this.ensureValues(values);
     if (blocks > 0) this.ensureBlocks(blocks);
     if (this.pool.length < insts * 3) this.pool = growInt32(this.pool, insts * 3);
+  }
+
+  /**
+   * `reserve` for a function whose tables were never grown: every table becomes a view into
+   * one shared buffer. Allocating a couple of dozen ArrayBuffers per function cost more than
+   * filling them when translating many small functions; one allocation is cheap. (A table that
+   * outgrows its view is replaced by a private array, as usual.)
+   */
+  private reserveFresh(insts: number, values: number, blocks: number): void {
+    const ni = Math.max(16, insts);
+    const nv = Math.max(16, values);
+    const nb = blocks > 0 ? Math.max(16, blocks) : 0;
+    const np = ni * 3;
+    // 32-bit tables first (instructions 11, values 2, blocks 4, pool), then 16-bit, then 8-bit.
+    const words32 = ni * 11 + nv * 2 + nb * 4 + np;
+    const bytes = words32 * 4 + (ni * 2 + nv) * 2 + nv + nb * 3;
+    const buf = new ArrayBuffer(bytes);
+    let at = 0;
+    const i32 = (n: number, fill = 0): Int32Array<ArrayBuffer> => {
+      const a = new Int32Array(buf, at, n);
+      at += n * 4;
+      if (fill !== 0) a.fill(fill);
+      return a;
+    };
+    const u16 = (n: number): Uint16Array<ArrayBuffer> => {
+      const a = new Uint16Array(buf, at, n);
+      at += n * 2;
+      return a;
+    };
+    const u8 = (n: number): Uint8Array<ArrayBuffer> => {
+      const a = new Uint8Array(buf, at, n);
+      at += n;
+      return a;
+    };
+    this.instArgOff = i32(ni);
+    this.instArgLen = i32(ni);
+    this.instResOff = i32(ni);
+    this.instResLen = i32(ni);
+    this.instImm0 = i32(ni);
+    this.instImm1 = i32(ni);
+    this.instImm2 = i32(ni);
+    // No -1 fill for instructions: `makeInst`, their only constructor, writes every field.
+    this.instSrcLoc = i32(ni);
+    this.instPrev = i32(ni);
+    this.instNext = i32(ni);
+    this.instBlock = i32(ni);
+    this.valueDef = i32(nv);
+    this.valueNum = i32(nv);
+    if (nb > 0) {
+      this.blockPrev = i32(nb, -1);
+      this.blockNext = i32(nb, -1);
+      this.blockFirstInst = i32(nb, -1);
+      this.blockLastInst = i32(nb, -1);
+    }
+    this.pool = i32(np);
+    this.instOpcode = u16(ni);
+    this.instType = u16(ni);
+    this.valueType = u16(nv);
+    this.valueKind = u8(nv);
+    if (nb > 0) {
+      this.blockExists = u8(nb);
+      this.blockCold = u8(nb);
+      this.blockInLayout = u8(nb);
+    }
   }
 
   /** Number of instructions in the layout. */
@@ -914,6 +1009,7 @@ export class Function {
     f.bcBlock = this.bcBlock.slice();
     f.bcArgOff = this.bcArgOff.slice();
     f.bcArgLen = this.bcArgLen.slice();
+    f.bcArgCap = this.bcArgCap.slice();
     for (const [k, v] of this.debugTags) f.debugTags.set(k, v.map((t) => ({ ...t })));
     for (const [k, v] of this.userStackMaps) f.userStackMaps.set(k, v.map((t) => ({ ...t })));
     return f;

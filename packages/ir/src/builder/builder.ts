@@ -12,10 +12,11 @@
 
 import { type Block, type Inst, type Value, NONE } from '../entities';
 import { type BlockCall, type Function, ValueKind } from '../function';
-import { F16CONST, F32CONST, F64CONST, F128CONST, ICONST, OPCODES, type Opcode, UEXTEND, VCONST } from '../opcodes';
+import { F16CONST, F32CONST, F64CONST, F128CONST, Format, ICONST, OPCODES, type Opcode, UEXTEND, VCONST } from '../opcodes';
 import { resultTypes } from '../typing';
 import { I64, I128, F16, F32, F64, F128, INVALID, type Type, bytes, isVector, typeName } from '../types';
 import { BuilderError } from './errors';
+import { DefTable } from './defs';
 import { InstBuilder } from './ins';
 
 /** A variable of the builder: a small number from `declareVar`. */
@@ -35,15 +36,25 @@ export class FunctionBuilder {
   // Per block (indexed by block number, grown on demand).
   private sealed: boolean[] = [];
   private preds: Pred[][] = [];
-  private defs: Map<number, Value>[] = [];
+  private defs = new DefTable();
   private incomplete: { variable: Variable; param: Value }[][] = [];
-  /** Block parameters the SSA construction created (only these may be removed). */
-  private ssaParams = new Set<Value>();
+  // Per value, indexed by value number (grown on demand): 1 while the value is a block
+  // parameter the SSA construction created (only these may be removed) and has not removed
+  // yet; and, for a removed one, its parameter index + 1. Typed arrays, not a Set and a Map:
+  // these are touched for every join a variable read crosses.
+  private ssaFlag: Uint8Array = new Uint8Array(64);
+  private deadIdx: Int32Array = new Int32Array(64);
+  /** The parameters ever flagged in `ssaFlag`, in creation order (finalize visits them so). */
+  private ssaList: Value[] = [];
   /** Parameters replaced by aliases, dropped once `finalize` has resolved their uses. */
   private removed: Value[] = [];
-  /** Blocks holding removed parameters, and each removed parameter's index. */
+  /** Blocks holding removed parameters (their indexes are in `deadIdx`). */
   private deadIn = new Set<Block>();
-  private deadIndex = new Map<Value, number>();
+  // Scratch stacks of `readVariable` (see there); phis holds (block, param) pairs.
+  private scratchTasks: number[] = [];
+  private scratchPhis: number[] = [];
+  private scratchResults: Value[] = [];
+  private scratchChain: Block[] = [];
 
   constructor(func: Function) {
     this.func = func;
@@ -61,10 +72,11 @@ export class FunctionBuilder {
   }
 
   private ensure(b: Block): void {
+    if (b < this.preds.length) return;
+    this.defs.ensureBlocks(b + 1);
     for (let k = this.preds.length; k <= b; k++) {
       this.sealed[k] = false;
       this.preds[k] = [];
-      this.defs[k] = new Map();
       this.incomplete[k] = [];
     }
   }
@@ -159,6 +171,7 @@ export class FunctionBuilder {
 
   declareVar(t: Type): Variable {
     this.varTypes.push(t);
+    this.defs.ensureVars(this.varTypes.length);
     return (this.varTypes.length - 1) as Variable;
   }
 
@@ -174,7 +187,7 @@ export class FunctionBuilder {
     if (t !== this.varTypes[variable]) {
       this.fail(`variable ${variable} has type ${typeName(this.varTypes[variable])}, cannot assign v${value} of type ${typeName(t)}`);
     }
-    this.defs[this.current].set(variable, value);
+    this.defs.set(this.current, variable, value);
   }
 
   /** The value of `variable` in the current block (zero if it was never assigned on some path). */
@@ -190,72 +203,98 @@ export class FunctionBuilder {
    */
   private readVariable(variable: Variable, b: Block): Value {
     const f = this.func;
+    // Most reads find a definition in the block itself: answer those without the task machinery.
+    const own = this.defs.get(b, variable);
+    if (own !== NONE) return f.resolveAliases(own);
     const t = this.varTypes[variable];
     // Tasks: a block to read the variable in (>= 0), or a pending parameter
     // (~index into `phis`) whose predecessor values are on `results`.
-    const tasks: number[] = [b];
-    const phis: { block: Block; param: Value }[] = [];
-    const results: Value[] = [];
-    while (tasks.length > 0) {
-      const task = tasks.pop() as number;
+    // The scratch stacks are the builder's (reads never nest) and are indexed by explicit tops,
+    // so a read neither allocates nor resizes arrays.
+    const tasks = this.scratchTasks;
+    const phis = this.scratchPhis;
+    const results = this.scratchResults;
+    const chain = this.scratchChain;
+    let nTasks = 0;
+    let nPhis = 0;
+    let nResults = 0;
+    tasks[nTasks++] = b;
+    while (nTasks > 0) {
+      const task = tasks[--nTasks];
       if (task < 0) {
-        const { block, param } = phis[~task];
+        const block = phis[~task * 2] as Block;
+        const param = phis[~task * 2 + 1] as Value;
         const preds = this.preds[block];
-        const vals = results.splice(results.length - preds.length, preds.length);
-        for (let k = 0; k < preds.length; k++) f.appendBlockCallArg(preds[k].call, vals[k]);
+        nResults -= preds.length;
+        for (let k = 0; k < preds.length; k++) f.appendBlockCallArg(preds[k].call, results[nResults + k]);
         const v = this.tryRemoveTrivialPhi(block, param);
-        this.defs[block].set(variable, v);
-        results.push(v);
+        this.defs.set(block, variable, v);
+        results[nResults++] = v;
         continue;
       }
       // Walk up sealed single-predecessor blocks; they all get the value found.
-      const chain: Block[] = [];
+      let nChain = 0;
       let cur = task as Block;
       let found: Value | -1 = NONE;
       for (let steps = 0; ; steps++) {
-        const d = this.defs[cur].get(variable);
-        if (d !== undefined) {
+        const d = this.defs.get(cur, variable);
+        if (d !== NONE) {
           found = f.resolveAliases(d);
           break;
         }
         if (!this.sealed[cur]) {
           found = this.newPhi(cur, t);
           this.incomplete[cur].push({ variable, param: found });
-          this.defs[cur].set(variable, found);
+          this.defs.set(cur, variable, found);
           break;
         }
         const preds = this.preds[cur];
         if (preds.length === 0 || steps > f.blockCount) {
           // No predecessor (entry or unreachable block, or an unreachable cycle): never assigned.
           found = this.zero(cur, t);
-          this.defs[cur].set(variable, found);
+          this.defs.set(cur, variable, found);
           break;
         }
         if (preds.length === 1) {
-          chain.push(cur);
+          chain[nChain++] = cur;
           cur = preds[0].block;
           continue;
         }
         // A join: the parameter is defined before reading the predecessors, which breaks cycles.
         const param = this.newPhi(cur, t);
-        this.defs[cur].set(variable, param);
-        for (const c of chain) this.defs[c].set(variable, param);
-        tasks.push(~phis.length);
-        phis.push({ block: cur, param });
-        for (let k = preds.length - 1; k >= 0; k--) tasks.push(preds[k].block);
+        this.defs.set(cur, variable, param);
+        for (let k = 0; k < nChain; k++) this.defs.set(chain[k], variable, param);
+        tasks[nTasks++] = ~nPhis;
+        phis[nPhis * 2] = cur;
+        phis[nPhis * 2 + 1] = param;
+        nPhis++;
+        for (let k = preds.length - 1; k >= 0; k--) tasks[nTasks++] = preds[k].block;
         break;
       }
       if (found !== NONE) {
-        for (const c of chain) this.defs[c].set(variable, found);
-        results.push(found);
+        for (let k = 0; k < nChain; k++) this.defs.set(chain[k], variable, found);
+        results[nResults++] = found;
       }
     }
     return f.resolveAliases(results[0]);
   }
 
+  private growValueFlags(v: number): void {
+    let n = this.ssaFlag.length * 2;
+    while (n <= v) n *= 2;
+    const flag = new Uint8Array(n);
+    flag.set(this.ssaFlag);
+    this.ssaFlag = flag;
+    const dead = new Int32Array(n);
+    dead.set(this.deadIdx);
+    this.deadIdx = dead;
+  }
+
   private newPhi(b: Block, t: Type): Value {
     const v = this.func.appendBlockParam(b, t);
-    this.ssaParams.add(v);
+    if (v >= this.ssaFlag.length) this.growValueFlags(v);
+    this.ssaFlag[v] = 1;
+    this.ssaList.push(v);
     return v;
   }
 
@@ -267,7 +306,7 @@ export class FunctionBuilder {
    */
   private tryRemoveTrivialPhi(b: Block, param: Value): Value {
     const f = this.func;
-    if (!this.ssaParams.has(param)) return f.resolveAliases(param);
+    if (this.ssaFlag[param] !== 1) return f.resolveAliases(param);
     const k = f.valueNum[param];
     let same: Value | -1 = NONE;
     for (const p of this.preds[b]) {
@@ -277,38 +316,37 @@ export class FunctionBuilder {
       same = a;
     }
     if (same === NONE) same = this.zero(b, f.valueTypeOf(param));
-    this.ssaParams.delete(param);
+    this.ssaFlag[param] = 0;
     this.removed.push(param);
     this.deadIn.add(b);
     // Keep the index for the final compaction; the alias makes every use see `same`.
     const index = k;
     f.changeToAlias(param, same);
-    this.deadIndex.set(param, index);
+    this.deadIdx[param] = index + 1;
     return same;
   }
 
   /** Drop the parameters made aliases, and their branch arguments, block by block. */
   private compactParams(): void {
     const f = this.func;
+    // In place: parameters, and each predecessor's arguments, slide down over the removed ones.
     for (const b of this.deadIn) {
       const params = f.blockParams[b];
-      const keep: number[] = [];
-      const kept: Value[] = [];
+      const preds = this.preds[b];
+      let j = 0;
       for (let k = 0; k < params.length; k++) {
-        if (this.deadIndex.get(params[k]) === k) continue;
-        keep.push(k);
-        kept.push(params[k]);
+        const v = params[k];
+        if (this.deadIdx[v] === k + 1) continue;
+        for (const p of preds) f.pool[f.bcArgOff[p.call] + j] = f.pool[f.bcArgOff[p.call] + k];
+        params[j] = v;
+        f.valueNum[v] = j;
+        j++;
       }
-      for (const p of this.preds[b]) {
-        const off = f.bcArgOff[p.call];
-        const args = keep.map((k) => f.pool[off + k]);
-        f.setBlockCallArgs(p.call, args);
-      }
-      kept.forEach((v, k) => { f.valueNum[v] = k; });
-      f.blockParams[b] = kept;
+      for (const p of preds) f.bcArgLen[p.call] = j;
+      params.length = j;
     }
     this.deadIn.clear();
-    this.deadIndex.clear();
+    this.deadIdx.fill(0);
   }
 
   /** A zero of type `t` materialized at the top of block `b`. */
@@ -360,15 +398,28 @@ export class FunctionBuilder {
   }
 
   private recordBranch(inst: Inst, from: Block): void {
+    // jump and brif (nearly every branch) without the destination list and the dedupe set.
+    const f = this.func;
+    const format = OPCODES[f.instOpcode[inst]].format;
+    if (format === Format.Jump || format === Format.Brif) {
+      const first = f.instImm0[inst] as BlockCall;
+      this.addPred(first, from);
+      if (format === Format.Brif && f.instImm1[inst] !== first) this.addPred(f.instImm1[inst] as BlockCall, from);
+      return;
+    }
     const seen = new Set<number>();
     for (const bc of this.func.branchDestinations(inst)) {
       if (seen.has(bc)) continue;
       seen.add(bc);
-      const to = this.func.blockCallBlock(bc);
-      this.ensure(to);
-      if (this.sealed[to]) this.fail(`block${to} is sealed: no new branch may target it`);
-      this.preds[to].push({ block: from, call: bc });
+      this.addPred(bc, from);
     }
+  }
+
+  private addPred(bc: BlockCall, from: Block): void {
+    const to = this.func.blockCallBlock(bc);
+    this.ensure(to);
+    if (this.sealed[to]) this.fail(`block${to} is sealed: no new branch may target it`);
+    this.preds[to].push({ block: from, call: bc });
   }
 
   // ------------------------------------------------------------ finish
@@ -387,8 +438,9 @@ export class FunctionBuilder {
     }
     for (let changed = true; changed; ) {
       changed = false;
-      for (const p of [...this.ssaParams]) {
-        if (!this.ssaParams.has(p)) continue;
+      this.ssaList = this.ssaList.filter((p) => this.ssaFlag[p] === 1);
+      for (const p of this.ssaList) {
+        if (this.ssaFlag[p] !== 1) continue;
         const b = f.valueDef[p] as Block;
         if (this.tryRemoveTrivialPhi(b, p) !== p) changed = true;
       }

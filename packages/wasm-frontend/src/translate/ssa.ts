@@ -12,6 +12,7 @@ import {
   INVALID,
   JUMP,
   OPCODES,
+  resolveTypeDesc,
   resultTypes,
   type Block,
   type Function,
@@ -113,7 +114,22 @@ export class SsaBuilder {
 
   /** One-result `ins`. */
   ins1(op: Opcode, args: readonly Value[], type: Type = INVALID, imm0 = 0, imm1 = 0): Value {
-    return this.ins(op, args, type, imm0, imm1)[0];
+    const f = this.func;
+    const i = f.makeInst(op, this.ctrlType(op, args, type), args);
+    if (imm0) f.setImm0(i, imm0);
+    if (imm1) f.setImm1(i, imm1);
+    return this.append1(i);
+  }
+
+  /** `append(i)[0]`, without the result and type lists for the common one-result case. */
+  private append1(i: Inst): Value {
+    const f = this.func;
+    const b = this.fb.currentBlock();
+    const info = OPCODES[f.instOpcode[i]];
+    if (info.isBranch || b < 0 || info.results === 'sig' || info.results.length !== 1) return this.append(i)[0];
+    const v = f.makeResult1(i, resolveTypeDesc(info.results[0], f.instType[i] as Type));
+    f.appendInst(i, b as Block);
+    return v;
   }
 
   /** An integer constant from 32-bit halves (no bigint). */
@@ -127,7 +143,7 @@ export class SsaBuilder {
     const i = f.makeInst(op, this.ctrlType(op, args, type), args);
     f.setImm1(i, lo | 0);
     f.setImm2(i, hi | 0);
-    return this.append(i)[0];
+    return this.append1(i);
   }
 
   /** Calls (`call` / `call_indirect`): imm0 = FuncRef / SigRef; results from the signature. */

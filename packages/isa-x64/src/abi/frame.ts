@@ -10,7 +10,7 @@
 //   stack slots            (slot area)
 //   outgoing call args     [rsp ...]        <- rsp (fixed for the whole body)
 
-import { type LabelUseKind, MachBuffer, type VCode, type MachLabel } from '@windlass/codegen';
+import { CodegenError, type LabelUseKind, MachBuffer, type VCode, type MachLabel } from '@windlass/codegen';
 import { EditSide, type RegAllocOutput, SLOT_BASE } from '@windlass/regalloc';
 import {
   type Amode, type CodeSink, type LabelUse, type MInst, AluOp, InstOp as Op, RegClass, aluRI, amBase, dwarfReg, emitInst, genMove,
@@ -91,6 +91,11 @@ export function emitFunction(inp: FrameInput): FrameOutput {
   const xmmSaveBase = spillBase + alloc.numSpillSlots * 16;
   const area = xmmSaveBase + (inp.saveXmm6to15 ? 160 : 0);
   const pushBytes = saved.length * 8;
+  // x86-64 reaches every frame slot with a signed 32-bit displacement from rsp, and `&` below
+  // works on 32 bits: a larger frame is an error, never silently wrapped code.
+  if (area + pushBytes > 0x7fff_0000) {
+    throw new CodegenError(`stack frame of ${area + pushBytes} bytes is too large: x86-64 frames are limited to ${0x7fff_0000} bytes`);
+  }
   const n = ((area + pushBytes + 15) & ~15) - pushBytes;
   for (const a of inp.slotAmodes) a.disp += inp.outgoingBytes;
   const spill = (slot: number): Amode => amBase(rsp, spillBase + slot * 16);

@@ -62,6 +62,11 @@ export interface TrapStub {
   code: number;
 }
 
+/** Rounds up to a multiple of `a` without 32-bit bitwise operators, which would wrap large frames. */
+function alignUp(x: number, a: number): number {
+  return Math.ceil(x / a) * a;
+}
+
 /** Per-function state the rules share. */
 export class X64Lower {
   readonly traps: TrapStub[] = [];
@@ -85,18 +90,18 @@ export class X64Lower {
     f.stackSlots.forEach((s, k) => {
       if (s === undefined) return;
       const align = Math.max(1, s.align || 1, Math.min(16, s.size >= 16 ? 16 : 8));
-      off = (off + align - 1) & ~(align - 1);
+      off = alignUp(off, align);
       this.slotOffsets[k] = off;
       off += s.size;
     });
-    this.slotAreaSize = (off + 15) & ~15;
+    this.slotAreaSize = alignUp(off, 16);
   }
 
   /** Adds a 16-aligned area of `size` bytes to the slot area (call return areas); returns its slot id. */
   addAreaSlot(size: number): number {
     const id = this.slotOffsets.length + 1_000_000;
     this.slotOffsets[id] = this.slotAreaSize;
-    this.slotAreaSize += (size + 15) & ~15;
+    this.slotAreaSize += alignUp(size, 16);
     return id;
   }
 

@@ -13,7 +13,7 @@ function flagsOf(settings: ClifFile['settings']): Flags {
 }
 
 /** Compiles each function for each target of `clif` (filtered to `isas` when non-empty). */
-export function checkCompile(clif: ClifFile, isas: readonly string[] = []): CaseResult[] {
+export function checkCompile(clif: ClifFile, isas: readonly string[] = [], expectFail = false): CaseResult[] {
   const out: CaseResult[] = [];
   const targets = clif.targets.length ? clif.targets : [{ isa: 'x86_64', flags: [], settings: clif.settings, line: 1 }];
   for (const t of targets) {
@@ -31,9 +31,15 @@ export function checkCompile(clif: ClifFile, isas: readonly string[] = []): Case
       const name = `${symbolName(fn.func.name)} [${label}]`;
       try {
         isa.compileFunction(fn.func, { wantListing: false });
-        out.push({ status: 'pass', kind: 'compile', line: fn.startLine, name });
+        // `test compile expect-fail`: every function must be rejected.
+        if (expectFail) out.push({ status: 'fail', kind: 'compile', line: fn.startLine, name, message: 'compiled, but the file says `expect-fail`: it must be rejected' });
+        else out.push({ status: 'pass', kind: 'compile', line: fn.startLine, name });
       } catch (e) {
-        out.push({ status: 'fail', kind: 'compile', line: fn.startLine, name, message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
+        const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+        // A rejection counts for `expect-fail` only when it is one of the backend's typed errors.
+        const typed = e instanceof Error && /^(UnsupportedError|CodegenError|VerifierError|VerificationFailed|RegAllocError|SettingsError)$/.test(e.name);
+        if (expectFail && typed) out.push({ status: 'pass', kind: 'compile', line: fn.startLine, name, message });
+        else out.push({ status: 'fail', kind: 'compile', line: fn.startLine, name, message });
       }
     }
   }

@@ -16,6 +16,8 @@ import type { CaseResult, TestOptions } from './types';
 import './backends';
 
 const WINDLASS_ISAS = new Set(['x86_64', 'aarch64', 'riscv64', 's390x']);
+/** Cranelift targets Windlass does not generate code for (Cranelift's own bytecode, 32-bit). */
+const OTHER_CRANELIFT_ISAS = new Set(['pulley32', 'pulley32be', 'pulley64', 'pulley64be', 'i686', 'riscv32', 'riscv64gc']);
 
 export interface Line {
   line: number;
@@ -98,6 +100,7 @@ export async function runCases(clif: ClifFile, opts: TestOptions, kinds: Readonl
 
   const plan: { backend: ExecutionBackend; target: TargetSpec; label: string }[] = [];
   const skips: { label: string; reason: string }[] = [];
+  const fails: { label: string; reason: string }[] = [];
   let interpreterPlanned = false;
   const useInterpreter = (label: string) => {
     if (interpreterPlanned) return;
@@ -116,7 +119,8 @@ export async function runCases(clif: ClifFile, opts: TestOptions, kinds: Readonl
       const b = backendFor(t);
       if (typeof b !== 'string') plan.push({ backend: b, target: t, label });
       else if (WINDLASS_ISAS.has(t.isa)) useInterpreter(`interpreter (for ${t.isa}: ${b})`);
-      else skips.push({ label, reason: `target ${label} is not a Windlass ISA` });
+      else if (OTHER_CRANELIFT_ISAS.has(t.isa)) skips.push({ label, reason: `target ${label} is not a Windlass ISA` });
+      else fails.push({ label, reason: `unknown target ISA '${t.isa}' (known: ${[...WINDLASS_ISAS, ...OTHER_CRANELIFT_ISAS].join(', ')})` });
     }
   }
   for (const p of plan) {
@@ -125,6 +129,9 @@ export async function runCases(clif: ClifFile, opts: TestOptions, kinds: Readonl
       const o = outcomes[k] ?? { status: 'fail', message: `backend ${p.backend.name} returned no outcome` };
       results.push({ status: o.status, kind: 'run', line: c.line, name: `${c.text} [${p.label}]`, message: o.message });
     });
+  }
+  for (const s of fails) {
+    for (const c of cases) results.push({ status: 'fail', kind: 'run', line: c.line, name: `${c.text} [${s.label}]`, message: s.reason });
   }
   for (const s of skips) {
     for (const c of cases) results.push({ status: 'skip', kind: 'run', line: c.line, name: `${c.text} [${s.label}]`, message: s.reason });

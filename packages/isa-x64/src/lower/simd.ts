@@ -794,6 +794,41 @@ function fromSint64(L: X64Lower, inst: Inst): boolean {
   return true;
 }
 
+/** One u64 GPR to f64: when the top bit is set convert (x >> 1 | x & 1) and double it (rounds right). */
+function u64ToF64(L: X64Lower, g: number): number {
+  const direct = ftmp(L);
+  L.emitMod(cvtIntToFloat(true, 8, direct, g), zeros(L));
+  const h = L.tmp();
+  L.emitMod(shiftImm(ShiftOp.Shr, 8, h, 1), g);
+  const lo = L.tmp();
+  L.emitMod(aluRI(AluOp.And, 4, lo, 1), g);
+  const hx = L.tmp();
+  L.emitMod(aluRM(AluOp.Or, 8, hx, lo), h);
+  const half = ftmp(L);
+  L.emitMod(cvtIntToFloat(true, 8, half, hx), zeros(L));
+  const dbl = binop(L, SseOp.Addsd, half, half);
+  const r = ftmp(L);
+  L.emit(test(8, g, g));
+  L.emitMod(xmmCmove(CC.S, r, dbl), direct);
+  return r;
+}
+
+/** u64x2 -> f64x2, lane by lane. */
+function fromUint64(L: X64Lower, inst: Inst): boolean {
+  const from = argT(L, inst, 0), to = resT(L, inst);
+  if (!isVec128(from) || laneType(from) !== I64 || laneType(to) !== F64) return false;
+  const x = arg(L, inst, 0);
+  const g0 = L.tmp(), g1 = L.tmp();
+  L.emit(xmmToGpr(8, g0, x));
+  const hi = ftmp(L);
+  L.emit(xmmRMImmP(PackedImmOp.Pshufd, hi, x, 0xee));
+  L.emit(xmmToGpr(8, g1, hi));
+  const d0 = u64ToF64(L, g0);
+  const d1 = u64ToF64(L, g1);
+  binop(L, SseOp.Unpcklpd, d0, d1, L.out());
+  return true;
+}
+
 /** Byte population count by nibble table lookups (pshufb). */
 function popcntV(L: X64Lower, inst: Inst): boolean {
   const t = resT(L, inst);
@@ -1051,6 +1086,7 @@ on(UMAX, minmax64(true, false));
 on(IABS, iabs64);
 on(IMUL, imul64);
 on(FCVT_FROM_UINT, fromUint32);
+on(FCVT_FROM_UINT, fromUint64);
 on(FCVT_FROM_SINT, fromSint64);
 on(FCVT_TO_SINT_SAT, toSintSat);
 on(FCVT_TO_UINT_SAT, toUintSat);

@@ -58,7 +58,15 @@ function setupDebian() {
 try {
   if (npmDepsStale()) {
     log('installing npm dependencies (npm ci)');
-    run('npm', ['ci', '--no-audit', '--no-fund']);
+    try {
+      run('npm', ['ci', '--no-audit', '--no-fund']);
+    } catch (e) {
+      // `npm ci` refuses a lock file that lacks optional platform packages (rollup's, for
+      // platforms other than this one) when the registry it was made from did not serve them;
+      // `npm install` honours the same lock and skips what this platform does not need.
+      log(`npm ci failed (${e.message}); falling back to npm install with the same lock file`);
+      run('npm', ['install', '--no-audit', '--no-fund']);
+    }
   } else log('npm dependencies up to date');
   setupDebian();
 } catch (e) {

@@ -2,6 +2,11 @@
 // in fixed-size buckets of points, so a conflict query touches only the buckets its range
 // covers: near-constant for the short ranges that dominate real code, with no tree to
 // rebalance when bundles are evicted and re-inserted in arbitrary order.
+//
+// Each bucket is a singly linked list of entries in one pooled Int32Array (from, to, owner,
+// vreg, next), with removed entries recycled through a free list. A JS array per bucket
+// would put millions of small arrays on the heap, and scavenges of a heap that large cost
+// more than the queries (the allocator's throughput fell with function size because of it).
 
 const SHIFT = 6;
 /** Owner id of intervals nobody may evict: fixed-register operands and clobbers. */
@@ -9,49 +14,73 @@ export const FIXED_OWNER = -1;
 /** VReg id of clobbers: conflicts with every value. */
 export const NO_VREG = -1;
 
+const STRIDE = 5;
+const FROM = 0;
+const TO = 1;
+const OWNER = 2;
+const VREG = 3;
+const NEXT = 4;
+
 export class Occupancy {
-  private readonly tables: ((number[] | null)[] | undefined)[];
+  /** Per (preg, bucket): the first entry's offset in `pool`, or -1. */
+  private readonly heads: Int32Array;
   private readonly numBuckets: number;
+  private pool: Int32Array;
+  private top = 0;
+  private free = -1;
 
   constructor(numPRegs: number, numPoints: number) {
-    this.tables = new Array(numPRegs);
     this.numBuckets = (numPoints >> SHIFT) + 1;
+    this.heads = new Int32Array(numPRegs * this.numBuckets).fill(-1);
+    this.pool = new Int32Array(STRIDE * Math.max(64, numPoints >> 1));
   }
 
-  private table(p: number): (number[] | null)[] {
-    let t = this.tables[p];
-    // Filled, not holey: reading a hole consults the prototype chain.
-    if (!t) t = this.tables[p] = new Array<number[] | null>(this.numBuckets).fill(null);
-    return t;
+  private alloc(): number {
+    const f = this.free;
+    if (f >= 0) {
+      this.free = this.pool[f + NEXT];
+      return f;
+    }
+    if (this.top === this.pool.length) {
+      const n = new Int32Array(this.pool.length * 2);
+      n.set(this.pool);
+      this.pool = n;
+    }
+    const e = this.top;
+    this.top += STRIDE;
+    return e;
   }
 
   add(p: number, from: number, to: number, owner: number, vreg: number): void {
-    const t = this.table(p);
+    const base = p * this.numBuckets;
     for (let b = from >> SHIFT, e = (to - 1) >> SHIFT; b <= e; b++) {
-      const bucket = t[b];
-      if (bucket) bucket.push(from, to, owner, vreg);
-      else t[b] = [from, to, owner, vreg];
+      const x = this.alloc();
+      const pool = this.pool;
+      pool[x + FROM] = from;
+      pool[x + TO] = to;
+      pool[x + OWNER] = owner;
+      pool[x + VREG] = vreg;
+      pool[x + NEXT] = this.heads[base + b];
+      this.heads[base + b] = x;
     }
   }
 
   remove(p: number, from: number, to: number, owner: number): void {
-    const t = this.tables[p];
-    if (!t) return;
+    const base = p * this.numBuckets;
+    const pool = this.pool;
     for (let b = from >> SHIFT, e = (to - 1) >> SHIFT; b <= e; b++) {
-      const bucket = t[b];
-      if (!bucket) continue;
-      let w = 0;
-      for (let k = 0; k < bucket.length; k += 4) {
-        if (bucket[k + 2] === owner && bucket[k] === from) continue;
-        if (w !== k) {
-          bucket[w] = bucket[k];
-          bucket[w + 1] = bucket[k + 1];
-          bucket[w + 2] = bucket[k + 2];
-          bucket[w + 3] = bucket[k + 3];
-        }
-        w += 4;
+      let prev = -1;
+      let x = this.heads[base + b];
+      while (x >= 0) {
+        const next = pool[x + NEXT];
+        if (pool[x + OWNER] === owner && pool[x + FROM] === from) {
+          if (prev < 0) this.heads[base + b] = next;
+          else pool[prev + NEXT] = next;
+          pool[x + NEXT] = this.free;
+          this.free = x;
+        } else prev = x;
+        x = next;
       }
-      bucket.length = w;
     }
   }
 
@@ -61,16 +90,13 @@ export class Occupancy {
    * once). Stops early when `visit` returns true.
    */
   conflicts(p: number, from: number, to: number, vreg: number, visit: (owner: number, at: number) => boolean): boolean {
-    const t = this.tables[p];
-    if (!t) return false;
+    const base = p * this.numBuckets;
+    const pool = this.pool;
     for (let b = from >> SHIFT, e = (to - 1) >> SHIFT; b <= e; b++) {
-      const bucket = t[b];
-      if (!bucket) continue;
-      for (let k = 0; k < bucket.length; k += 4) {
-        const f = bucket[k];
-        const tt = bucket[k + 1];
-        if (f < to && from < tt && bucket[k + 3] !== vreg) {
-          if (visit(bucket[k + 2], f > from ? f : from)) return true;
+      for (let x = this.heads[base + b]; x >= 0; x = pool[x + NEXT]) {
+        const f = pool[x + FROM];
+        if (f < to && from < pool[x + TO] && pool[x + VREG] !== vreg) {
+          if (visit(pool[x + OWNER], f > from ? f : from)) return true;
         }
       }
     }
@@ -83,15 +109,15 @@ export class Occupancy {
    * Stops once a conflict is known and nothing heavier than `limit` can change the verdict.
    */
   probe(p: number, from: number, to: number, vreg: number, weights: Float64Array, limit: number, acc: { max: number; first: number }): boolean {
-    const t = this.tables[p];
-    if (!t) return false;
+    const base = p * this.numBuckets;
+    const pool = this.pool;
     for (let b = from >> SHIFT, e = (to - 1) >> SHIFT; b <= e; b++) {
-      const bucket = t[b];
-      if (!bucket) continue;
-      for (let k = 0; k < bucket.length; k += 4) {
-        const f = bucket[k];
-        if (f < to && from < bucket[k + 1] && bucket[k + 3] !== vreg) {
-          const owner = bucket[k + 2];
+      let x = this.heads[base + b];
+      if (x < 0) continue;
+      for (; x >= 0; x = pool[x + NEXT]) {
+        const f = pool[x + FROM];
+        if (f < to && from < pool[x + TO] && pool[x + VREG] !== vreg) {
+          const owner = pool[x + OWNER];
           const w = owner < 0 ? Infinity : weights[owner];
           if (w > acc.max) acc.max = w;
           const at = f > from ? f : from;
@@ -105,13 +131,11 @@ export class Occupancy {
 
   /** Whether anything other than `vreg` occupies `p` somewhere in `[from, to)`. */
   busy(p: number, from: number, to: number, vreg: number): boolean {
-    const t = this.tables[p];
-    if (!t) return false;
+    const base = p * this.numBuckets;
+    const pool = this.pool;
     for (let b = from >> SHIFT, e = (to - 1) >> SHIFT; b <= e; b++) {
-      const bucket = t[b];
-      if (!bucket) continue;
-      for (let k = 0; k < bucket.length; k += 4) {
-        if (bucket[k] < to && from < bucket[k + 1] && bucket[k + 3] !== vreg) return true;
+      for (let x = this.heads[base + b]; x >= 0; x = pool[x + NEXT]) {
+        if (pool[x + FROM] < to && from < pool[x + TO] && pool[x + VREG] !== vreg) return true;
       }
     }
     return false;

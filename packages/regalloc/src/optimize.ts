@@ -51,24 +51,39 @@ const opKind = opKindImport;
 const USE_REG = 1;
 const MAX_MERGED_RANGES = 4096;
 
-class Bundle {
-  alloc = -1;
-  weight = 0;
-  hasReg = false;
-  minimal = false;
-  hint = -1;
-  start = 0;
-  end = 0;
-  constructor(
-    readonly id: number,
-    readonly cls: RegClass,
-    /** (from, to, vreg) triples, sorted by from, disjoint. */
-    public ranges: number[],
-    /** (point, operand, flags) triples, sorted by point. */
-    public uses: number[],
-    public spillSet: number,
-    readonly piece: boolean,
-  ) {}
+/** Bundle flags. */
+const HAS_REG = 1;
+const MINIMAL = 2;
+const PIECE = 4;
+
+/** A growable Int32Array; `data` may be replaced by `reserve`. */
+class Pool {
+  data: Int32Array;
+  length = 0;
+  constructor(cap: number) {
+    this.data = new Int32Array(Math.max(64, cap));
+  }
+  reserve(n: number): void {
+    if (this.length + n <= this.data.length) return;
+    const next = new Int32Array(Math.max(this.data.length * 2, this.length + n));
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
+  }
+  push3(a: number, b: number, c: number): void {
+    if (this.length + 3 > this.data.length) this.reserve(3);
+    const d = this.data;
+    d[this.length] = a;
+    d[this.length + 1] = b;
+    d[this.length + 2] = c;
+    this.length += 3;
+  }
+}
+
+function grown<T extends Int32Array | Float64Array | Uint8Array>(a: T, cap: number, fill: number): T {
+  const n = new (a.constructor as new (len: number) => T)(cap);
+  n.set(a);
+  if (fill !== 0) n.fill(fill, a.length);
+  return n;
 }
 
 class Heap {
@@ -118,23 +133,48 @@ class Heap {
   }
 }
 
+/**
+ * Bundles live in parallel typed arrays indexed by bundle id (no object per bundle): a
+ * bundle's ranges are the (from, to, vreg) triples `ranges[rStart, rEnd)`, sorted by from
+ * and disjoint; its uses the (point, operand, flags) triples `uses[uStart, uEnd)`, sorted by
+ * point. Splitting keeps the first half in place and shares the use list; merging appends
+ * the merged lists. Millions of small JS objects and arrays made garbage collection, not
+ * allocation, the cost that grew with function size.
+ */
 class Allocator {
-  readonly bundles: Bundle[] = [];
+  numBundles = 0;
+  cls = new Uint8Array(1024);
+  alloc = new Int32Array(1024);
+  /** Spill weight per bundle (Infinity for minimal bundles); also read by conflict scans. */
+  weight = new Float64Array(1024);
+  flags = new Uint8Array(1024);
+  hint = new Int32Array(1024);
+  start = new Int32Array(1024);
+  end = new Int32Array(1024);
+  spillSet = new Int32Array(1024);
+  rStart = new Int32Array(1024);
+  rEnd = new Int32Array(1024);
+  uStart = new Int32Array(1024);
+  uEnd = new Int32Array(1024);
+  readonly ranges: Pool;
+  readonly uses: Pool;
+
   readonly queue = new Heap();
   readonly occ: Occupancy;
   /** Per operand: a location decided up front (fixed register, reuse piece), else -1. */
   readonly opLocal: Int32Array;
   /** Per operand that uses a reuse piece: the piece bundle. */
   readonly opPiece: Int32Array;
-  readonly spillSetSlot = new Map<number, number>();
+  /** Per spill set: its slot index, or -1. */
+  private spillSetSlot = new Int32Array(1024).fill(-1);
   readonly slotClasses: number[] = [];
   readonly vregBundle: Int32Array;
   private readonly freq: Float64Array;
-  private stamp: Int32Array = new Int32Array(16);
-  /** Per bundle id: its spill weight, for conflict scans. */
-  weights = new Float64Array(1024);
+  private stamp: Int32Array = new Int32Array(1024);
   private stampClock = 0;
   private budget: number;
+  private mergedInto: Int32Array = new Int32Array(0);
+  private readonly victims: number[] = [];
 
   constructor(
     readonly f: RegAllocFunction,
@@ -149,60 +189,96 @@ class Allocator {
     this.freq = new Float64Array(f.numBlocks);
     for (let b = 0; b < f.numBlocks; b++) this.freq[b] = 4 ** Math.min(a.loopDepth[b], 5);
     this.budget = 0;
+    this.ranges = new Pool(3 * live.rangeFrom.length + 64);
+    this.uses = new Pool(3 * f.instOpStart[f.numInsts] + 64);
   }
 
   slotOfSpillSet(set: number, cls: number): number {
-    let s = this.spillSetSlot.get(set);
-    if (s === undefined) {
+    if (set >= this.spillSetSlot.length) this.spillSetSlot = grown(this.spillSetSlot, Math.max(set + 1, 2 * this.spillSetSlot.length), -1);
+    let s = this.spillSetSlot[set];
+    if (s < 0) {
       s = this.slotClasses.length;
       this.slotClasses.push(cls);
-      this.spillSetSlot.set(set, s);
+      this.spillSetSlot[set] = s;
     }
     return slotAlloc(s);
   }
 
-  private newBundle(cls: RegClass, ranges: number[], uses: number[], spillSet: number, piece: boolean): Bundle {
-    const b = new Bundle(this.bundles.length, cls, ranges, uses, spillSet, piece);
-    this.bundles.push(b);
+  private growBundles(): void {
+    const cap = 2 * this.cls.length;
+    this.cls = grown(this.cls, cap, 0);
+    this.alloc = grown(this.alloc, cap, 0);
+    this.weight = grown(this.weight, cap, 0);
+    this.flags = grown(this.flags, cap, 0);
+    this.hint = grown(this.hint, cap, 0);
+    this.start = grown(this.start, cap, 0);
+    this.end = grown(this.end, cap, 0);
+    this.spillSet = grown(this.spillSet, cap, 0);
+    this.rStart = grown(this.rStart, cap, 0);
+    this.rEnd = grown(this.rEnd, cap, 0);
+    this.uStart = grown(this.uStart, cap, 0);
+    this.uEnd = grown(this.uEnd, cap, 0);
+    this.stamp = grown(this.stamp, cap, 0);
+  }
+
+  /** A new bundle over ranges `[rs, re)` and uses `[us, ue)` of the pools. */
+  private newBundle(cls: RegClass, rs: number, re: number, us: number, ue: number, spillSet: number, piece: boolean): number {
+    if (this.numBundles === this.cls.length) this.growBundles();
+    const b = this.numBundles++;
+    this.cls[b] = cls;
+    this.alloc[b] = -1;
+    this.flags[b] = piece ? PIECE : 0;
+    this.hint[b] = -1;
+    this.spillSet[b] = spillSet;
+    this.rStart[b] = rs;
+    this.rEnd[b] = re;
+    this.uStart[b] = us;
+    this.uEnd[b] = ue;
     this.refresh(b);
     return b;
   }
 
+  private isEmpty(b: number): boolean {
+    return this.rStart[b] === this.rEnd[b];
+  }
+
   /** Recomputes the derived fields after the ranges or uses changed. */
-  private refresh(b: Bundle): void {
-    const r = b.ranges;
-    b.start = r[0];
-    b.end = r[r.length - 2];
-    for (let k = 0; k < r.length; k += 3) if (r[k + 1] > b.end) b.end = r[k + 1];
+  private refresh(b: number): void {
+    const r = this.ranges.data;
+    const rs = this.rStart[b];
+    const re = this.rEnd[b];
+    const start = r[rs];
+    let end = r[re - 2];
+    let size = 0;
+    for (let k = rs; k < re; k += 3) {
+      if (r[k + 1] > end) end = r[k + 1];
+      size += r[k + 1] - r[k];
+    }
+    this.start[b] = start;
+    this.end[b] = end;
+    const u = this.uses.data;
     let cost = 0;
     let hasReg = false;
     let regInst = -1;
     let oneInst = true;
-    for (let k = 0; k < b.uses.length; k += 3) {
-      const fl = this.freq[this.a.instBlock[b.uses[k] >> 2]];
-      if (b.uses[k + 2] & USE_REG) {
+    for (let k = this.uStart[b], ue = this.uEnd[b]; k < ue; k += 3) {
+      const inst = u[k] >> 2;
+      const fl = this.freq[this.a.instBlock[inst]];
+      if (u[k + 2] & USE_REG) {
         hasReg = true;
         cost += 2 * fl;
-        const inst = b.uses[k] >> 2;
         if (regInst < 0) regInst = inst;
         else if (regInst !== inst) oneInst = false;
       } else cost += fl;
     }
-    b.hasReg = hasReg;
-    b.minimal = b.piece || (hasReg && oneInst && b.start >= 4 * regInst && b.end <= 4 * regInst + 4);
-    let size = 0;
-    for (let k = 0; k < r.length; k += 3) size += r[k + 1] - r[k];
-    b.weight = b.minimal ? Infinity : cost / (size / 4 + 1);
-    if (b.id >= this.weights.length) {
-      const n = new Float64Array(Math.max(b.id + 1, this.weights.length * 2));
-      n.set(this.weights);
-      this.weights = n;
-    }
-    this.weights[b.id] = b.weight;
+    const piece = (this.flags[b] & PIECE) !== 0;
+    const minimal = piece || (hasReg && oneInst && start >= 4 * regInst && end <= 4 * regInst + 4);
+    this.flags[b] = (piece ? PIECE : 0) | (hasReg ? HAS_REG : 0) | (minimal ? MINIMAL : 0);
+    this.weight[b] = minimal ? Infinity : cost / (size / 4 + 1);
   }
 
-  private enqueue(b: Bundle): void {
-    this.queue.push(b.id, b.piece || b.minimal ? -1 : b.end - b.start);
+  private enqueue(b: number): void {
+    this.queue.push(b, this.flags[b] & (PIECE | MINIMAL) ? -1 : this.end[b] - this.start[b]);
   }
 
   // ---- setup ---------------------------------------------------------------------------
@@ -210,27 +286,40 @@ class Allocator {
   buildBundles(): void {
     const f = this.f;
     const live = this.live;
-    const usesOf: number[][] = new Array(f.numVRegs);
+    const nv = f.numVRegs;
+    // Uses grouped by vreg (counting sort, instruction order within a vreg).
+    const useStart = new Int32Array(nv + 1);
+    const numOps = f.instOpStart[f.numInsts];
+    for (let o = 0; o < numOps; o++) useStart[f.opVReg[o] + 1]++;
+    for (let v = 0; v < nv; v++) useStart[v + 1] += useStart[v];
+    const uses = this.uses;
+    uses.reserve(3 * numOps);
+    const u = uses.data;
+    const fill = useStart.slice(0, nv);
     for (let i = 0; i < f.numInsts; i++) {
       const s = f.instOpStart[i];
       const e = f.instOpStart[i + 1];
       for (let o = s; o < e; o++) {
         const info = f.opInfo[o];
-        const v = f.opVReg[o];
         const c = opConstraint(info);
         let flags = c === Constraint.Reg ? USE_REG : 0;
         if (c === Constraint.Reg && opKind(info) === OperandKind.Use && this.isReuseInput(s, e, o)) flags = 0;
-        (usesOf[v] ??= []).push(pointOfUse(i, info), o, flags);
+        const at = 3 * fill[f.opVReg[o]]++;
+        u[at] = pointOfUse(i, info);
+        u[at + 1] = o;
+        u[at + 2] = flags;
       }
     }
-    for (let v = 0; v < f.numVRegs; v++) {
+    uses.length = 3 * numOps;
+    const ranges = this.ranges;
+    for (let v = 0; v < nv; v++) {
       const rs = live.vregRangeStart[v];
       const re = live.vregRangeStart[v + 1];
       if (rs === re) continue;
-      const ranges: number[] = [];
-      for (let k = rs; k < re; k++) ranges.push(live.rangeFrom[k], live.rangeTo[k], v);
-      const b = this.newBundle(f.vregClass[v] as RegClass, ranges, usesOf[v] ?? [], this.bundles.length, false);
-      this.vregBundle[v] = b.id;
+      const at = ranges.length;
+      for (let k = rs; k < re; k++) ranges.push3(live.rangeFrom[k], live.rangeTo[k], v);
+      const b = this.newBundle(f.vregClass[v] as RegClass, at, ranges.length, 3 * useStart[v], 3 * useStart[v + 1], this.numBundles, false);
+      this.vregBundle[v] = b;
     }
   }
 
@@ -247,55 +336,70 @@ class Allocator {
     while (b >= 0 && this.mergedInto[b] >= 0) b = this.mergedInto[b];
     return b;
   }
-  private mergedInto: number[] = [];
 
   /** Merges the bundles of `x` and `y` if their ranges never overlap. */
   private tryMerge(x: number, y: number): void {
-    const bx = this.root(x);
-    const by = this.root(y);
-    if (bx < 0 || by < 0 || bx === by) return;
-    const A = this.bundles[bx];
-    const B = this.bundles[by];
-    if (A.cls !== B.cls || A.ranges.length + B.ranges.length > 3 * MAX_MERGED_RANGES) return;
-    const ra = A.ranges;
-    const rb = B.ranges;
-    const merged: number[] = [];
-    let i = 0;
-    let j = 0;
-    while (i < ra.length || j < rb.length) {
-      const takeA = j >= rb.length || (i < ra.length && ra[i] < rb[j]);
-      const src = takeA ? ra : rb;
+    const A = this.root(x);
+    const B = this.root(y);
+    if (A < 0 || B < 0 || A === B) return;
+    const aS = this.rStart[A];
+    const aE = this.rEnd[A];
+    const bS = this.rStart[B];
+    const bE = this.rEnd[B];
+    if (this.cls[A] !== this.cls[B] || aE - aS + (bE - bS) > 3 * MAX_MERGED_RANGES) return;
+    const ranges = this.ranges;
+    const mark = ranges.length;
+    ranges.reserve(aE - aS + (bE - bS));
+    const r = ranges.data;
+    let w = mark;
+    let i = aS;
+    let j = bS;
+    while (i < aE || j < bE) {
+      const takeA = j >= bE || (i < aE && r[i] < r[j]);
       const k = takeA ? i : j;
-      if (merged.length && merged[merged.length - 2] > src[k]) return;
-      merged.push(src[k], src[k + 1], src[k + 2]);
+      if (w > mark && r[w - 2] > r[k]) return;
+      r[w] = r[k];
+      r[w + 1] = r[k + 1];
+      r[w + 2] = r[k + 2];
+      w += 3;
       if (takeA) i += 3;
       else j += 3;
     }
-    const ua = A.uses;
-    const ub = B.uses;
-    const uses: number[] = [];
-    i = j = 0;
-    while (i < ua.length || j < ub.length) {
-      if (j >= ub.length || (i < ua.length && ua[i] <= ub[j])) {
-        uses.push(ua[i], ua[i + 1], ua[i + 2]);
-        i += 3;
-      } else {
-        uses.push(ub[j], ub[j + 1], ub[j + 2]);
-        j += 3;
-      }
+    ranges.length = w;
+    const uses = this.uses;
+    const uaS = this.uStart[A];
+    const uaE = this.uEnd[A];
+    const ubS = this.uStart[B];
+    const ubE = this.uEnd[B];
+    const umark = uses.length;
+    uses.reserve(uaE - uaS + (ubE - ubS));
+    const u = uses.data;
+    w = umark;
+    i = uaS;
+    j = ubS;
+    while (i < uaE || j < ubE) {
+      const k = j >= ubE || (i < uaE && u[i] <= u[j]) ? i : j;
+      u[w] = u[k];
+      u[w + 1] = u[k + 1];
+      u[w + 2] = u[k + 2];
+      w += 3;
+      if (k === i) i += 3;
+      else j += 3;
     }
-    A.ranges = merged;
-    A.uses = uses;
-    B.ranges = [];
-    B.uses = [];
-    while (this.mergedInto.length < this.bundles.length) this.mergedInto.push(-1);
-    this.mergedInto[by] = bx;
+    uses.length = w;
+    this.rStart[A] = mark;
+    this.rEnd[A] = ranges.length;
+    this.uStart[A] = umark;
+    this.uEnd[A] = w;
+    this.rStart[B] = this.rEnd[B] = 0;
+    this.uStart[B] = this.uEnd[B] = 0;
+    this.mergedInto[B] = A;
     this.refresh(A);
   }
 
   mergeBundles(): void {
     const f = this.f;
-    this.mergedInto = new Array(this.bundles.length).fill(-1);
+    this.mergedInto = new Int32Array(this.numBundles).fill(-1);
     for (let b = 0; b < f.numBlocks; b++) {
       for (let e = f.blockSuccStart[b]; e < f.blockSuccStart[b + 1]; e++) {
         const s = f.succs[e];
@@ -310,17 +414,18 @@ class Allocator {
       this.tryMerge(f.opVReg[u], f.opVReg[d]);
     }
     for (let v = 0; v < f.numVRegs; v++) if (this.vregBundle[v] >= 0) this.vregBundle[v] = this.root(v);
-    for (const b of this.bundles) {
-      if (b.ranges.length) {
-        b.spillSet = b.id;
-        b.hint = this.hintOf(b);
+    for (let b = 0; b < this.numBundles; b++) {
+      if (!this.isEmpty(b)) {
+        this.spillSet[b] = b;
+        this.hint[b] = this.hintOf(b);
       }
     }
   }
 
-  private hintOf(b: Bundle): number {
-    for (let k = 0; k < b.uses.length; k += 3) {
-      const info = this.f.opInfo[b.uses[k + 1]];
+  private hintOf(b: number): number {
+    const u = this.uses.data;
+    for (let k = this.uStart[b]; k < this.uEnd[b]; k += 3) {
+      const info = this.f.opInfo[u[k + 1]];
       if (opConstraint(info) === Constraint.Fixed) {
         const p = opArg(info);
         if (!this.env.pregIsStack[p] && this.env.pregAllocatable[p]) return p;
@@ -347,11 +452,15 @@ class Allocator {
           if (!this.env.pregIsStack[p]) this.occ.add(p, from, operandEnd(i, info), FIXED_OWNER, f.opVReg[o]);
         } else if (c === Constraint.Reuse) {
           const input = s + opArg(info);
-          const ranges = [4 * i, 4 * i + 1, f.opVReg[input], 4 * i + 2, 4 * i + 3, f.opVReg[o]];
-          const uses = [4 * i, input, USE_REG, 4 * i + 2, o, USE_REG];
-          const piece = this.newBundle(f.vregClass[f.opVReg[o]] as RegClass, ranges, uses, -1, true);
-          this.opPiece[o] = piece.id;
-          this.opPiece[input] = piece.id;
+          const rs = this.ranges.length;
+          this.ranges.push3(4 * i, 4 * i + 1, f.opVReg[input]);
+          this.ranges.push3(4 * i + 2, 4 * i + 3, f.opVReg[o]);
+          const us = this.uses.length;
+          this.uses.push3(4 * i, input, USE_REG);
+          this.uses.push3(4 * i + 2, o, USE_REG);
+          const piece = this.newBundle(f.vregClass[f.opVReg[o]] as RegClass, rs, rs + 6, us, us + 6, -1, true);
+          this.opPiece[o] = piece;
+          this.opPiece[input] = piece;
         }
       }
       for (let k = f.instClobberStart[i]; k < f.instClobberStart[i + 1]; k++) this.occ.add(f.clobbers[k], 4 * i + 1, 4 * i + 2, FIXED_OWNER, NO_VREG);
@@ -361,61 +470,57 @@ class Allocator {
   // ---- main loop -----------------------------------------------------------------------
 
   run(): void {
-    for (const b of this.bundles) if (b.ranges.length) this.enqueue(b);
-    this.budget = 8 * this.bundles.length + 1000;
+    const n = this.numBundles;
+    for (let b = 0; b < n; b++) if (!this.isEmpty(b)) this.enqueue(b);
+    this.budget = 8 * n + 1000;
     while (this.queue.size) {
-      const b = this.bundles[this.queue.pop()];
-      if (b.alloc >= 0 || b.ranges.length === 0) continue;
+      const b = this.queue.pop();
+      if (this.alloc[b] >= 0 || this.isEmpty(b)) continue;
       this.budget--;
       this.process(b);
     }
   }
 
-  private nextStamp(): number {
-    if (this.stamp.length < this.bundles.length) {
-      const n = new Int32Array(this.bundles.length * 2);
-      n.set(this.stamp);
-      this.stamp = n;
-    }
-    return ++this.stampClock;
-  }
-
-  private isFree(b: Bundle, p: number): boolean {
-    const r = b.ranges;
-    for (let k = 0; k < r.length; k += 3) if (this.occ.busy(p, r[k], r[k + 1], r[k + 2])) return false;
+  private isFree(b: number, p: number): boolean {
+    const r = this.ranges.data;
+    for (let k = this.rStart[b], e = this.rEnd[b]; k < e; k += 3) if (this.occ.busy(p, r[k], r[k + 1], r[k + 2])) return false;
     return true;
   }
 
-  private assign(b: Bundle, p: number): void {
-    const r = b.ranges;
-    for (let k = 0; k < r.length; k += 3) this.occ.add(p, r[k], r[k + 1], b.id, r[k + 2]);
-    b.alloc = p;
+  private assign(b: number, p: number): void {
+    const r = this.ranges.data;
+    for (let k = this.rStart[b], e = this.rEnd[b]; k < e; k += 3) this.occ.add(p, r[k], r[k + 1], b, r[k + 2]);
+    this.alloc[b] = p;
   }
 
-  private unassign(b: Bundle): void {
-    const r = b.ranges;
-    for (let k = 0; k < r.length; k += 3) this.occ.remove(b.alloc, r[k], r[k + 1], b.id);
-    b.alloc = -1;
+  private unassign(b: number): void {
+    const r = this.ranges.data;
+    const p = this.alloc[b];
+    for (let k = this.rStart[b], e = this.rEnd[b]; k < e; k += 3) this.occ.remove(p, r[k], r[k + 1], b);
+    this.alloc[b] = -1;
   }
 
   private readonly acc = { max: 0, first: Infinity };
 
   /** Heaviest conflict of `b` in `p` (Infinity if unevictable) and the first conflict point. */
-  private probe(b: Bundle, p: number): { max: number; first: number } {
+  private probe(b: number, p: number): { max: number; first: number } {
     const acc = this.acc;
     acc.max = 0;
     acc.first = Infinity;
-    const r = b.ranges;
-    for (let k = 0; k < r.length; k += 3) {
-      if (this.occ.probe(p, r[k], r[k + 1], r[k + 2], this.weights, b.weight, acc)) break;
+    const r = this.ranges.data;
+    const limit = this.weight[b];
+    for (let k = this.rStart[b], e = this.rEnd[b]; k < e; k += 3) {
+      if (this.occ.probe(p, r[k], r[k + 1], r[k + 2], this.weight, limit, acc)) break;
     }
     return acc;
   }
 
-  private process(b: Bundle): void {
-    const order = this.env.order[b.cls];
-    const hint = b.piece ? this.pieceHint(b) : b.hint;
-    if (hint >= 0 && this.env.pregClass[hint] === b.cls && this.isFree(b, hint)) return this.assign(b, hint);
+  private process(b: number): void {
+    const cls = this.cls[b];
+    const order = this.env.order[cls];
+    const fl = this.flags[b];
+    const hint = fl & PIECE ? this.pieceHint(b) : this.hint[b];
+    if (hint >= 0 && this.env.pregClass[hint] === cls && this.isFree(b, hint)) return this.assign(b, hint);
     for (let k = 0; k < order.length; k++) if (order[k] !== hint && this.isFree(b, order[k])) return this.assign(b, order[k]);
 
     let bestReg = -1;
@@ -433,84 +538,93 @@ class Allocator {
         freeReg = order[k];
       }
     }
-    const mayEvict = b.minimal || this.budget > 0;
-    if (bestReg >= 0 && bestMax < b.weight && mayEvict) {
+    const minimal = (fl & MINIMAL) !== 0;
+    const mayEvict = minimal || this.budget > 0;
+    if (bestReg >= 0 && bestMax < this.weight[b] && mayEvict) {
       this.evict(b, bestReg);
       return this.assign(b, bestReg);
     }
-    if (!b.hasReg && !b.piece) {
-      b.alloc = this.slotOfSpillSet(b.spillSet, b.cls);
+    if (!(fl & HAS_REG) && !(fl & PIECE)) {
+      this.alloc[b] = this.slotOfSpillSet(this.spillSet[b], cls);
       return;
     }
-    if (b.minimal) {
-      const inst = b.uses[0] >> 2;
-      throw new UnsatisfiableConstraintError(`no ${CLASS_NAMES[b.cls]} register is left for this operand: too many values need registers at once`, { inst });
+    if (minimal) {
+      const inst = this.uses.data[this.uStart[b]] >> 2;
+      throw new UnsatisfiableConstraintError(`no ${CLASS_NAMES[cls]} register is left for this operand: too many values need registers at once`, { inst });
     }
     this.split(b, freeReg, freeUntil);
   }
 
-  private pieceHint(b: Bundle): number {
+  private pieceHint(b: number): number {
     // A reuse piece prefers the register its input already lives in, else its def's.
-    for (let k = 0; k < b.ranges.length; k += 3) {
-      const owner = this.vregBundle[b.ranges[k + 2]];
-      if (owner >= 0 && this.bundles[owner].alloc >= 0 && this.bundles[owner].alloc < this.env.numPRegs) return this.bundles[owner].alloc;
+    const r = this.ranges.data;
+    for (let k = this.rStart[b]; k < this.rEnd[b]; k += 3) {
+      const owner = this.vregBundle[r[k + 2]];
+      if (owner >= 0 && this.alloc[owner] >= 0 && this.alloc[owner] < this.env.numPRegs) return this.alloc[owner];
     }
     return -1;
   }
 
-  private evict(b: Bundle, p: number): void {
-    const st = this.nextStamp();
-    const victims: Bundle[] = [];
-    const r = b.ranges;
-    for (let k = 0; k < r.length; k += 3) {
-      this.occ.conflicts(p, r[k], r[k + 1], r[k + 2], (owner) => {
-        if (this.stamp[owner] !== st) {
-          this.stamp[owner] = st;
-          victims.push(this.bundles[owner]);
-        }
-        return false;
-      });
+  private readonly collectVictim = (owner: number): boolean => {
+    if (this.stamp[owner] !== this.stampClock) {
+      this.stamp[owner] = this.stampClock;
+      this.victims.push(owner);
     }
-    for (const v of victims) {
-      this.unassign(v);
-      this.enqueue(v);
+    return false;
+  };
+
+  private evict(b: number, p: number): void {
+    this.stampClock++;
+    const victims = this.victims;
+    victims.length = 0;
+    const r = this.ranges.data;
+    for (let k = this.rStart[b], e = this.rEnd[b]; k < e; k += 3) this.occ.conflicts(p, r[k], r[k + 1], r[k + 2], this.collectVictim);
+    for (let k = 0; k < victims.length; k++) {
+      this.unassign(victims[k]);
+      this.enqueue(victims[k]);
     }
   }
 
   // ---- splitting -----------------------------------------------------------------------
 
   /** Splits `b` at `at` (a multiple of 4 inside it); `b` keeps the first half. */
-  private splitAt(b: Bundle, at: number): Bundle {
-    const r = b.ranges;
-    const lo: number[] = [];
-    const hi: number[] = [];
-    for (let k = 0; k < r.length; k += 3) {
-      if (r[k + 1] <= at) lo.push(r[k], r[k + 1], r[k + 2]);
-      else if (r[k] >= at) hi.push(r[k], r[k + 1], r[k + 2]);
-      else {
-        lo.push(r[k], at, r[k + 2]);
-        hi.push(at, r[k + 1], r[k + 2]);
-      }
-    }
-    const u = b.uses;
-    let cut = 0;
-    while (cut < u.length && u[cut] < at) cut += 3;
-    const rest = this.newBundle(b.cls, hi, u.slice(cut), b.spillSet, false);
-    rest.hint = b.hint;
-    b.ranges = lo;
-    b.uses = u.slice(0, cut);
+  private splitAt(b: number, at: number): number {
+    const ranges = this.ranges;
+    const rs = this.rStart[b];
+    const re = this.rEnd[b];
+    let j = rs;
+    while (j < re && ranges.data[j + 1] <= at) j += 3;
+    // Ranges [j, re) go (in part, for one cut across `at`) to the new bundle.
+    const hs = ranges.length;
+    ranges.reserve(re - j);
+    const r = ranges.data;
+    for (let k = j; k < re; k += 3) ranges.push3(r[k] < at ? at : r[k], r[k + 1], r[k + 2]);
+    const cut = j < re && r[j] < at;
+    if (cut) r[j + 1] = at;
+    this.rEnd[b] = cut ? j + 3 : j;
+    const u = this.uses.data;
+    const ue = this.uEnd[b];
+    let k = this.uStart[b];
+    while (k < ue && u[k] < at) k += 3;
+    this.uEnd[b] = k;
+    const rest = this.newBundle(this.cls[b] as RegClass, hs, ranges.length, k, ue, this.spillSet[b], false);
+    this.hint[rest] = this.hint[b];
     this.refresh(b);
     return rest;
   }
 
-  private split(b: Bundle, freeReg: number, freeUntil: number): void {
+  private split(b: number, freeReg: number, freeUntil: number): void {
     // Halve very long bundles first: peeling them one use at a time would copy their use
     // and range lists once per use, quadratic in the number of uses.
-    const nUses = b.uses.length / 3;
-    const nRanges = b.ranges.length / 3;
+    const us = this.uStart[b];
+    const rs = this.rStart[b];
+    const nUses = (this.uEnd[b] - us) / 3;
+    const nRanges = (this.rEnd[b] - rs) / 3;
+    const start = this.start[b];
+    const end = this.end[b];
     if (nUses > 64 || nRanges > 64) {
-      const mid = nUses > 64 ? b.uses[3 * (nUses >> 1)] & ~3 : b.ranges[3 * (nRanges >> 1)] & ~3;
-      if (mid > b.start && mid < b.end) {
+      const mid = nUses > 64 ? this.uses.data[us + 3 * (nUses >> 1)] & ~3 : this.ranges.data[rs + 3 * (nRanges >> 1)] & ~3;
+      if (mid > start && mid < end) {
         const rest = this.splitAt(b, mid);
         this.enqueue(b);
         this.enqueue(rest);
@@ -518,25 +632,26 @@ class Allocator {
       }
     }
     let firstReg = -1;
-    for (let k = 0; k < b.uses.length; k += 3) {
-      if (b.uses[k + 2] & USE_REG) {
-        firstReg = b.uses[k] >> 2;
+    const u = this.uses.data;
+    for (let k = us, ue = this.uEnd[b]; k < ue; k += 3) {
+      if (u[k + 2] & USE_REG) {
+        firstReg = u[k] >> 2;
         break;
       }
     }
     const useEnd = 4 * firstReg + 4;
-    const hi = freeUntil === Infinity ? b.end : freeUntil & ~3;
-    if (freeReg >= 0 && hi >= useEnd && hi > b.start && hi < b.end) {
+    const hi = freeUntil === Infinity ? end : freeUntil & ~3;
+    if (freeReg >= 0 && hi >= useEnd && hi > start && hi < end) {
       // The prefix up to the conflict fits in `freeReg`: take it, preferring to cut where
       // the moves run least often.
-      const at = this.chooseSplitPoint(Math.max(useEnd, b.start + 1), hi);
+      const at = this.chooseSplitPoint(Math.max(useEnd, start + 1), hi);
       const rest = this.splitAt(b, at);
       if (this.isFree(b, freeReg)) this.assign(b, freeReg);
       else this.enqueue(b);
       this.enqueue(rest);
       return;
     }
-    if (b.start < 4 * firstReg) {
+    if (start < 4 * firstReg) {
       // Cut just before the first register use: the head needs no register, and the tail,
       // starting at the use, may find a register free over several of its uses.
       const rest = this.splitAt(b, 4 * firstReg);
@@ -573,18 +688,22 @@ class Allocator {
   // ---- output --------------------------------------------------------------------------
 
   segments(): Segments {
-    const vreg: number[] = [];
-    const from: number[] = [];
-    const to: number[] = [];
-    const loc: number[] = [];
-    for (const b of this.bundles) {
-      if (b.piece || b.ranges.length === 0) continue;
-      const r = b.ranges;
-      for (let k = 0; k < r.length; k += 3) {
-        vreg.push(r[k + 2]);
-        from.push(r[k]);
-        to.push(r[k + 1]);
-        loc.push(b.alloc);
+    let n = 0;
+    for (let b = 0; b < this.numBundles; b++) if (!(this.flags[b] & PIECE)) n += (this.rEnd[b] - this.rStart[b]) / 3;
+    const vreg = new Int32Array(n);
+    const from = new Int32Array(n);
+    const to = new Int32Array(n);
+    const loc = new Int32Array(n);
+    const r = this.ranges.data;
+    let w = 0;
+    for (let b = 0; b < this.numBundles; b++) {
+      if (this.flags[b] & PIECE) continue;
+      const p = this.alloc[b];
+      for (let k = this.rStart[b], e = this.rEnd[b]; k < e; k += 3, w++) {
+        vreg[w] = r[k + 2];
+        from[w] = r[k];
+        to[w] = r[k + 1];
+        loc[w] = p;
       }
     }
     return { vreg, from, to, loc };
@@ -592,7 +711,7 @@ class Allocator {
 
   spillSetOfVReg(v: number): number {
     const b = this.vregBundle[v];
-    return b >= 0 ? this.bundles[b].spillSet : -1;
+    return b >= 0 ? this.spillSet[b] : -1;
   }
 }
 
@@ -604,14 +723,14 @@ export function allocateOptimized(f: RegAllocFunction, env: Env, a: Analysis): R
   al.precolor();
   al.run();
   const pieceAlloc = new Int32Array(al.opPiece.length).fill(-1);
-  for (let o = 0; o < pieceAlloc.length; o++) if (al.opPiece[o] >= 0) pieceAlloc[o] = al.bundles[al.opPiece[o]].alloc;
+  for (let o = 0; o < pieceAlloc.length; o++) if (al.opPiece[o] >= 0) pieceAlloc[o] = al.alloc[al.opPiece[o]];
   return resolve(f, env, a, live, al.segments(), {
     opLocal: al.opLocal,
     pieceAlloc,
     slotClasses: al.slotClasses,
     stackSlotOf: (v) => {
       const set = al.spillSetOfVReg(v);
-      return al.slotOfSpillSet(set >= 0 ? set : al.bundles.length + v, f.vregClass[v]);
+      return al.slotOfSpillSet(set >= 0 ? set : al.numBundles + v, f.vregClass[v]);
     },
   });
 }

@@ -29,10 +29,10 @@ const opConstraint = opConstraintImport;
 const opKind = opKindImport;
 
 export interface Segments {
-  vreg: number[];
-  from: number[];
-  to: number[];
-  loc: number[];
+  vreg: Int32Array;
+  from: Int32Array;
+  to: Int32Array;
+  loc: Int32Array;
 }
 
 export interface OperandPlacement {

@@ -894,19 +894,27 @@ function popcount64(L: X64Lower, x: number, size: 4 | 8): number {
   return t12;
 }
 
+/**
+ * clz / ctz of an i128 from the 64-bit count of each half: the deciding half (the high one for
+ * clz, the low one for ctz) gives the count unless it is zero, then it is 64 + the other's.
+ */
+function count128(L: X64Lower, inst: Inst, count: (L: X64Lower, x: number, size: 4 | 8, bits: number) => number, fromHigh: boolean): void {
+  const [lo, hi] = L.pair(L.f.arg(inst, 0));
+  const [dlo, dhi] = L.outPair();
+  const cl = count(L, lo, 8, 64);
+  const ch = count(L, hi, 8, 64);
+  const decider = fromHigh ? hi : lo;
+  const s = L.tmp();
+  L.emitMod(aluRI(AluOp.Add, 8, s, 64), fromHigh ? cl : ch);
+  L.emit(test(8, decider, decider));
+  L.emitMod(cmov(CC.NE, 8, dlo, fromHigh ? ch : cl), s);
+  L.emit(movImm(4, dhi, 0));
+}
+
 function clzRule(L: X64Lower, inst: Inst): boolean {
   const t = resultType(L, inst);
   if (t === I128) {
-    const [lo, hi] = L.pair(L.f.arg(inst, 0));
-    const [dlo, dhi] = L.outPair();
-    const cl = clz64(L, lo, 8, 64);
-    const ch = clz64(L, hi, 8, 64);
-    // hi != 0 ? clz(hi) : 64 + clz(lo)
-    const s = L.tmp();
-    L.emitMod(aluRI(AluOp.Add, 8, s, 64), cl);
-    L.emit(test(8, hi, hi));
-    L.emitMod(cmov(CC.NE, 8, dlo, ch), s);
-    L.emit(movImm(4, dhi, 0));
+    count128(L, inst, clz64, true);
     return true;
   }
   if (!isIntScalar(t)) return false;
@@ -946,15 +954,7 @@ function clz64(L: X64Lower, x: number, size: 4 | 8, bits: number): number {
 function ctzRule(L: X64Lower, inst: Inst): boolean {
   const t = resultType(L, inst);
   if (t === I128) {
-    const [lo, hi] = L.pair(L.f.arg(inst, 0));
-    const [dlo, dhi] = L.outPair();
-    const cl = ctz64(L, lo, 8, 64);
-    const ch = ctz64(L, hi, 8, 64);
-    const s = L.tmp();
-    L.emitMod(aluRI(AluOp.Add, 8, s, 64), ch);
-    L.emit(test(8, lo, lo));
-    L.emitMod(cmov(CC.NE, 8, dlo, cl), s);
-    L.emit(movImm(4, dhi, 0));
+    count128(L, inst, ctz64, false);
     return true;
   }
   if (!isIntScalar(t)) return false;

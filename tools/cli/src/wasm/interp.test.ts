@@ -1,29 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { corpus, haveWabt, script as writeScript } from './test-support';
 import { normalizeWast } from './normalize';
 import { runWastFiles } from './index';
 
-const corpus = fileURLToPath(new URL('../../../../../shared/corpus/wasm-testsuite', import.meta.url));
-function wabtInstalled(): boolean {
-  try {
-    execFileSync('wast2json', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const haveWabt = wabtInstalled();
-
-function script(text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'wast-interp-'));
-  const path = join(dir, 'case.wast');
-  writeFileSync(path, text);
-  return path;
-}
 
 describe('normalizeWast', () => {
   it('adds the default table index and hoists extra if conditions, keeping lines', () => {
@@ -92,3 +73,7 @@ describe.runIf(haveWabt)('runWastFiles --interpret (IR on the interpreter)', () 
     expect(s.passed).toBeGreaterThan(1500);
   });
 });
+
+function script(text: string): string {
+  return writeScript(text, 'wast-interp-');
+}

@@ -1,28 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { corpus, haveWabt, script as writeScript } from './test-support';
 import { countAssertions, runWastFiles, summaryLine } from './index';
-
-const corpus = fileURLToPath(new URL('../../../../../shared/corpus/wasm-testsuite', import.meta.url));
-function wabtInstalled(): boolean {
-  try {
-    execFileSync('wast2json', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const haveWabt = wabtInstalled();
-
-function script(text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'wast-test-'));
-  const path = join(dir, 'case.wast');
-  writeFileSync(path, text);
-  return path;
-}
 
 describe('countAssertions', () => {
   it('counts top-level assertions, ignoring comments and strings', () => {
@@ -76,3 +56,7 @@ describe.runIf(haveWabt)('runWastFiles on Node', () => {
     expect(s.passed).toBeGreaterThan(1000);
   });
 });
+
+function script(text: string): string {
+  return writeScript(text, 'wast-test-');
+}

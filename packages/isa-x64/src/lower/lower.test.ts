@@ -35,6 +35,22 @@ block0(v0: i64, v1: i32):
     expect(c.traps.length).toBe(1);
   });
 
+  it('rejects big-endian memory accesses with a typed error, even when the load could be fused', () => {
+    const fused = `function %f(i64, i32) -> i32 {
+block0(v0: i64, v1: i32):
+    v2 = load.i32 big v0+8
+    v3 = iadd v1, v2
+    return v3
+}`;
+    expect(() => compile(fused)).toThrow(UnsupportedError);
+    expect(() => compile(fused)).toThrow(/big-endian load .*little-endian/);
+    expect(() => compile(`function %f(i64, i8) {
+block0(v0: i64, v1: i8):
+    store big v1, v0
+    return
+}`)).toThrow(/big-endian store/);
+  });
+
   it('fuses icmp into brif: a cmp and a conditional jump, no setcc', () => {
     const c = compile(`function %f(i32, i32) -> i32 {
 block0(v0: i32, v1: i32):

@@ -12,7 +12,7 @@ import {
   UMULHI, UREM, USHR, USHR_IMM, FCMP, UADD_OVERFLOW, SADD_OVERFLOW, USUB_OVERFLOW, SSUB_OVERFLOW, UMUL_OVERFLOW,
   SMUL_OVERFLOW, UADD_OVERFLOW_TRAP, SMIN, SMAX, UMIN, UMAX, IABS, BITREV, UADD_OVERFLOW_CIN, SADD_OVERFLOW_CIN,
   USUB_OVERFLOW_BIN, SSUB_OVERFLOW_BIN, BITSELECT, SEQUENCE_POINT,
-  FloatCC, IntCC, bytes, isInt, memTrapCode, memEndianness, ENDIAN_BIG, typeName, ValueKind,
+  FloatCC, IntCC, bytes, isInt, memTrapCode, memEndianness, ENDIAN_BIG, typeName, ValueKind, Format, OPCODES, opcodeName,
 } from '@windlass/ir';
 import { RuleTable } from '@windlass/codegen';
 import {
@@ -621,15 +621,15 @@ function loadRule(L: X64Lower, inst: Inst): boolean {
   const op = f.instOpcode[inst];
   const flags = f.instImm0[inst];
   const t = resultType(L, inst);
-  const big = memEndianness(flags) === ENDIAN_BIG;
   const addr = (extra: number): Amode => L.addrOf(f.arg(inst, 0), f.instImm1[inst] + extra);
   const code = trapOf(flags);
   const tr = (i: MInst): MInst => (code !== 0 ? withTrap(i, code) : i);
-  return emitLoad(L, op, t, addr, tr, big);
+  return emitLoad(L, op, t, addr, tr);
 }
 
-function emitLoad(L: X64Lower, op: number, t: Type, addr: (extra: number) => Amode, tr: (i: MInst) => MInst, big: boolean): boolean {
-  if ((t === F16 || t === F128) && !big) {
+/** A little-endian load (big-endian ones were rejected by `rejectBigEndian`). */
+function emitLoad(L: X64Lower, op: number, t: Type, addr: (extra: number) => Amode, tr: (i: MInst) => MInst): boolean {
+  if (t === F16 || t === F128) {
     if (t === F128) {
       L.emit(tr(xmmLoad(XmmMovOp.Movups, L.out(), addr(0))));
       return true;
@@ -640,19 +640,10 @@ function emitLoad(L: X64Lower, op: number, t: Type, addr: (extra: number) => Amo
     return true;
   }
   if (t === F32 || t === F64) {
-    if (big) {
-      const r = L.tmp();
-      L.emit(tr(load(bytes(t) as 4 | 8, r, addr(0))));
-      const s = L.tmp();
-      L.emitMod(bswap(bytes(t) as 4 | 8, s), r);
-      L.emit(gprToXmm(bytes(t) as 4 | 8, L.out(), s));
-      return true;
-    }
     L.emit(tr(xmmLoad(t === F32 ? XmmMovOp.Movss : XmmMovOp.Movsd, L.out(), addr(0))));
     return true;
   }
   if (t === I128) {
-    if (big) return false;
     const [lo, hi] = L.outPair();
     L.emit(tr(load(8, lo, addr(0))));
     L.emit(tr(load(8, hi, addr(8))));
@@ -661,33 +652,19 @@ function emitLoad(L: X64Lower, op: number, t: Type, addr: (extra: number) => Amo
   if (!isIntScalar(t)) return false;
   const dst = L.out();
   let i: MInst;
-  let width: number;
   switch (op) {
-    case ULOAD8: i = movzx(1, 4, dst, addr(0)); width = 1; break;
-    case SLOAD8: i = movsx(1, aluSize(t), dst, addr(0)); width = 1; break;
-    case ULOAD16: i = movzx(2, 4, dst, addr(0)); width = 2; break;
-    case SLOAD16: i = movsx(2, aluSize(t), dst, addr(0)); width = 2; break;
-    case ULOAD32: i = load(4, dst, addr(0)); width = 4; break;
-    case SLOAD32: i = movsx(4, 8, dst, addr(0)); width = 4; break;
-    default:
-      width = bytes(t);
+    case ULOAD8: i = movzx(1, 4, dst, addr(0)); break;
+    case SLOAD8: i = movsx(1, aluSize(t), dst, addr(0)); break;
+    case ULOAD16: i = movzx(2, 4, dst, addr(0)); break;
+    case SLOAD16: i = movsx(2, aluSize(t), dst, addr(0)); break;
+    case ULOAD32: i = load(4, dst, addr(0)); break;
+    case SLOAD32: i = movsx(4, 8, dst, addr(0)); break;
+    default: {
+      const width = bytes(t);
       i = width === 8 ? load(8, dst, addr(0)) : width === 4 ? load(4, dst, addr(0)) : movzx(width as 1 | 2, 4, dst, addr(0));
+    }
   }
-  if (!big || width === 1) {
-    L.emit(tr(i));
-    return true;
-  }
-  // Big-endian: load into a temporary, swap, then extend as the opcode asks.
-  const r = L.tmp();
-  const w = width as 2 | 4 | 8;
-  L.emit(tr(w === 2 ? movzx(2, 4, r, addr(0)) : load(w, r, addr(0))));
-  const s = L.tmp();
-  if (w === 2) L.emitMod(shiftImm(ShiftOp.Ror, 2, s, 8), r);
-  else L.emitMod(bswap(w, s), r);
-  const signed = op === SLOAD16 || op === SLOAD32;
-  if (signed) L.emit(movsx(w as 2 | 4, aluSize(t), dst, s));
-  else if (w === 2) L.emit(movzx(2, 4, dst, s));
-  else L.move(dst, s);
+  L.emit(tr(i));
   return true;
 }
 
@@ -697,15 +674,15 @@ function storeRule(L: X64Lower, inst: Inst): boolean {
   const flags = f.instImm0[inst];
   const v = f.arg(inst, 0);
   const t = argType(L, inst, 0);
-  const big = memEndianness(flags) === ENDIAN_BIG;
   const code = trapOf(flags);
   const tr = (i: MInst): MInst => (code !== 0 ? withTrap(i, code) : i);
   const addr = (extra: number): Amode => L.addrOf(f.arg(inst, 1), f.instImm1[inst] + extra);
-  return emitStore(L, op, t, v, addr, tr, big);
+  return emitStore(L, op, t, v, addr, tr);
 }
 
-function emitStore(L: X64Lower, op: number, t: Type, v: Value, addr: (extra: number) => Amode, tr: (i: MInst) => MInst, big: boolean): boolean {
-  if ((t === F16 || t === F128) && !big) {
+/** A little-endian store (big-endian ones were rejected by `rejectBigEndian`). */
+function emitStore(L: X64Lower, op: number, t: Type, v: Value, addr: (extra: number) => Amode, tr: (i: MInst) => MInst): boolean {
+  if (t === F16 || t === F128) {
     if (t === F128) {
       L.emit(tr(xmmStore(XmmMovOp.Movups, L.xmmOf(v), addr(0))));
       return true;
@@ -716,19 +693,10 @@ function emitStore(L: X64Lower, op: number, t: Type, v: Value, addr: (extra: num
     return true;
   }
   if (t === F32 || t === F64) {
-    if (big) {
-      const r = L.tmp();
-      L.emit(xmmToGpr(bytes(t) as 4 | 8, r, L.xmmOf(v)));
-      const s = L.tmp();
-      L.emitMod(bswap(bytes(t) as 4 | 8, s), r);
-      L.emit(tr(store(bytes(t) as 4 | 8, s, addr(0))));
-      return true;
-    }
     L.emit(tr(xmmStore(t === F32 ? XmmMovOp.Movss : XmmMovOp.Movsd, L.xmmOf(v), addr(0))));
     return true;
   }
   if (t === I128) {
-    if (big) return false;
     const [lo, hi] = L.pair(v);
     L.emit(tr(store(8, lo, addr(0))));
     L.emit(tr(store(8, hi, addr(8))));
@@ -736,16 +704,8 @@ function emitStore(L: X64Lower, op: number, t: Type, v: Value, addr: (extra: num
   }
   if (!isIntScalar(t)) return false;
   const width = (op === ISTORE8 ? 1 : op === ISTORE16 ? 2 : op === ISTORE32 ? 4 : bytes(t)) as OperandSize;
-  if (big && width > 1) {
-    const r = L.gpr(v);
-    const s = L.tmp();
-    if (width === 2) L.emitMod(shiftImm(ShiftOp.Ror, 2, s, 8), r);
-    else L.emitMod(bswap(width as 4 | 8, s), r);
-    L.emit(tr(store(width, s, addr(0))));
-    return true;
-  }
   const imm = L.imm32(v, t);
-  if (imm !== null && (width < 8 || true)) {
+  if (imm !== null) {
     const w = width === 1 ? (imm << 24) >> 24 : width === 2 ? (imm << 16) >> 16 : imm;
     L.emit(tr(storeImm(width, addr(0), w)));
     return true;
@@ -759,14 +719,14 @@ function stackLoadRule(L: X64Lower, inst: Inst): boolean {
   const t = resultType(L, inst);
   const slot = f.instImm0[inst];
   const off = f.instImm1[inst];
-  return emitLoad(L, LOAD, t, (e) => L.slotAmode(slot, off + e), (i) => i, false);
+  return emitLoad(L, LOAD, t, (e) => L.slotAmode(slot, off + e), (i) => i);
 }
 function stackStoreRule(L: X64Lower, inst: Inst): boolean {
   const f = L.f;
   const t = argType(L, inst, 0);
   const slot = f.instImm0[inst];
   const off = f.instImm1[inst];
-  return emitStore(L, STORE, t, f.arg(inst, 0), (e) => L.slotAmode(slot, off + e), (i) => i, false);
+  return emitStore(L, STORE, t, f.arg(inst, 0), (e) => L.slotAmode(slot, off + e), (i) => i);
 }
 function stackAddrRule(L: X64Lower, inst: Inst): boolean {
   const f = L.f;
@@ -1273,8 +1233,26 @@ function regRule(reg: number): LRule {
   };
 }
 
+/** Opcodes whose first immediate is a MemFlags word. */
+const MEM_FORMATS = new Set<Format>([
+  Format.Load, Format.LoadNoOffset, Format.Store, Format.StoreNoOffset, Format.AtomicRmw, Format.AtomicCas,
+]);
+
+/**
+ * x86-64 lowers little-endian memory accesses only. Like Cranelift's x64 backend, every access
+ * flagged `big` is rejected (even one byte wide), ahead of every other rule, so that no rule
+ * (a fused load included) can treat it as little-endian.
+ */
+function rejectBigEndian(L: X64Lower, inst: Inst): boolean {
+  if (memEndianness(L.f.instImm0[inst]) !== ENDIAN_BIG) return false;
+  return L.unsupported(`big-endian ${opcodeName(L.f.instOpcode[inst] as Opcode)} (x86-64 lowers little-endian memory accesses only)`);
+}
+
 export function buildRules(): RuleTable<X64Lower> {
   const r = new RuleTable<X64Lower>();
+  const memOps: Opcode[] = [];
+  for (let op = 0; op < OPCODES.length; op++) if (MEM_FORMATS.has(OPCODES[op].format)) memOps.push(op as Opcode);
+  r.add(memOps, 'reject big-endian access', rejectBigEndian, 2000);
   r.add([IADD, ISUB, BAND, BOR, BXOR], 'alu reg/imm/mem', aluBinary);
   r.add([IADD_IMM, BAND_IMM, BOR_IMM, BXOR_IMM], 'alu imm', aluImm);
   r.add(IRSUB_IMM, 'irsub_imm', irsubImm);

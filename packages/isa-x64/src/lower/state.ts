@@ -4,7 +4,7 @@
 
 import {
   type Function, type Inst, type Opcode, type Type, type Value,
-  F32, F64, I128, I16, I32, I64, I8, LOAD, bytes, isInt, typeName, memTrapCode,
+  F32, F64, I128, I16, I32, I64, I8, LOAD, bytes, isInt, typeName, memTrapCode, memEndianness, ENDIAN_BIG,
 } from '@windlass/ir';
 import { type LowerCtx, UnsupportedError } from '@windlass/codegen';
 import { Constraint, OperandKind as RAKind, OperandPos } from '@windlass/regalloc';
@@ -199,6 +199,8 @@ export class X64Lower {
     if (d === -1) return null;
     const f = this.f;
     if (f.instType[d] !== t && f.valueType[f.result(d as Inst, 0)] !== t) return null;
+    // A big-endian load is never fused: lowered on its own, it is rejected with a typed error.
+    if (memEndianness(f.instImm0[d]) === ENDIAN_BIG) return null;
     this.ctx.sink(d as Inst);
     this.sunkTrap = memTrapCode(f.instImm0[d]);
     return this.addrOf(f.arg(d as Inst, 0), f.instImm1[d]);

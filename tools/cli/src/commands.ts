@@ -18,7 +18,7 @@ function load(file: string | undefined, cmd: string): ClifFile {
   try {
     return parseClif(text, file);
   } catch (e) {
-    if (e instanceof ParseError) throw new CommandError(`${file}:${e.line}:${e.column}: ${e.message}`);
+    if (e instanceof ParseError) throw new CommandError(e.message); // already `file:line:column: reason`
     throw e;
   }
 }

@@ -2,7 +2,7 @@
 // an ELF object with all of them.
 
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseClif, type Function } from '@windlass/ir';
+import { parseClif, ParseError, type Function } from '@windlass/ir';
 import { applySetLine, buildIsa, settingsBuilder } from '@windlass/codegen';
 import { ObjectModule } from '@windlass/object';
 import { symbolName } from '@windlass/isa-x64';
@@ -67,7 +67,8 @@ export function cmdCompile(args: readonly string[], out: (s: string) => void = (
     if (m && output) writeFileSync(output, m.finish());
     return failed > 0 ? 1 : 0;
   } catch (e) {
-    err(`${file}: ${(e as Error).message}\n`);
+    // A ParseError's message already starts with `file:line:column`.
+    err(e instanceof ParseError ? `${e.message}\n` : `${file}: ${(e as Error).message}\n`);
     return 1;
   }
 }

@@ -22,8 +22,9 @@ export async function runFile(file: string, opts: TestOptions): Promise<FileResu
   try {
     clif = parseClif(text, file);
   } catch (e) {
-    const where = e instanceof ParseError ? `${e.line}:${e.column}` : '1:1';
-    cases.push({ status: 'fail', kind: 'parse', line: e instanceof ParseError ? e.line : 1, name: file, message: `${where}: ${e instanceof ParseError ? e.message : errorText(e)}` });
+    // The FAIL line already names file:line; the message adds the column and the reason.
+    if (e instanceof ParseError) cases.push({ status: 'fail', kind: 'parse', line: e.line, name: `parse error at column ${e.column}`, message: e.reason });
+    else cases.push({ status: 'fail', kind: 'parse', line: 1, name: 'parse error', message: errorText(e) });
     return { file, cases };
   }
   if (clif.testCommands.length === 0) {

@@ -27,7 +27,7 @@ export function checkCat(clif: ClifFile, line: number): CaseResult {
       else if (printFunction(again) !== printed) problems.push(`line ${fn.startLine} (%${name}): printing is not a fixpoint`);
     } catch (e) {
       if (problems.length === 0) firstLine = fn.startLine;
-      const msg = e instanceof ParseError ? `${e.line}:${e.column}: ${e.message}` : e instanceof Error ? e.message : String(e);
+      const msg = e instanceof ParseError ? `${e.line}:${e.column}: ${e.reason}` : e instanceof Error ? e.message : String(e);
       problems.push(`line ${fn.startLine} (%${name}): the printed text does not parse: ${msg}`);
     }
   }

@@ -1,6 +1,6 @@
 // The single entry point over both allocators.
 
-import { analyze } from './analysis';
+import { analyzeWith } from './analysis';
 import { checkAnalyzed } from './checker';
 import { Env, type MachineEnv } from './env';
 import { allocateFast } from './fast';
@@ -18,7 +18,8 @@ export interface AllocateOptions {
 /** Allocates registers for `f`. Throws a `RegAllocError` subclass for invalid input. */
 export function allocate(f: RegAllocFunction, machine: MachineEnv | Env, opts: AllocateOptions = {}): RegAllocOutput {
   const env = machine instanceof Env ? machine : new Env(machine);
-  const a = analyze(f, env);
+  // The analysis lives only as long as this call (its tables are reused by the next one).
+  const a = analyzeWith(f, env, true);
   const out = opts.mode === 'fast' ? allocateFast(f, env, a) : allocateOptimized(f, env, a);
   if (opts.check) checkAnalyzed(f, env, out, a);
   return out;

@@ -3,6 +3,7 @@
 
 import type { Env } from './env';
 import type { RegAllocFunction } from './func';
+import { ScratchI32, ScratchU8 } from './scratch';
 import {
   CLASS_NAMES,
   Constraint,
@@ -42,6 +43,29 @@ export interface Analysis {
   readonly defInst: Int32Array;
   readonly numEdges: number;
 }
+
+// Temporaries of one `analyze` call (see scratch.ts); nothing in the returned Analysis.
+const sPredCount = new ScratchI32();
+const sBalance = new ScratchI32();
+const sInStart = new ScratchI32();
+const sInFill = new ScratchI32();
+const sInSrc = new ScratchI32();
+const sEarlyOwner = new ScratchI32();
+const sLateOwner = new ScratchI32();
+const sState = new ScratchU8();
+const sOrder = new ScratchI32();
+const sChildStart = new ScratchI32();
+const sChildFill = new ScratchI32();
+const sChildren = new ScratchI32();
+const sPre = new ScratchI32();
+const sPost = new ScratchI32();
+const sLoopMark = new ScratchI32();
+// Tables of a temporary analysis (`analyzeWith(..., true)`).
+const sInstBlock = new ScratchI32();
+const sDefOp = new ScratchI32();
+const sDefInst = new ScratchI32();
+const sIdom = new ScratchI32();
+const sLoopDepth = new ScratchU8();
 
 function checkLen(what: string, arr: ArrayLike<number>, n: number): void {
   if (!arr || arr.length < n) throw new InvalidInputError(`${what} must have at least ${n} entries`);
@@ -88,7 +112,7 @@ function checkShape(f: RegAllocFunction): void {
 
 function checkCfg(f: RegAllocFunction): void {
   const nb = f.numBlocks;
-  const predCount = new Int32Array(nb);
+  const predCount = sPredCount.take(nb);
   for (let b = 0; b < nb; b++) {
     const last = f.blockInstEnd[b] - 1;
     for (let i = f.blockInstStart[b]; i < last; i++) {
@@ -116,12 +140,13 @@ function checkCfg(f: RegAllocFunction): void {
   }
   // The predecessor lists must be exactly the edges, as multisets: count each block's
   // incoming edges per source up, its listed predecessors down, and expect zeros.
-  const balance = new Int32Array(nb);
-  const inStart = new Int32Array(nb + 1);
+  const balance = sBalance.take(nb);
+  const inStart = sInStart.take(nb + 1);
   for (let k = 0; k < f.blockSuccStart[nb]; k++) inStart[f.succs[k] + 1]++;
   for (let b = 0; b < nb; b++) inStart[b + 1] += inStart[b];
-  const inFill = inStart.slice(0, nb);
-  const inSrc = new Int32Array(f.blockSuccStart[nb]);
+  const inFill = sInFill.take(nb);
+  inFill.set(inStart.subarray(0, nb));
+  const inSrc = sInSrc.take(f.blockSuccStart[nb]);
   for (let b = 0; b < nb; b++) for (let k = f.blockSuccStart[b]; k < f.blockSuccStart[b + 1]; k++) inSrc[inFill[f.succs[k]]++] = b;
   for (let b = 0; b < nb; b++) {
     const np = f.blockPredStart[b + 1] - f.blockPredStart[b];
@@ -242,8 +267,8 @@ function checkOperands(f: RegAllocFunction, env: Env, defOp: Int32Array, defInst
 function checkFixedConflicts(f: RegAllocFunction, env: Env): void {
   // Two different vregs fixed to one register at overlapping points can never be satisfied.
   // Late uses and early defs occupy the register through the whole instruction.
-  const earlyOwner = new Int32Array(env.numPRegs).fill(-1);
-  const lateOwner = new Int32Array(env.numPRegs).fill(-1);
+  const earlyOwner = sEarlyOwner.take(env.numPRegs, -1);
+  const lateOwner = sLateOwner.take(env.numPRegs, -1);
   const touched: number[] = [];
   for (let i = 0; i < f.numInsts; i++) {
     for (let o = f.instOpStart[i]; o < f.instOpStart[i + 1]; o++) {
@@ -278,7 +303,7 @@ function checkFixedConflicts(f: RegAllocFunction, env: Env): void {
 
 function computeRpo(f: RegAllocFunction): Int32Array {
   const nb = f.numBlocks;
-  const state = new Uint8Array(nb);
+  const state = sState.take(nb);
   const post: number[] = [];
   const stack: number[] = [0];
   const iter: number[] = [f.blockSuccStart[0]];
@@ -303,15 +328,15 @@ function computeRpo(f: RegAllocFunction): Int32Array {
   if (post.length !== nb) {
     for (let b = 0; b < nb; b++) if (!state[b]) throw new InvalidInputError('block is unreachable from the entry; remove it', { block: b });
   }
-  return Int32Array.from(post.reverse());
+  return new Int32Array(post.reverse());
 }
 
-function computeIdom(f: RegAllocFunction, rpo: Int32Array): Int32Array {
+/** Immediate dominators, into `idom` (all -1). */
+function computeIdom(f: RegAllocFunction, rpo: Int32Array, idom: Int32Array): Int32Array {
   // Cooper, Harvey & Kennedy, "A Simple, Fast Dominance Algorithm".
   const nb = f.numBlocks;
-  const order = new Int32Array(nb);
+  const order = sOrder.take(nb);
   for (let i = 0; i < nb; i++) order[rpo[i]] = i;
-  const idom = new Int32Array(nb).fill(-1);
   idom[0] = 0;
   let changed = true;
   while (changed) {
@@ -345,14 +370,15 @@ function computeIdom(f: RegAllocFunction, rpo: Int32Array): Int32Array {
 
 /** Dominator-tree pre/post numbers so that `a dom b` is two comparisons. */
 function domNumbers(nb: number, idom: Int32Array): [Int32Array, Int32Array] {
-  const childStart = new Int32Array(nb + 1);
+  const childStart = sChildStart.take(nb + 1);
   for (let b = 1; b < nb; b++) childStart[idom[b] + 1]++;
   for (let b = 0; b < nb; b++) childStart[b + 1] += childStart[b];
-  const fill = childStart.slice(0, nb);
-  const children = new Int32Array(Math.max(0, nb - 1));
+  const fill = sChildFill.take(nb);
+  fill.set(childStart.subarray(0, nb));
+  const children = sChildren.take(Math.max(0, nb - 1));
   for (let b = 1; b < nb; b++) children[fill[idom[b]]++] = b;
-  const pre = new Int32Array(nb);
-  const post = new Int32Array(nb);
+  const pre = sPre.take(nb);
+  const post = sPost.take(nb);
   let clock = 0;
   const stack = [0];
   const it = [childStart[0]];
@@ -375,10 +401,10 @@ function domNumbers(nb: number, idom: Int32Array): [Int32Array, Int32Array] {
   return [pre, post];
 }
 
-function computeLoopDepth(f: RegAllocFunction, pre: Int32Array, post: Int32Array): Uint8Array {
+/** Loop depth per block, into `depth` (all 0). */
+function computeLoopDepth(f: RegAllocFunction, pre: Int32Array, post: Int32Array, depth: Uint8Array): Uint8Array {
   const nb = f.numBlocks;
-  const depth = new Uint8Array(nb);
-  const mark = new Int32Array(nb).fill(-1);
+  const mark = sLoopMark.take(nb, -1);
   const work: number[] = [];
   const dominates = (a: number, b: number): boolean => pre[a] <= pre[b] && post[b] <= post[a];
   for (let h = 0; h < nb; h++) {
@@ -415,13 +441,14 @@ function checkDominance(f: RegAllocFunction, a: { instBlock: Int32Array; defInst
   const dominates = (x: number, y: number): boolean => pre[x] <= pre[y] && post[y] <= post[x];
   const check = (v: number, block: number, inst: number, operand: number | undefined): void => {
     const d = a.defInst[v];
-    const loc = { block, inst, operand, vreg: v };
     const db = blockOf(v);
     if (db === block) {
-      if (d >= 0 && d >= inst) throw new UseBeforeDefError('vreg is used before its definition', loc);
+      if (d >= 0 && d >= inst) throw new UseBeforeDefError('vreg is used before its definition', { block, inst, operand, vreg: v });
       return;
     }
-    if (!dominates(db, block)) throw new UseBeforeDefError(`vreg is used on a path that does not pass its definition in block ${db}`, loc);
+    if (!dominates(db, block)) {
+      throw new UseBeforeDefError(`vreg is used on a path that does not pass its definition in block ${db}`, { block, inst, operand, vreg: v });
+    }
   };
   for (let b = 0; b < f.numBlocks; b++) {
     for (let i = f.blockInstStart[b]; i < f.blockInstEnd[b]; i++) {
@@ -439,19 +466,29 @@ function checkDominance(f: RegAllocFunction, a: { instBlock: Int32Array; defInst
 
 /** Validates `f` against the interface rules (throwing typed errors) and analyzes its CFG. */
 export function analyze(f: RegAllocFunction, env: Env): Analysis {
+  return analyzeWith(f, env, false);
+}
+
+/**
+ * `analyze`; with `temporary`, the per-block and per-vreg tables are views of storage that the
+ * next temporary analysis reuses (see scratch.ts), for the allocator's own use within one
+ * `allocate` call.
+ */
+export function analyzeWith(f: RegAllocFunction, env: Env, temporary: boolean): Analysis {
   checkShape(f);
   checkCfg(f);
-  const instBlock = new Int32Array(f.numInsts);
+  const nv = f.numVRegs;
+  const instBlock = temporary ? sInstBlock.take(f.numInsts) : new Int32Array(f.numInsts);
   for (let b = 0; b < f.numBlocks; b++) instBlock.fill(b, f.blockInstStart[b], f.blockInstEnd[b]);
-  const defOp = new Int32Array(f.numVRegs);
-  const defInst = new Int32Array(f.numVRegs).fill(-2);
+  const defOp = temporary ? sDefOp.take(nv) : new Int32Array(nv);
+  const defInst = temporary ? sDefInst.take(nv, -2) : new Int32Array(nv).fill(-2);
   checkOperands(f, env, defOp, defInst);
   checkFixedConflicts(f, env);
   const rpo = computeRpo(f);
-  const idom = computeIdom(f, rpo);
+  const idom = computeIdom(f, rpo, temporary ? sIdom.take(f.numBlocks, -1) : new Int32Array(f.numBlocks).fill(-1));
   const [pre, post] = domNumbers(f.numBlocks, idom);
   checkDominanceSafe(f, instBlock, defInst, defOp, pre, post);
-  const loopDepth = computeLoopDepth(f, pre, post);
+  const loopDepth = computeLoopDepth(f, pre, post, temporary ? sLoopDepth.take(f.numBlocks) : new Uint8Array(f.numBlocks));
   return { instBlock, rpo, idom, loopDepth, defOp, defInst, numEdges: f.blockSuccStart[f.numBlocks] };
 }
 

@@ -6,6 +6,7 @@
 
 import type { Analysis } from './analysis';
 import type { RegAllocFunction } from './func';
+import { ScratchI32 } from './scratch';
 import {
   OperandKind,
   OperandPos,
@@ -41,6 +42,16 @@ class Growable {
   constructor(cap: number) {
     this.data = new Int32Array(Math.max(16, cap));
   }
+  /** Empties it for the next function, with room for `cap`. */
+  reset(cap: number): this {
+    this.length = 0;
+    if (this.data.length < cap) this.data = new Int32Array(cap);
+    return this;
+  }
+  /** Drops storage grown past 64K ints, so one huge function does not keep it alive. */
+  trim(): void {
+    if (this.data.length > 1 << 16) this.data = new Int32Array(16);
+  }
   push(v: number): void {
     if (this.length === this.data.length) {
       const n = new Int32Array(this.data.length * 2);
@@ -51,18 +62,44 @@ class Growable {
   }
 }
 
+// Storage of the liveness tables (see scratch.ts): a `Liveness` is valid until the next
+// `computeLiveness` call, which is all the allocator and the checker need.
+const sLiveInStart = new ScratchI32();
+const sLiveIn = new ScratchI32();
+const sVRegRangeStart = new ScratchI32();
+const sDefBlock = new ScratchI32();
+const sUseCount = new ScratchI32();
+const sUseBlocks = new ScratchI32();
+const sUseFill = new ScratchI32();
+const sBlockMark = new ScratchI32();
+const sLiveFill = new ScratchI32();
+const sOutMark = new ScratchI32();
+const sInMark = new ScratchI32();
+const sSeen = new ScratchI32();
+const sFrom = new ScratchI32();
+const sTo = new ScratchI32();
+const sCount = new ScratchI32();
+const sPos = new ScratchI32();
+const sSf = new ScratchI32();
+const sSt = new ScratchI32();
+const gPairsV = new Growable(16);
+const gPairsB = new Growable(16);
+const gRv = new Growable(16);
+const gRf = new Growable(16);
+const gRt = new Growable(16);
+
 /**
- * Per-vreg liveness by walking from each use up to the definition (SSA makes this exact
+ * Per-vreg liveness (valid until the next call: its tables are reused) by walking from each use up to the definition (SSA makes this exact
  * and linear in the size of the live sets), then one range per (vreg, block).
  */
 export function computeLiveness(f: RegAllocFunction, a: Analysis): Liveness {
   const nb = f.numBlocks;
   const nv = f.numVRegs;
-  const defBlock = new Int32Array(nv);
+  const defBlock = sDefBlock.take(nv);
   for (let v = 0; v < nv; v++) defBlock[v] = a.defInst[v] < 0 ? -1 - a.defInst[v] : a.instBlock[a.defInst[v]];
 
   // Uses outside the defining block, grouped by vreg (counting sort).
-  const useCount = new Int32Array(nv + 1);
+  const useCount = sUseCount.take(nv + 1);
   const forEachOutsideUse = (cb: (v: number, b: number) => void): void => {
     for (let b = 0; b < nb; b++) {
       for (let o = f.instOpStart[f.blockInstStart[b]]; o < f.instOpStart[f.blockInstEnd[b]]; o++) {
@@ -78,13 +115,14 @@ export function computeLiveness(f: RegAllocFunction, a: Analysis): Liveness {
   };
   forEachOutsideUse((v) => useCount[v + 1]++);
   for (let v = 0; v < nv; v++) useCount[v + 1] += useCount[v];
-  const useBlocks = new Int32Array(useCount[nv]);
-  const fill = useCount.slice(0, nv);
+  const useBlocks = sUseBlocks.take(useCount[nv]);
+  const fill = sUseFill.take(nv);
+  fill.set(useCount.subarray(0, nv));
   forEachOutsideUse((v, b) => (useBlocks[fill[v]++] = b));
 
-  const inMark = new Int32Array(nb).fill(-1);
-  const liveInPairsV = new Growable(nv);
-  const liveInPairsB = new Growable(nv);
+  const inMark = sBlockMark.take(nb, -1);
+  const liveInPairsV = gPairsV.reset(nv);
+  const liveInPairsB = gPairsB.reset(nv);
   const work: number[] = [];
   for (let v = 0; v < nv; v++) {
     const db = defBlock[v];
@@ -106,13 +144,16 @@ export function computeLiveness(f: RegAllocFunction, a: Analysis): Liveness {
       }
     }
   }
-  const liveInStart = new Int32Array(nb + 1);
+  const liveInStart = sLiveInStart.take(nb + 1);
   const nPairs = liveInPairsV.length;
   for (let k = 0; k < nPairs; k++) liveInStart[liveInPairsB.data[k] + 1]++;
   for (let b = 0; b < nb; b++) liveInStart[b + 1] += liveInStart[b];
-  const liveIn = new Int32Array(nPairs);
-  const lf = liveInStart.slice(0, nb);
+  const liveIn = sLiveIn.take(nPairs);
+  const lf = sLiveFill.take(nb);
+  lf.set(liveInStart.subarray(0, nb));
   for (let k = 0; k < nPairs; k++) liveIn[lf[liveInPairsB.data[k]]++] = liveInPairsV.data[k];
+  liveInPairsV.trim();
+  liveInPairsB.trim();
 
   return { liveInStart, liveIn, ...buildRanges(f, liveInStart, liveIn) };
 }
@@ -120,16 +161,28 @@ export function computeLiveness(f: RegAllocFunction, a: Analysis): Liveness {
 function buildRanges(f: RegAllocFunction, liveInStart: Int32Array, liveIn: Int32Array): Pick<Liveness, 'vregRangeStart' | 'rangeFrom' | 'rangeTo'> {
   const nb = f.numBlocks;
   const nv = f.numVRegs;
-  const outMark = new Int32Array(nv).fill(-1);
-  const inMark = new Int32Array(nv).fill(-1);
-  const seen = new Int32Array(nv).fill(-1);
-  const from = new Int32Array(nv);
-  const to = new Int32Array(nv);
-  const rv = new Growable(f.numInsts * 2);
-  const rf = new Growable(f.numInsts * 2);
-  const rt = new Growable(f.numInsts * 2);
+  const outMark = sOutMark.take(nv, -1);
+  const inMark = sInMark.take(nv, -1);
+  const seen = sSeen.take(nv, -1);
+  const from = sFrom.take(nv);
+  const to = sTo.take(nv);
+  const rv = gRv.reset(f.numInsts * 2);
+  const rf = gRf.reset(f.numInsts * 2);
+  const rt = gRt.reset(f.numInsts * 2);
   const touched: number[] = [];
-  for (let b = 0; b < nb; b++) {
+  let b = 0;
+  const touch = (v: number, lo: number, hi: number): void => {
+    if (seen[v] !== b) {
+      seen[v] = b;
+      from[v] = lo;
+      to[v] = hi;
+      touched.push(v);
+    } else {
+      if (lo < from[v]) from[v] = lo;
+      if (hi > to[v]) to[v] = hi;
+    }
+  };
+  for (; b < nb; b++) {
     const bs = 4 * f.blockInstStart[b];
     const be = 4 * f.blockInstEnd[b];
     for (let e = f.blockSuccStart[b]; e < f.blockSuccStart[b + 1]; e++) {
@@ -137,17 +190,6 @@ function buildRanges(f: RegAllocFunction, liveInStart: Int32Array, liveIn: Int32
       for (let k = liveInStart[s]; k < liveInStart[s + 1]; k++) outMark[liveIn[k]] = b;
       for (let k = f.edgeArgStart[e]; k < f.edgeArgStart[e + 1]; k++) outMark[f.edgeArgs[k]] = b;
     }
-    const touch = (v: number, lo: number, hi: number): void => {
-      if (seen[v] !== b) {
-        seen[v] = b;
-        from[v] = lo;
-        to[v] = hi;
-        touched.push(v);
-      } else {
-        if (lo < from[v]) from[v] = lo;
-        if (hi > to[v]) to[v] = hi;
-      }
-    };
     for (let k = liveInStart[b]; k < liveInStart[b + 1]; k++) {
       inMark[liveIn[k]] = b;
       touch(liveIn[k], bs, bs + 1);
@@ -180,18 +222,19 @@ function buildRanges(f: RegAllocFunction, liveInStart: Int32Array, liveIn: Int32
   // Group by vreg (stable: blocks were visited in layout order, so ranges stay sorted) and
   // fuse ranges that touch across a block boundary.
   const n = rv.length;
-  const count = new Int32Array(nv + 1);
+  const count = sCount.take(nv + 1);
   for (let k = 0; k < n; k++) count[rv.data[k] + 1]++;
   for (let v = 0; v < nv; v++) count[v + 1] += count[v];
-  const pos = count.slice(0, nv);
-  const sf = new Int32Array(n);
-  const st = new Int32Array(n);
+  const pos = sPos.take(nv);
+  pos.set(count.subarray(0, nv));
+  const sf = sSf.take(n);
+  const st = sSt.take(n);
   for (let k = 0; k < n; k++) {
     const j = pos[rv.data[k]]++;
     sf[j] = rf.data[k];
     st[j] = rt.data[k];
   }
-  const vregRangeStart = new Int32Array(nv + 1);
+  const vregRangeStart = sVRegRangeStart.take(nv + 1);
   let w = 0;
   for (let v = 0; v < nv; v++) {
     vregRangeStart[v] = w;
@@ -205,5 +248,8 @@ function buildRanges(f: RegAllocFunction, liveInStart: Int32Array, liveIn: Int32
     }
   }
   vregRangeStart[nv] = w;
-  return { vregRangeStart, rangeFrom: sf.slice(0, w), rangeTo: st.slice(0, w) };
+  rv.trim();
+  rf.trim();
+  rt.trim();
+  return { vregRangeStart, rangeFrom: sf.subarray(0, w), rangeTo: st.subarray(0, w) };
 }

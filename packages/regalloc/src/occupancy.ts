@@ -21,6 +21,12 @@ const OWNER = 2;
 const VREG = 3;
 const NEXT = 4;
 
+/** Storage left by the last `Occupancy` (see `release`); null while one holds it. */
+let spareHeads: Int32Array | null = null;
+let sparePool: Int32Array | null = null;
+/** Storage larger than this (elements) is not kept between functions. */
+const KEEP = 1 << 18;
+
 export class Occupancy {
   /** Per (preg, bucket): the first entry's offset in `pool`, or -1. */
   private readonly heads: Int32Array;
@@ -28,11 +34,31 @@ export class Occupancy {
   private pool: Int32Array;
   private top = 0;
   private free = -1;
+  /** The full buffer `heads` is a view of. */
+  private readonly headsBuf: Int32Array;
 
   constructor(numPRegs: number, numPoints: number) {
     this.numBuckets = (numPoints >> SHIFT) + 1;
-    this.heads = new Int32Array(numPRegs * this.numBuckets).fill(-1);
-    this.pool = new Int32Array(STRIDE * Math.max(64, numPoints >> 1));
+    const nh = numPRegs * this.numBuckets;
+    // Reuse the previous function's storage when it is large enough: allocating and zeroing
+    // fresh typed arrays cost more than the queries of a small function.
+    let hb = spareHeads;
+    if (hb === null || hb.length < nh) hb = new Int32Array(Math.max(nh, 256));
+    spareHeads = null;
+    this.headsBuf = hb;
+    this.heads = hb.subarray(0, nh);
+    this.heads.fill(-1);
+    const np = STRIDE * Math.max(64, numPoints >> 1);
+    let pb = sparePool;
+    if (pb === null || pb.length < np) pb = new Int32Array(np);
+    sparePool = null;
+    this.pool = pb;
+  }
+
+  /** Hands the storage to the next `Occupancy`; this one must not be used after. */
+  release(): void {
+    if (this.headsBuf.length <= KEEP) spareHeads = this.headsBuf;
+    if (this.pool.length <= KEEP) sparePool = this.pool;
   }
 
   private alloc(): number {

@@ -27,6 +27,7 @@ import {
 import { FIXED_OWNER, NO_VREG, Occupancy } from './occupancy';
 import type { RegAllocOutput } from './output';
 import { resolve, type Segments } from './resolve';
+import { ScratchF64, ScratchI32 } from './scratch';
 import {
   CLASS_NAMES,
   Constraint,
@@ -134,6 +135,73 @@ class Heap {
 }
 
 /**
+ * The per-bundle columns of an `Allocator`, kept between allocations. Every field of a new
+ * bundle is written when it is created; `stamp` is only compared against a clock that keeps
+ * counting across allocations; `spillSetSlot` is reset to -1 where it was written.
+ */
+class BundleTables {
+  cls: Uint8Array;
+  alloc: Int32Array;
+  weight: Float64Array;
+  flags: Uint8Array;
+  hint: Int32Array;
+  start: Int32Array;
+  end: Int32Array;
+  spillSet: Int32Array;
+  rStart: Int32Array;
+  rEnd: Int32Array;
+  uStart: Int32Array;
+  uEnd: Int32Array;
+  stamp: Int32Array;
+  stampClock = 0;
+  spillSetSlot: Int32Array;
+  ranges: Pool | null = null;
+  uses: Pool | null = null;
+  constructor(cap: number) {
+    this.cls = new Uint8Array(cap);
+    this.alloc = new Int32Array(cap);
+    this.weight = new Float64Array(cap);
+    this.flags = new Uint8Array(cap);
+    this.hint = new Int32Array(cap);
+    this.start = new Int32Array(cap);
+    this.end = new Int32Array(cap);
+    this.spillSet = new Int32Array(cap);
+    this.rStart = new Int32Array(cap);
+    this.rEnd = new Int32Array(cap);
+    this.uStart = new Int32Array(cap);
+    this.uEnd = new Int32Array(cap);
+    this.stamp = new Int32Array(cap);
+    this.spillSetSlot = new Int32Array(cap).fill(-1);
+  }
+}
+
+/** Tables left by the last allocation (null while an allocation holds them). */
+let spareTables: BundleTables | null = null;
+/** Larger tables are not kept between allocations. */
+const MAX_KEPT_BUNDLES = 1 << 16;
+const MAX_KEPT_POOL = 1 << 18;
+
+/** `spare` emptied (with room for `cap`), else a new pool. */
+function takePool(spare: Pool | null, cap: number): Pool {
+  if (spare === null) return new Pool(cap);
+  spare.length = 0;
+  spare.reserve(cap);
+  return spare;
+}
+
+// Per-allocation temporaries (see scratch.ts): dead once `allocateOptimized` returns.
+const scratchOpLocal = new ScratchI32();
+const scratchOpPiece = new ScratchI32();
+const scratchVRegBundle = new ScratchI32();
+const scratchFreq = new ScratchF64();
+const scratchMergedInto = new ScratchI32();
+const scratchPieceAlloc = new ScratchI32();
+const scratchSegVReg = new ScratchI32();
+const scratchSegFrom = new ScratchI32();
+const scratchSegTo = new ScratchI32();
+const scratchSegLoc = new ScratchI32();
+
+/**
  * Bundles live in parallel typed arrays indexed by bundle id (no object per bundle): a
  * bundle's ranges are the (from, to, vreg) triples `ranges[rStart, rEnd)`, sorted by from
  * and disjoint; its uses the (point, operand, flags) triples `uses[uStart, uEnd)`, sorted by
@@ -143,19 +211,19 @@ class Heap {
  */
 class Allocator {
   numBundles = 0;
-  cls = new Uint8Array(1024);
-  alloc = new Int32Array(1024);
+  cls: Uint8Array;
+  alloc: Int32Array;
   /** Spill weight per bundle (Infinity for minimal bundles); also read by conflict scans. */
-  weight = new Float64Array(1024);
-  flags = new Uint8Array(1024);
-  hint = new Int32Array(1024);
-  start = new Int32Array(1024);
-  end = new Int32Array(1024);
-  spillSet = new Int32Array(1024);
-  rStart = new Int32Array(1024);
-  rEnd = new Int32Array(1024);
-  uStart = new Int32Array(1024);
-  uEnd = new Int32Array(1024);
+  weight: Float64Array;
+  flags: Uint8Array;
+  hint: Int32Array;
+  start: Int32Array;
+  end: Int32Array;
+  spillSet: Int32Array;
+  rStart: Int32Array;
+  rEnd: Int32Array;
+  uStart: Int32Array;
+  uEnd: Int32Array;
   readonly ranges: Pool;
   readonly uses: Pool;
 
@@ -166,15 +234,18 @@ class Allocator {
   /** Per operand that uses a reuse piece: the piece bundle. */
   readonly opPiece: Int32Array;
   /** Per spill set: its slot index, or -1. */
-  private spillSetSlot = new Int32Array(1024).fill(-1);
+  private spillSetSlot: Int32Array;
+  /** How many leading entries of `spillSetSlot` may differ from -1. */
+  private spillSetSlotUsed = 0;
   readonly slotClasses: number[] = [];
   readonly vregBundle: Int32Array;
   private readonly freq: Float64Array;
-  private stamp: Int32Array = new Int32Array(1024);
-  private stampClock = 0;
+  private stamp: Int32Array;
+  private stampClock: number;
   private budget: number;
   private mergedInto: Int32Array = new Int32Array(0);
   private readonly victims: number[] = [];
+  private readonly tables: BundleTables;
 
   constructor(
     readonly f: RegAllocFunction,
@@ -182,15 +253,67 @@ class Allocator {
     readonly a: Analysis,
     readonly live: Liveness,
   ) {
+    // Per-bundle tables come from the previous allocation when there is one (allocating a
+    // dozen typed arrays per function cost more than allocating a small function).
+    // Bundles: one per live vreg, one per reuse pair, and the parts splitting makes; sized
+    // for about two per vreg up front, as each doubling reallocates a dozen columns.
+    const want = Math.max(1024, 2 * f.numVRegs + 64);
+    let t = spareTables;
+    if (t === null || t.cls.length < want) t = new BundleTables(want);
+    spareTables = null;
+    this.tables = t;
+    this.cls = t.cls;
+    this.alloc = t.alloc;
+    this.weight = t.weight;
+    this.flags = t.flags;
+    this.hint = t.hint;
+    this.start = t.start;
+    this.end = t.end;
+    this.spillSet = t.spillSet;
+    this.rStart = t.rStart;
+    this.rEnd = t.rEnd;
+    this.uStart = t.uStart;
+    this.uEnd = t.uEnd;
+    this.stamp = t.stamp;
+    this.stampClock = t.stampClock;
+    this.spillSetSlot = t.spillSetSlot;
     this.occ = new Occupancy(env.numPRegs, 4 * f.numInsts + 4);
-    this.opLocal = new Int32Array(f.instOpStart[f.numInsts]).fill(-1);
-    this.opPiece = new Int32Array(f.instOpStart[f.numInsts]).fill(-1);
-    this.vregBundle = new Int32Array(f.numVRegs).fill(-1);
-    this.freq = new Float64Array(f.numBlocks);
+    this.opLocal = scratchOpLocal.take(f.instOpStart[f.numInsts], -1);
+    this.opPiece = scratchOpPiece.take(f.instOpStart[f.numInsts], -1);
+    this.vregBundle = scratchVRegBundle.take(f.numVRegs, -1);
+    this.freq = scratchFreq.take(f.numBlocks);
     for (let b = 0; b < f.numBlocks; b++) this.freq[b] = 4 ** Math.min(a.loopDepth[b], 5);
     this.budget = 0;
-    this.ranges = new Pool(3 * live.rangeFrom.length + 64);
-    this.uses = new Pool(3 * f.instOpStart[f.numInsts] + 64);
+    this.ranges = takePool(t.ranges, 3 * live.rangeFrom.length + 64);
+    this.uses = takePool(t.uses, 3 * f.instOpStart[f.numInsts] + 64);
+  }
+
+  /** Hands the per-bundle tables back for the next allocation; the allocator is dead after. */
+  release(): void {
+    // Tables grown for a huge function are left to the garbage collector.
+    if (this.cls.length > MAX_KEPT_BUNDLES || this.stampClock >= 0x3fffffff) return;
+    this.spillSetSlot.fill(-1, 0, this.spillSetSlotUsed);
+    const t = this.tables;
+    t.cls = this.cls;
+    t.alloc = this.alloc;
+    t.weight = this.weight;
+    t.flags = this.flags;
+    t.hint = this.hint;
+    t.start = this.start;
+    t.end = this.end;
+    t.spillSet = this.spillSet;
+    t.rStart = this.rStart;
+    t.rEnd = this.rEnd;
+    t.uStart = this.uStart;
+    t.uEnd = this.uEnd;
+    t.stamp = this.stamp;
+    // The clock only moves forward, so stale stamps never match a later eviction.
+    t.stampClock = this.stampClock;
+    t.spillSetSlot = this.spillSetSlot;
+    t.ranges = this.ranges.data.length <= MAX_KEPT_POOL ? this.ranges : null;
+    t.uses = this.uses.data.length <= MAX_KEPT_POOL ? this.uses : null;
+    this.occ.release();
+    spareTables = t;
   }
 
   slotOfSpillSet(set: number, cls: number): number {
@@ -200,6 +323,7 @@ class Allocator {
       s = this.slotClasses.length;
       this.slotClasses.push(cls);
       this.spillSetSlot[set] = s;
+      if (set >= this.spillSetSlotUsed) this.spillSetSlotUsed = set + 1;
     }
     return slotAlloc(s);
   }
@@ -399,7 +523,7 @@ class Allocator {
 
   mergeBundles(): void {
     const f = this.f;
-    this.mergedInto = new Int32Array(this.numBundles).fill(-1);
+    this.mergedInto = scratchMergedInto.take(this.numBundles, -1);
     for (let b = 0; b < f.numBlocks; b++) {
       for (let e = f.blockSuccStart[b]; e < f.blockSuccStart[b + 1]; e++) {
         const s = f.succs[e];
@@ -690,10 +814,10 @@ class Allocator {
   segments(): Segments {
     let n = 0;
     for (let b = 0; b < this.numBundles; b++) if (!(this.flags[b] & PIECE)) n += (this.rEnd[b] - this.rStart[b]) / 3;
-    const vreg = new Int32Array(n);
-    const from = new Int32Array(n);
-    const to = new Int32Array(n);
-    const loc = new Int32Array(n);
+    const vreg = scratchSegVReg.take(n);
+    const from = scratchSegFrom.take(n);
+    const to = scratchSegTo.take(n);
+    const loc = scratchSegLoc.take(n);
     const r = this.ranges.data;
     let w = 0;
     for (let b = 0; b < this.numBundles; b++) {
@@ -722,9 +846,9 @@ export function allocateOptimized(f: RegAllocFunction, env: Env, a: Analysis): R
   al.mergeBundles();
   al.precolor();
   al.run();
-  const pieceAlloc = new Int32Array(al.opPiece.length).fill(-1);
+  const pieceAlloc = scratchPieceAlloc.take(al.opPiece.length, -1);
   for (let o = 0; o < pieceAlloc.length; o++) if (al.opPiece[o] >= 0) pieceAlloc[o] = al.alloc[al.opPiece[o]];
-  return resolve(f, env, a, live, al.segments(), {
+  const out = resolve(f, env, a, live, al.segments(), {
     opLocal: al.opLocal,
     pieceAlloc,
     slotClasses: al.slotClasses,
@@ -733,4 +857,6 @@ export function allocateOptimized(f: RegAllocFunction, env: Env, a: Analysis): R
       return al.slotOfSpillSet(set >= 0 ? set : al.numBundles + v, f.vregClass[v]);
     },
   });
+  al.release();
+  return out;
 }

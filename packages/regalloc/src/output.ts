@@ -3,6 +3,7 @@
 
 import type { Env } from './env';
 import type { RegAllocFunction } from './func';
+import { ScratchI32 } from './scratch';
 import { InvalidInputError, SLOT_BASE, isSlotAlloc, slotAlloc, type Allocation, type PReg, type RegClass } from './types';
 
 /** Side of an instruction an edit belongs to. */
@@ -84,7 +85,28 @@ class Column {
     }
     this.data[this.length++] = v;
   }
+  /** Drops storage grown beyond `keep` elements, so one huge function does not keep it alive. */
+  trim(keep: number): void {
+    if (this.data.length > keep) this.data = new Int32Array(256);
+  }
 }
+
+/** Columns larger than this are not kept for the next function. */
+const KEEP_COLUMN = 1 << 16;
+
+/**
+ * The columns of an `EditCollector`, reused from one allocation to the next (creating them
+ * per function cost more than collecting a small function's moves). Null while in use.
+ */
+let spareInput: Column[] | null = null;
+/** `finish`'s output columns; only live during `finish`. */
+const outPoint = new Column();
+const outFrom = new Column();
+const outTo = new Column();
+const outCls = new Column();
+const finishCount = new ScratchI32();
+const finishOrder = new ScratchI32();
+const finishFill = new ScratchI32();
 
 /**
  * Order of the move groups sharing one program point: moves of an edge entering the block
@@ -98,13 +120,19 @@ export const MovePrio = { EdgeIn: 0, Split: 1, EdgeOut: 2, Operand: 3 } as const
  * `finish` sequences every group and lays the edits out by point.
  */
 export class EditCollector {
-  private key = new Column();
-  private from = new Column();
-  private to = new Column();
-  private cls = new Column();
+  private readonly key: Column;
+  private readonly from: Column;
+  private readonly to: Column;
+  private readonly cls: Column;
   private slotClasses: number[];
   private cycleSlot = [-1, -1, -1];
   private emergencySlot = [-1, -1, -1];
+  /** The point of the group `finish` is sequencing. */
+  private point = 0;
+  private finished = false;
+  private readonly gFrom: number[] = [];
+  private readonly gTo: number[] = [];
+  private readonly gCls: number[] = [];
 
   constructor(
     private readonly env: Env,
@@ -112,11 +140,19 @@ export class EditCollector {
     slotClasses: number[],
   ) {
     this.slotClasses = slotClasses;
+    const cols = spareInput ?? [new Column(), new Column(), new Column(), new Column()];
+    spareInput = null;
+    for (const c of cols) c.length = 0;
+    this.key = cols[0];
+    this.from = cols[1];
+    this.to = cols[2];
+    this.cls = cols[3];
   }
 
   /** A move that is part of the parallel move at `2 * inst + side`, group `prio`. */
   add(inst: number, side: EditSide, prio: number, from: Allocation, to: Allocation, cls: RegClass): void {
     if (from === to) return;
+    if (this.finished) throw new Error('internal: EditCollector used after finish');
     this.key.push((2 * inst + side) * 4 + prio);
     this.from.push(from);
     this.to.push(to);
@@ -135,30 +171,24 @@ export class EditCollector {
     return slotAlloc(which[cls]);
   }
 
+  /** Sequences every group and lays the edits out by point; the collector is dead after. */
   finish(): { point: Int32Array; from: Int32Array; to: Int32Array; cls: Uint8Array; pointStart: Int32Array; slotClasses: number[] } {
+    if (this.finished) throw new Error('internal: EditCollector finished twice');
     const n = this.key.length;
     const nkeys = this.numInsts * 8;
-    const count = new Int32Array(nkeys + 1);
+    const count = finishCount.take(nkeys + 1);
     const key = this.key.data;
     for (let i = 0; i < n; i++) count[key[i] + 1]++;
     for (let k = 0; k < nkeys; k++) count[k + 1] += count[k];
-    const order = new Int32Array(n);
-    const fill = count.slice(0, nkeys);
+    const order = finishOrder.take(n);
+    const fill = finishFill.take(nkeys);
+    fill.set(count.subarray(0, nkeys));
     for (let i = 0; i < n; i++) order[fill[key[i]]++] = i;
 
-    const outPoint = new Column(n + 16);
-    const outFrom = new Column(n + 16);
-    const outTo = new Column(n + 16);
-    const outCls = new Column(n + 16);
-    const emit = (point: number, f: number, t: number, c: number): void => {
-      outPoint.push(point);
-      outFrom.push(f);
-      outTo.push(t);
-      outCls.push(c);
-    };
-    const gFrom: number[] = [];
-    const gTo: number[] = [];
-    const gCls: number[] = [];
+    outPoint.length = outFrom.length = outTo.length = outCls.length = 0;
+    const gFrom = this.gFrom;
+    const gTo = this.gTo;
+    const gCls = this.gCls;
     let i = 0;
     while (i < n) {
       const k = key[order[i]];
@@ -169,42 +199,55 @@ export class EditCollector {
         gTo.push(this.to.data[m]);
         gCls.push(this.cls.data[m]);
       }
-      const point = k >> 2;
-      this.sequence(gFrom, gTo, gCls, (f, t, c) => this.emitExpanded(point, f, t, c, emit));
+      this.point = k >> 2;
+      this.sequence(gFrom, gTo, gCls);
     }
+    // The input columns go to the next collector: this one must not be used again.
+    this.finished = true;
+    spareInput = [this.key, this.from, this.to, this.cls];
+    for (const c of spareInput) c.trim(KEEP_COLUMN);
     const pointStart = new Int32Array(2 * this.numInsts + 1);
     const pts = outPoint.data;
     for (let e = 0; e < outPoint.length; e++) pointStart[pts[e] + 1]++;
     for (let p = 0; p < 2 * this.numInsts; p++) pointStart[p + 1] += pointStart[p];
-    return {
+    const result = {
       point: outPoint.data.slice(0, outPoint.length),
       from: outFrom.data.slice(0, outFrom.length),
       to: outTo.data.slice(0, outTo.length),
-      cls: Uint8Array.from(outCls.data.subarray(0, outCls.length)),
+      cls: toU8(outCls.data, outCls.length),
       pointStart,
       slotClasses: this.slotClasses,
     };
+    for (const c of [outPoint, outFrom, outTo, outCls]) c.trim(KEEP_COLUMN);
+    return result;
   }
 
-  /** Emits one move, routing stack-to-stack through the scratch or a borrowed register. */
-  private emitExpanded(point: number, f: number, t: number, c: number, emit: (p: number, f: number, t: number, c: number) => void): void {
+  private emit(f: number, t: number, c: number): void {
+    outPoint.push(this.point);
+    outFrom.push(f);
+    outTo.push(t);
+    outCls.push(c);
+  }
+
+  /** Emits one move of the current group, routing stack-to-stack through the scratch or a borrowed register. */
+  private emitExpanded(f: number, t: number, c: number): void {
     if (!(this.isStack(f) && this.isStack(t))) {
-      emit(point, f, t, c);
+      this.emit(f, t, c);
       return;
     }
     const scratch = this.env.scratch[c];
     if (scratch >= 0) {
-      emit(point, f, scratch, c);
-      emit(point, scratch, t, c);
+      this.emit(f, scratch, c);
+      this.emit(scratch, t, c);
       return;
     }
     const r = this.env.emergencyReg(c as RegClass);
     if (r < 0) throw new InvalidInputError(`cannot move between stack locations of class ${c}: the environment has no register of that class`);
     const save = this.tempSlot(this.emergencySlot, c as RegClass);
-    emit(point, r, save, c);
-    emit(point, f, r, c);
-    emit(point, r, t, c);
-    emit(point, save, r, c);
+    this.emit(r, save, c);
+    this.emit(f, r, c);
+    this.emit(r, t, c);
+    this.emit(save, r, c);
   }
 
   /**
@@ -212,17 +255,17 @@ export class EditCollector {
    * no pending move still reads its destination; what remains are cycles, broken by parking
    * one value in a temporary.
    */
-  private sequence(from: number[], to: number[], cls: number[], out: (f: number, t: number, c: number) => void): void {
+  private sequence(from: number[], to: number[], cls: number[]): void {
     dedupe(from, to, cls);
     const n = from.length;
     if (n === 1) {
-      out(from[0], to[0], cls[0]);
+      this.emitExpanded(from[0], to[0], cls[0]);
       return;
     }
     if (n === 2 && to[0] !== from[1] && to[1] !== from[0]) {
       // Two independent moves, the common case at block edges.
-      out(from[0], to[0], cls[0]);
-      out(from[1], to[1], cls[1]);
+      this.emitExpanded(from[0], to[0], cls[0]);
+      this.emitExpanded(from[1], to[1], cls[1]);
       return;
     }
     const readers = new Map<number, number>();
@@ -237,7 +280,7 @@ export class EditCollector {
         progress = false;
         for (let m = 0; m < n; m++) {
           if (done[m] || (readers.get(to[m]) ?? 0) > 0) continue;
-          out(from[m], to[m], cls[m]);
+          this.emitExpanded(from[m], to[m], cls[m]);
           done[m] = 1;
           remaining--;
           readers.set(from[m], readers.get(from[m])! - 1);
@@ -252,7 +295,7 @@ export class EditCollector {
       const blocked = to[m];
       const scratch = this.env.scratch[c];
       const temp = scratch >= 0 && !anyStackToStack ? scratch : this.tempSlot(this.cycleSlot, c);
-      out(blocked, temp, c);
+      this.emitExpanded(blocked, temp, c);
       let redirected = 0;
       for (let k = 0; k < n; k++) {
         if (!done[k] && from[k] === blocked) {
@@ -310,16 +353,41 @@ export function buildOutput(
     e.pointStart,
     f.instOpStart,
     e.slotClasses.length,
-    Uint8Array.from(e.slotClasses),
+    toU8(e.slotClasses, e.slotClasses.length),
     usedCalleeSaved(env, f, allocs, e.to),
     redundantMove,
     stats,
   );
 }
 
+/** The first `n` entries of `src` as bytes (`Uint8Array.from` goes through the iterator protocol). */
+function toU8(src: ArrayLike<number>, n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let k = 0; k < n; k++) out[k] = src[k];
+  return out;
+}
+
 /** Drops repeated identical moves; two different sources for one destination is a bug. */
 function dedupe(from: number[], to: number[], cls: number[]): void {
   if (from.length < 2) return;
+  if (from.length <= 16) {
+    // Small groups (nearly all of them): a scan of the kept moves beats building a Map.
+    let w = 0;
+    for (let m = 0; m < from.length; m++) {
+      let k = 0;
+      while (k < w && to[k] !== to[m]) k++;
+      if (k < w) {
+        if (from[k] !== from[m]) throw new Error(`internal: parallel move writes ${to[m]} from both ${from[k]} and ${from[m]}`);
+        continue;
+      }
+      from[w] = from[m];
+      to[w] = to[m];
+      cls[w] = cls[m];
+      w++;
+    }
+    from.length = to.length = cls.length = w;
+    return;
+  }
   const seen = new Map<number, number>();
   let w = 0;
   for (let m = 0; m < from.length; m++) {

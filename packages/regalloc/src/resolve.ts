@@ -11,6 +11,7 @@ import type { Liveness } from './liveness';
 import {
   pointOfUse as pointOfUseImport,
 } from './liveness';
+import { ScratchI32, ScratchU8 } from './scratch';
 import { EditCollector, EditSide, MovePrio, buildOutput, type RegAllocOutput } from './output';
 import {
   Constraint,
@@ -45,6 +46,23 @@ export interface OperandPlacement {
   stackSlotOf: (v: number) => number;
 }
 
+// Temporaries of one `resolve` call (see scratch.ts).
+const scratchByFrom = new ScratchI32();
+const scratchOrder = new ScratchI32();
+const scratchStart = new ScratchI32();
+const scratchFill = new ScratchI32();
+const scratchFrom = new ScratchI32();
+const scratchTo = new ScratchI32();
+const scratchLoc = new ScratchI32();
+const scratchStackDef = new ScratchU8();
+const scratchLiveBlocksStart = new ScratchI32();
+const scratchLiveBlocks = new ScratchI32();
+const scratchLiveFill = new ScratchI32();
+const scratchMark = new ScratchI32();
+const scratchHExit = new ScratchU8();
+const scratchQueued = new ScratchU8();
+
+/** Segments sorted by vreg, then by point; views of scratch storage, dead after `resolve`. */
 class SegmentIndex {
   readonly start: Int32Array;
   readonly from: Int32Array;
@@ -54,18 +72,19 @@ class SegmentIndex {
   constructor(nv: number, numPoints: number, s: Segments) {
     const n = s.vreg.length;
     // Radix sort: by `from`, then stably by vreg.
-    const byFrom = new Int32Array(numPoints + 2);
+    const byFrom = scratchByFrom.take(numPoints + 2);
     for (let k = 0; k < n; k++) byFrom[s.from[k] + 1]++;
     for (let p = 0; p <= numPoints; p++) byFrom[p + 1] += byFrom[p];
-    const order1 = new Int32Array(n);
+    const order1 = scratchOrder.take(n);
     for (let k = 0; k < n; k++) order1[byFrom[s.from[k]]++] = k;
-    const start = new Int32Array(nv + 1);
+    const start = scratchStart.take(nv + 1);
     for (let k = 0; k < n; k++) start[s.vreg[k] + 1]++;
     for (let v = 0; v < nv; v++) start[v + 1] += start[v];
-    const fill = start.slice(0, nv);
-    this.from = new Int32Array(n);
-    this.to = new Int32Array(n);
-    this.loc = new Int32Array(n);
+    const fill = scratchFill.take(nv);
+    fill.set(start.subarray(0, nv));
+    this.from = scratchFrom.take(n);
+    this.to = scratchTo.take(n);
+    this.loc = scratchLoc.take(n);
     for (let j = 0; j < n; j++) {
       const k = order1[j];
       const at = fill[s.vreg[k]]++;
@@ -99,7 +118,7 @@ export function resolve(f: RegAllocFunction, env: Env, a: Analysis, live: Livene
   const edits = new EditCollector(env, f.numInsts, place.slotClasses);
   const allocs = new Int32Array(f.instOpStart[f.numInsts]).fill(-1);
   const internal = (msg: string, inst: number): Error => new Error(`internal: ${msg} at inst ${inst}`);
-  const stackDef = new Uint8Array(f.numVRegs);
+  const stackDef = scratchStackDef.take(f.numVRegs);
 
   for (let i = 0; i < f.numInsts; i++) {
     for (let o = f.instOpStart[i]; o < f.instOpStart[i + 1]; o++) {
@@ -168,16 +187,18 @@ export function resolve(f: RegAllocFunction, env: Env, a: Analysis, live: Livene
 function locationChanges(f: RegAllocFunction, a: Analysis, live: Liveness, idx: SegmentIndex, stackDef: Uint8Array, edits: EditCollector): void {
   const nb = f.numBlocks;
   const nv = f.numVRegs;
-  const liveBlocksStart = new Int32Array(nv + 1);
+  const liveBlocksStart = scratchLiveBlocksStart.take(nv + 1);
   for (let k = 0; k < live.liveIn.length; k++) liveBlocksStart[live.liveIn[k] + 1]++;
   for (let v = 0; v < nv; v++) liveBlocksStart[v + 1] += liveBlocksStart[v];
-  const liveBlocks = new Int32Array(live.liveIn.length);
-  const fill = liveBlocksStart.slice(0, nv);
+  const liveBlocks = scratchLiveBlocks.take(live.liveIn.length);
+  const fill = scratchLiveFill.take(nv);
+  fill.set(liveBlocksStart.subarray(0, nv));
   for (let b = 0; b < nb; b++) for (let k = live.liveInStart[b]; k < live.liveInStart[b + 1]; k++) liveBlocks[fill[live.liveIn[k]]++] = b;
 
-  const mark = new Int32Array(nb).fill(-1);
-  const hExit = new Uint8Array(nb);
-  const queued = new Uint8Array(nb);
+  const w = new VRegWalker(f, idx, stackDef, edits, scratchMark.take(nb, -1), scratchHExit.take(nb));
+  const mark = w.mark;
+  const hExit = w.hExit;
+  const queued = scratchQueued.take(nb);
   const work: number[] = [];
   for (let v = 0; v < nv; v++) {
     const s0 = idx.start[v];
@@ -185,66 +206,16 @@ function locationChanges(f: RegAllocFunction, a: Analysis, live: Liveness, idx: 
     if (s0 === s1) continue;
     let slot = -1;
     for (let k = s0; k < s1; k++) if (idx.loc[k] >= SLOT_BASE) slot = idx.loc[k];
-    const cls = f.vregClass[v] as RegClass;
     const defBlock = a.defInst[v] < 0 ? -1 - a.defInst[v] : a.instBlock[a.defInst[v]];
-
-    // Walks v's segments in block b from entry validity `hIn`; returns exit validity.
-    const walk = (b: number, hIn: number, emit: boolean): number => {
-      const be = 4 * f.blockInstEnd[b];
-      let k: number;
-      let h: number;
-      if (b === defBlock) {
-        k = s0;
-        h = idx.loc[k] === slot || stackDef[v] === 1 ? 1 : 0;
-      } else {
-        k = idx.find(v, 4 * f.blockInstStart[b]);
-        h = hIn;
-      }
-      for (k++; k < s1 && idx.from[k] < be; k++) {
-        const from = idx.loc[k - 1];
-        const to = idx.loc[k];
-        if (from === to) continue;
-        const at = idx.from[k];
-        if ((at & 3) !== 0) throw new Error(`internal: v${v} changes location inside instruction ${at >> 2}`);
-        if (to === slot) {
-          if (h) continue;
-          h = 1;
-        }
-        if (emit) edits.add(at >> 2, EditSide.Before, MovePrio.Split, from, to, cls);
-      }
-      return h;
-    };
-    const entry = (b: number): number => {
-      if (b === defBlock) return 0;
-      if (idx.locAt(v, 4 * f.blockInstStart[b]) === slot) return 1;
-      for (let k = f.blockPredStart[b]; k < f.blockPredStart[b + 1]; k++) {
-        const p = f.preds[k];
-        if (mark[p] !== v || !hExit[p]) return 0;
-      }
-      return 1;
-    };
-
-    // Edge moves into live-in block `s`: skipped into the slot where it is already valid.
-    const edgesInto = (s: number, useValidity: boolean): void => {
-      const start = 4 * f.blockInstStart[s];
-      const to = idx.locAt(v, start);
-      for (let k = f.blockPredStart[s]; k < f.blockPredStart[s + 1]; k++) {
-        const p = f.preds[k];
-        const from = idx.locAt(v, 4 * f.blockInstEnd[p] - 1);
-        if (from < 0 || to < 0) throw new Error(`internal: live-in v${v} of block ${s} has no location on the edge from block ${p}`);
-        if (from === to || (useValidity && to === slot && hExit[p] && mark[p] === v)) continue;
-        const at = edgeMoveInstTo(f, p, s);
-        edits.add(at, EditSide.Before, at === f.blockInstStart[s] ? MovePrio.EdgeIn : MovePrio.EdgeOut, from, to, cls);
-      }
-    };
+    w.start(v, slot, defBlock);
 
     const first = liveBlocksStart[v];
     const last = liveBlocksStart[v + 1];
     if (slot < 0) {
-      walk(defBlock, 0, true);
+      w.walk(defBlock, 0, true);
       for (let k = first; k < last; k++) {
-        walk(liveBlocks[k], 0, true);
-        edgesInto(liveBlocks[k], false);
+        w.walk(liveBlocks[k], 0, true);
+        w.edgesInto(liveBlocks[k], false);
       }
       continue;
     }
@@ -263,7 +234,7 @@ function locationChanges(f: RegAllocFunction, a: Analysis, live: Liveness, idx: 
     while (work.length) {
       const b = work.pop()!;
       queued[b] = 0;
-      const h = walk(b, entry(b), false);
+      const h = w.walk(b, w.entry(b), false);
       if (h === hExit[b]) continue;
       hExit[b] = h;
       for (let k = f.blockSuccStart[b]; k < f.blockSuccStart[b + 1]; k++) {
@@ -274,11 +245,95 @@ function locationChanges(f: RegAllocFunction, a: Analysis, live: Liveness, idx: 
         }
       }
     }
-    walk(defBlock, 0, true);
+    w.walk(defBlock, 0, true);
     for (let k = first; k < last; k++) {
       const b = liveBlocks[k];
-      walk(b, entry(b), true);
-      edgesInto(b, true);
+      w.walk(b, w.entry(b), true);
+      w.edgesInto(b, true);
+    }
+  }
+}
+
+/** `locationChanges`' per-vreg steps, for the vreg set by `start` (one object per function). */
+class VRegWalker {
+  private v = 0;
+  private s0 = 0;
+  private s1 = 0;
+  private slot = -1;
+  private cls: RegClass = 0;
+  private defBlock = 0;
+
+  constructor(
+    private readonly f: RegAllocFunction,
+    private readonly idx: SegmentIndex,
+    private readonly stackDef: Uint8Array,
+    private readonly edits: EditCollector,
+    /** Per block: the vreg whose validity `hExit` holds. */
+    readonly mark: Int32Array,
+    /** Per block: whether the vreg's slot holds its value at the block's exit. */
+    readonly hExit: Uint8Array,
+  ) {}
+
+  start(v: number, slot: number, defBlock: number): void {
+    this.v = v;
+    this.s0 = this.idx.start[v];
+    this.s1 = this.idx.start[v + 1];
+    this.slot = slot;
+    this.cls = this.f.vregClass[v] as RegClass;
+    this.defBlock = defBlock;
+  }
+
+  /** Walks v's segments in block b from entry validity `hIn`; returns exit validity. */
+  walk(b: number, hIn: number, emit: boolean): number {
+    const { f, idx, v, s1, slot } = this;
+    const be = 4 * f.blockInstEnd[b];
+    let k: number;
+    let h: number;
+    if (b === this.defBlock) {
+      k = this.s0;
+      h = idx.loc[k] === slot || this.stackDef[v] === 1 ? 1 : 0;
+    } else {
+      k = idx.find(v, 4 * f.blockInstStart[b]);
+      h = hIn;
+    }
+    for (k++; k < s1 && idx.from[k] < be; k++) {
+      const from = idx.loc[k - 1];
+      const to = idx.loc[k];
+      if (from === to) continue;
+      const at = idx.from[k];
+      if ((at & 3) !== 0) throw new Error(`internal: v${v} changes location inside instruction ${at >> 2}`);
+      if (to === slot) {
+        if (h) continue;
+        h = 1;
+      }
+      if (emit) this.edits.add(at >> 2, EditSide.Before, MovePrio.Split, from, to, this.cls);
+    }
+    return h;
+  }
+
+  entry(b: number): number {
+    const f = this.f;
+    if (b === this.defBlock) return 0;
+    if (this.idx.locAt(this.v, 4 * f.blockInstStart[b]) === this.slot) return 1;
+    for (let k = f.blockPredStart[b]; k < f.blockPredStart[b + 1]; k++) {
+      const p = f.preds[k];
+      if (this.mark[p] !== this.v || !this.hExit[p]) return 0;
+    }
+    return 1;
+  }
+
+  /** Edge moves into live-in block `s`: skipped into the slot where it is already valid. */
+  edgesInto(s: number, useValidity: boolean): void {
+    const { f, idx, v, slot } = this;
+    const start = 4 * f.blockInstStart[s];
+    const to = idx.locAt(v, start);
+    for (let k = f.blockPredStart[s]; k < f.blockPredStart[s + 1]; k++) {
+      const p = f.preds[k];
+      const from = idx.locAt(v, 4 * f.blockInstEnd[p] - 1);
+      if (from < 0 || to < 0) throw new Error(`internal: live-in v${v} of block ${s} has no location on the edge from block ${p}`);
+      if (from === to || (useValidity && to === slot && this.hExit[p] && this.mark[p] === v)) continue;
+      const at = edgeMoveInstTo(f, p, s);
+      this.edits.add(at, EditSide.Before, at === f.blockInstStart[s] ? MovePrio.EdgeIn : MovePrio.EdgeOut, from, to, this.cls);
     }
   }
 }

@@ -29,21 +29,66 @@ export interface VCodeIsa<I, X> {
 }
 
 /**
- * A growable int column. Plain arrays of small integers stay packed SMI arrays in V8, cheaper
- * to create than typed arrays for the many tiny functions; `finish` copies into an Int32Array.
+ * A growable int column over an Int32Array that is reused from one function to the next (the
+ * module keeps one per role below), so building a VCode allocates only the exact-size tables
+ * a `Carver` copies the columns into. Per-function plain arrays made millions of elements of
+ * garbage for large functions; a fresh typed array per column costs a backing store each.
  */
 class IntCol {
-  data: number[] = [];
-  get length(): number {
-    return this.data.length;
+  data = new Int32Array(256);
+  length = 0;
+  reset(): this {
+    this.length = 0;
+    return this;
+  }
+  /** Drops storage grown past 64K entries, so one huge function does not keep it alive. */
+  trim(): void {
+    if (this.data.length > 1 << 16) this.data = new Int32Array(256);
   }
   push(v: number): void {
-    this.data.push(v);
-  }
-  finish(): Int32Array {
-    return Int32Array.from(this.data);
+    if (this.length === this.data.length) {
+      const next = new Int32Array(2 * this.data.length);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
   }
 }
+
+/** Copies columns into consecutive views of one Int32Array of `size` entries. */
+class Carver {
+  private readonly store: Int32Array;
+  private at = 0;
+  constructor(size: number) {
+    this.store = new Int32Array(size);
+  }
+  /** A copy of `c`'s entries; `trim` then lets `c` drop oversized storage. */
+  take(c: IntCol, trim = false): Int32Array {
+    const v = this.store.subarray(this.at, this.at + c.length);
+    v.set(c.data.subarray(0, c.length));
+    this.at += c.length;
+    if (trim) c.trim();
+    return v;
+  }
+  /** As `take`, viewed as unsigned (every entry must be non-negative). */
+  takeU32(c: IntCol): Uint32Array {
+    const v = new Uint32Array(this.store.buffer, 4 * this.at, c.length);
+    this.take(c);
+    return v;
+  }
+}
+
+// The columns a VCode is built in; each is only live during one constructor call.
+const colOpStart = new IntCol();
+const colOpVReg = new IntCol();
+const colOpInfo = new IntCol();
+const colOpField = new IntCol();
+const colClobberStart = new IntCol();
+const colClobbers = new IntCol();
+const colSuccs = new IntCol();
+const colEdgeArgStart = new IntCol();
+const colEdgeArgs = new IntCol();
+const colParams = new IntCol();
 
 /** One block as lowering produced it (instructions in forward order). */
 export interface VBlockInput<I, X> {
@@ -94,12 +139,12 @@ export class VCode<I, X> {
     for (const b of blocks) total += b.insts.length;
     this.instFlags = new Uint8Array(total);
     this.instSrcLoc = new Int32Array(total);
-    const opStart = new IntCol();
-    const opVReg = new IntCol();
-    const opInfo = new IntCol();
-    const opField = new IntCol();
-    const clobberStart = new IntCol();
-    const clobbers = new IntCol();
+    const opStart = colOpStart.reset();
+    const opVReg = colOpVReg.reset();
+    const opInfo = colOpInfo.reset();
+    const opField = colOpField.reset();
+    const clobberStart = colClobberStart.reset();
+    const clobbers = colClobbers.reset();
     const sink: OperandSink = {
       operand(vreg, kind, pos, constraint, arg, field) {
         opVReg.push(vreg);
@@ -128,12 +173,16 @@ export class VCode<I, X> {
       }
       this.blockInstEnd[k] = i;
     }
-    this.opStart = opStart.finish();
-    this.opVReg = opVReg.finish();
-    this.opInfo = Uint32Array.from(opInfo.data);
-    this.opField = opField.finish();
-    this.clobberStart = clobberStart.finish();
-    this.clobbers = clobbers.finish();
+    // One backing store for all the operand tables (each typed array of its own would cost
+    // a separate allocation, more than building a small function's tables).
+    const store = new Carver(opStart.length + opVReg.length + opInfo.length + opField.length + clobberStart.length + clobbers.length);
+    this.opStart = store.take(opStart);
+    this.opVReg = store.take(opVReg);
+    this.opInfo = store.takeU32(opInfo);
+    this.opField = store.take(opField);
+    this.clobberStart = store.take(clobberStart);
+    this.clobbers = store.take(clobbers);
+    for (const c of [opStart, opVReg, opInfo, opField, clobberStart, clobbers]) c.trim();
     this.ra = buildRegAllocView(this, blocks, index);
   }
 
@@ -152,10 +201,10 @@ function buildRegAllocView<I, X>(v: VCode<I, X>, blocks: readonly VBlockInput<I,
   const blockSuccStart = new Int32Array(n + 1);
   const blockPredStart = new Int32Array(n + 1);
   const blockParamStart = new Int32Array(n + 1);
-  const succs = new IntCol();
-  const edgeArgStart = new IntCol();
-  const edgeArgs = new IntCol();
-  const params = new IntCol();
+  const succs = colSuccs.reset();
+  const edgeArgStart = colEdgeArgStart.reset();
+  const edgeArgs = colEdgeArgs.reset();
+  const params = colParams.reset();
   const predCount = new Int32Array(n);
   edgeArgStart.push(0);
   for (let k = 0; k < n; k++) {
@@ -176,7 +225,8 @@ function buildRegAllocView<I, X>(v: VCode<I, X>, blocks: readonly VBlockInput<I,
   for (let k = 0; k < n; k++) blockPredStart[k + 1] = blockPredStart[k] + predCount[k];
   const preds = new Int32Array(blockPredStart[n]);
   const fill = blockPredStart.slice(0, n);
-  const succArr = succs.finish();
+  const store = new Carver(succs.length + params.length + edgeArgStart.length + edgeArgs.length);
+  const succArr = store.take(succs, true);
   for (let k = 0; k < n; k++) {
     for (let e = blockSuccStart[k]; e < blockSuccStart[k + 1]; e++) preds[fill[succArr[e]]++] = k;
   }
@@ -192,9 +242,9 @@ function buildRegAllocView<I, X>(v: VCode<I, X>, blocks: readonly VBlockInput<I,
     blockPredStart,
     preds,
     blockParamStart,
-    blockParams: params.finish(),
-    edgeArgStart: edgeArgStart.finish(),
-    edgeArgs: edgeArgs.finish(),
+    blockParams: store.take(params, true),
+    edgeArgStart: store.take(edgeArgStart, true),
+    edgeArgs: store.take(edgeArgs, true),
     instOpStart: v.opStart,
     opVReg: v.opVReg,
     opInfo: v.opInfo,

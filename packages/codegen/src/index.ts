@@ -16,3 +16,5 @@ export * from './buffer';
 export * from './unwind';
 // lower/     lowering mechanism (LowerCtx, RuleTable), VCode + regalloc view, compile(), errors
 export * from './lower';
+// opt/       the mid-end: constant folding, GVN, branch folding, DCE, LICM (`optimize`)
+export * from './opt';

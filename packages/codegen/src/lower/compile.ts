@@ -4,6 +4,8 @@ import type { CompileContext, CompiledCode, TargetIsa } from '../isa';
 
 /** Accumulated time (milliseconds) per compile phase, across calls, for benchmarks. */
 export interface PhaseTimes {
+  /** The mid-end (`optimize`, opt_level=speed). */
+  opt: number;
   lower: number;
   regalloc: number;
   emit: number;
@@ -12,9 +14,10 @@ export interface PhaseTimes {
   irInsts: number;
 }
 
-export const phaseTimes: PhaseTimes = { lower: 0, regalloc: 0, emit: 0, functions: 0, irInsts: 0 };
+export const phaseTimes: PhaseTimes = { opt: 0, lower: 0, regalloc: 0, emit: 0, functions: 0, irInsts: 0 };
 
 export function resetPhaseTimes(): void {
+  phaseTimes.opt = 0;
   phaseTimes.lower = 0;
   phaseTimes.regalloc = 0;
   phaseTimes.emit = 0;

@@ -13,7 +13,9 @@ import { featuresOf, x64Settings } from './settings';
 export * from './inst';
 export { x64Settings, featuresOf } from './settings';
 export { compileX64 } from './compile';
-export { assignArgs, assignReturns, callClobbers, calleeSaved, needsReturnArea, returnAreaLayout } from './abi/sysv';
+export {
+  assignArgs, assignReturns, assignSignature, callClobbers, calleePopBytes, calleeSaved, isCalleePop, needsReturnArea, returnAreaLayout,
+} from './abi/sysv';
 export { symbolName } from './lower/rules';
 export { isVec128 } from './lower/simd-types';
 

@@ -41,5 +41,6 @@ export function featuresOf(f: Flags): IsaFeatures {
     lzcnt: f.bool('has_lzcnt'),
     popcnt: f.bool('has_popcnt'),
     fma: f.bool('has_fma'),
+    cmpxchg16b: f.bool('has_cmpxchg16b'),
   };
 }

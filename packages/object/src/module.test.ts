@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ObjectError } from './errors';
 import { ObjectModule } from './module';
-import { ADD, CALL_TWICE, GET_ANSWER } from './test-support/x86';
+import { ADD, CALL_TWICE, GET_ANSWER, TLS_INC } from './test-support/x86';
+
+/** TLS_INC with its variable `tls_var` and `__tls_get_addr` as plain symbol targets. */
+const TLS_INC_BY_NAME = {
+  ...TLS_INC,
+  relocs: TLS_INC.relocs!.map((r, k) => ({ ...r, target: { kind: 'symbol' as const, name: k === 0 ? 'tls_var' : '__tls_get_addr' } })),
+};
 
 /** Just enough ELF reading to check what the writer produced without external tools. */
 function readElf(bytes: Uint8Array) {
@@ -116,6 +122,33 @@ describe('ObjectModule', () => {
     });
     const elf = readElf(ok.finish());
     expect(elf.symbols.find((s) => s.name === 'ceilf')).toMatchObject({ shndx: 0, bind: 1 });
+  });
+
+  it('marks symbols that TLS relocations name as thread-local, however they were declared', () => {
+    // A backend's relocations name the variable; a client that only knows names declares it
+    // like any other import. Linkers reject a non-TLS reference to a __thread definition.
+    const m = new ObjectModule({ target: 'x86_64' });
+    m.declareFunction('tls_var', 'import');
+    m.declareFunction('__tls_get_addr', 'import');
+    m.defineFunction(m.declareFunction('tls_inc', 'export'), TLS_INC_BY_NAME);
+    const syms = readElf(m.finish()).symbols;
+    const STT_TLS = 6, STT_NOTYPE = 0;
+    expect(syms.find((x) => x.name === 'tls_var')).toMatchObject({ type: STT_TLS, shndx: 0 });
+    expect(syms.find((x) => x.name === '__tls_get_addr')).toMatchObject({ type: STT_NOTYPE, shndx: 0 });
+
+    // A TLS relocation to something this module defines as ordinary data is an error.
+    const bad = new ObjectModule({ target: 'x86_64' });
+    bad.defineData(bad.declareData('tls_var', 'export', { writable: true }), { zeroInit: 8 });
+    bad.declareFunction('__tls_get_addr', 'import');
+    bad.defineFunction(bad.declareFunction('tls_inc', 'export'), TLS_INC_BY_NAME);
+    let err: unknown;
+    try {
+      bad.finish();
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ObjectError);
+    expect((err as ObjectError).message).toMatch(/tls_var: a thread-local relocation refers to it/);
   });
 
   it('rejects unresolved external-name targets and unpaired pcrel_lo relocations', () => {

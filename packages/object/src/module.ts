@@ -1,5 +1,5 @@
 import {
-  type CompiledCode, type EhFrameFunction, encodeEhFrame, type Reloc, UnwindError, type UnwindInfo,
+  type CompiledCode, type EhFrameFunction, encodeEhFrame, type Reloc, type RelocKind, UnwindError, type UnwindInfo,
 } from '@windlass/codegen';
 import * as C from './elf/constants';
 import { ELF_MACHINES, type ElfMachine } from './elf/machines';
@@ -62,6 +62,8 @@ interface Declaration {
 }
 
 const LINKAGE_RANK: Record<Linkage, number> = { import: 0, local: 1, hidden: 2, export: 3 };
+/** Relocation kinds whose target is a thread-local symbol. */
+const TLS_RELOCS: ReadonlySet<RelocKind> = new Set<RelocKind>(['ElfX86_64TlsGd']);
 
 /**
  * Collects function and data definitions for one relocatable object and writes it as ELF64.
@@ -387,19 +389,37 @@ class ElfLayout {
   }
 
   private addDeclarationSymbols(): void {
+    const tlsTargets = this.tlsRelocationTargets();
     this.decls.forEach((d, i) => {
       const p = this.placed.get(i);
+      // An undefined symbol that a TLS relocation names is thread-local (as assemblers mark
+      // `sym@tlsgd` references), whatever it was declared as: linkers reject a non-TLS
+      // reference to a TLS definition.
+      const tls = d.tls || (p === undefined && tlsTargets.has(d.name));
+      if (p !== undefined && !d.tls && tlsTargets.has(d.name)) {
+        throw new ObjectError('bad-definition', `a thread-local relocation refers to it, but it is defined as a ${d.kind}, not thread-local data`,
+          { symbol: d.name });
+      }
       this.symbolOf[i] = this.symbols.length;
       this.symbols.push({
         name: d.name,
         bind: d.linkage === 'local' ? C.STB_LOCAL : C.STB_GLOBAL,
-        type: d.tls ? C.STT_TLS : p === undefined ? C.STT_NOTYPE : d.kind === 'function' ? C.STT_FUNC : C.STT_OBJECT,
+        type: tls ? C.STT_TLS : p === undefined ? C.STT_NOTYPE : d.kind === 'function' ? C.STT_FUNC : C.STT_OBJECT,
         visibility: d.linkage === 'hidden' ? C.STV_HIDDEN : C.STV_DEFAULT,
         section: p === undefined ? 'undef' : this.outIndex[p.section],
         value: p?.offset ?? 0,
         size: p?.size ?? 0,
       });
     });
+  }
+
+  /** Names of the symbols that thread-local relocations (R_X86_64_TLSGD) refer to. */
+  private tlsRelocationTargets(): Set<string> {
+    const out = new Set<string>();
+    for (const b of this.sections) {
+      for (const { reloc } of b.relocs) if (TLS_RELOCS.has(reloc.kind) && reloc.target.kind === 'symbol') out.add(reloc.target.name);
+    }
+    return out;
   }
 
   private addRelocations(): void {

@@ -66,6 +66,14 @@ export function compiledCodeFrom(fin: MachBufferFinalized, extras: CompiledCodeE
   };
 }
 
+/** What a `try_call` site adds to its call-site record (see `MachBuffer.addCallSite`). */
+export interface CallSiteExceptions {
+  /** Handlers in match order: a tag, or null for `default`, and the landing pad's label. */
+  readonly handlers: readonly { readonly tag: number | null; readonly label: MachLabel }[];
+  /** SP at the call = FP - spBelowFp. */
+  readonly spBelowFp: number;
+}
+
 /** A branch at the very end of the buffer, candidate for simplification. */
 interface BranchRecord {
   readonly start: number;
@@ -105,9 +113,11 @@ const UNBOUND = -1;
  */
 export class MachBuffer {
   private readonly w: ByteWriter;
-  private labelOffsets = new Int32Array(64).fill(UNBOUND);
+  // 16 entries (64 bytes) fit V8's on-heap typed arrays, much cheaper to create than larger
+  // ones with a backing store; most functions have fewer labels, and the tables double.
+  private labelOffsets = new Int32Array(16).fill(UNBOUND);
   /** A label bound at an unconditional jump stands for the jump's target (-1: none). */
-  private labelAlias = new Int32Array(64).fill(-1);
+  private labelAlias = new Int32Array(16).fill(-1);
   private labelCount = 0;
 
   // Pending label uses, as parallel arrays.
@@ -399,10 +409,38 @@ export class MachBuffer {
     this.traps.push({ offset, code });
     this.noteRecord(offset);
   }
-  /** `returnOffset` is the offset just after the call instruction. */
-  addCallSite(returnOffset: number): void {
-    this.callSites.push({ returnOffset });
+  /**
+   * `returnOffset` is the offset just after the call instruction. A `try_call` also passes its
+   * exception handlers (landing pads as labels, resolved to offsets by `finish`) and where its
+   * stack pointer is relative to the frame pointer.
+   */
+  addCallSite(returnOffset: number, exceptions?: CallSiteExceptions): void {
+    if (exceptions === undefined) this.callSites.push({ returnOffset });
+    else {
+      for (const h of exceptions.handlers) this.checkLabel(h.label);
+      this.callSites.push({ returnOffset, spBelowFp: exceptions.spBelowFp });
+      this.pendingHandlers.set(this.callSites.length - 1, exceptions.handlers.slice());
+    }
     this.noteRecord(returnOffset - 1);
+  }
+  /** Per call-site index: the try_call handlers whose labels `finish` resolves. */
+  private readonly pendingHandlers = new Map<number, { readonly tag: number | null; readonly label: MachLabel }[]>();
+
+  /** Call sites with their handler labels resolved to final offsets. */
+  private finishCallSites(): CallSite[] {
+    return this.callSites.map((c, k) => {
+      const hs = this.pendingHandlers.get(k);
+      if (hs === undefined) return c;
+      const exceptionHandlers = hs.map((h) => {
+        const offset = this.targetOffset(h.label);
+        if (offset === UNBOUND) {
+          throw new MachBufferError('unbound-label', `exception handler label ${h.label} of the call returning at ${c.returnOffset} is never bound`,
+            { offset: c.returnOffset, label: h.label });
+        }
+        return { tag: h.tag, offset };
+      });
+      return { ...c, exceptionHandlers };
+    });
   }
   /** An unwind rule taking effect at `offset` (after the instruction that ends there). */
   addUnwind(offset: number, op: CfiOp): void {
@@ -560,7 +598,7 @@ export class MachBuffer {
       bytes: this.w.finish(),
       relocations: this.relocs.slice(),
       traps: this.traps.slice(),
-      callSites: this.callSites.slice(),
+      callSites: this.finishCallSites(),
       srclocs: this.srclocs.slice(),
       unwind: { rows: this.unwindRows.slice() },
       labelOffsets: this.labelOffsets.slice(0, this.labelCount),

@@ -70,6 +70,24 @@ export interface TrapSite {
 export interface CallSite {
   /** Offset of the return address (the end of the call instruction). */
   readonly returnOffset: number;
+  /**
+   * A `try_call`: its exception handlers in match order (the first whose tag matches, or a
+   * `default`, catches). Absent for a plain call; empty for a try_call without handlers.
+   */
+  readonly exceptionHandlers?: readonly ExceptionHandler[];
+  /**
+   * A `try_call`: the stack pointer at the call, as the distance below the function's frame
+   * pointer. An unwinder landing at a handler sets SP = FP - spBelowFp (FP: this frame's).
+   */
+  readonly spBelowFp?: number;
+}
+
+/** One handler of a `try_call`'s exception table, as emitted. */
+export interface ExceptionHandler {
+  /** The exception tag it catches, or null for `default` (any tag). */
+  readonly tag: number | null;
+  /** Offset of the landing pad (the handler's code) from the start of the function. */
+  readonly offset: number;
 }
 
 /** A range of machine code generated for one source location (an IR instruction's srcloc). */

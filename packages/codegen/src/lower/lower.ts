@@ -13,7 +13,7 @@
 
 import {
   type Block, type BlockCall, type Function, type Inst, type Opcode, type Type, type Value,
-  Format, NONE, OPCODES, ICONST, ValueKind, hasSideEffects, opcodeName, typeName,
+  Format, NONE, OPCODES, ICONST, ValueKind, blockArgIndex, blockArgKind, hasSideEffects, opcodeName, typeName,
 } from '@windlass/ir';
 import { InstFlag, type RegClass } from '@windlass/regalloc';
 import { UnsupportedError } from './errors';
@@ -72,6 +72,31 @@ export interface LowerBackend<I, X> extends VCodeIsa<I, X> {
   lowerArgs(ctx: LowerCtx<I, X>, params: readonly Value[]): void;
   /** An unconditional jump to `label` (the body of an edge block). */
   jump(label: number): I;
+  /**
+   * `try_call` / `try_call_indirect`. Every successor of a try_call gets its own edge block, and
+   * the call is the block's terminator (its return and every landing pad sit at edge-block
+   * heads, so no register move can come between the call and either). After `lowerBranch`, this
+   * is called once per successor with that edge block as the emission target: k = 0 is the
+   * normal return, k >= 1 the handler k - 1 in table order (context items skipped). It emits
+   * the code defining what the successor receives and returns those vregs by N: the call's
+   * return values (`retN`, k = 0) or the exception payload (`exnN`, k >= 1). Without this hook,
+   * a try_call whose successors take `retN`/`exnN` is unsupported.
+   */
+  tryCallLanding?(ctx: LowerCtx<I, X>, inst: Inst, k: number): readonly (readonly number[])[];
+}
+
+/** A try_call successor's edge block, filled after the call is lowered. */
+interface TryEdge<I, X> {
+  readonly edge: VBlockInput<I, X>;
+  readonly k: number;
+  readonly call: BlockCall;
+  readonly target: number;
+}
+
+/** Whether `op` is `try_call` or `try_call_indirect`. */
+function isTryCallOp(op: Opcode): boolean {
+  const fmt = OPCODES[op].format;
+  return fmt === Format.TryCall || fmt === Format.TryCallIndirect;
 }
 
 const NO_REG = -1;
@@ -96,13 +121,25 @@ export class LowerCtx<I, X> {
   private nextLabel: number;
   /** The IR instruction being lowered. */
   curInst: Inst = -1 as Inst;
+  /** Per try_call instruction: the labels of its successors' edge blocks. */
+  private readonly tryEdgeLabels = new Map<number, number[]>();
+  /** Per block: 1 when reachable from the entry (set by `run`). */
+  private reachable: Uint8Array | null = null;
+  /** Landing-pad edge blocks of try_call handlers: emitted after all other blocks (cold code). */
+  private readonly landingPads: VBlockInput<I, X>[] = [];
 
   constructor(readonly f: Function, readonly backend: LowerBackend<I, X>) {
-    this.valueRegs = new Int32Array(2 * f.valueCount).fill(NO_REG);
-    this.valueUsed = new Uint8Array(f.valueCount);
-    this.sunk = new Uint8Array(f.instCount);
-    this.color = new Int32Array(f.instCount);
-    this.useCount = new Int32Array(f.valueCount);
+    // Two allocations carved into the per-value and per-inst tables: each typed array with a
+    // backing store costs more to create than lowering a small function's instruction.
+    const vc = f.valueCount;
+    const ic = f.instCount;
+    const ints = new Int32Array(3 * vc + ic);
+    this.valueRegs = ints.subarray(0, 2 * vc).fill(NO_REG);
+    this.useCount = ints.subarray(2 * vc, 3 * vc);
+    this.color = ints.subarray(3 * vc);
+    const bytes = new Uint8Array(vc + ic);
+    this.valueUsed = bytes.subarray(0, vc);
+    this.sunk = bytes.subarray(vc);
     this.blockLabel = new Int32Array(f.blockCount).fill(-1);
     let label = 0;
     for (let b = f.firstBlock as number; b !== NONE; b = f.blockNext[b]) this.blockLabel[b] = label++;
@@ -189,7 +226,8 @@ export class LowerCtx<I, X> {
   }
 
   vregClassTable(): Uint8Array {
-    return Uint8Array.from(this.vregClasses);
+    // The constructor copies a plain array directly; `Uint8Array.from` goes through an iterator.
+    return new Uint8Array(this.vregClasses);
   }
 
   // ------------------------------------------------------------------ inspecting the IR
@@ -256,6 +294,8 @@ export class LowerCtx<I, X> {
     const entry = f.entryBlock();
     if (entry === NONE) throw new UnsupportedError('function without blocks', this.loc());
     const order = this.postorder(entry as Block);
+    this.reachable = new Uint8Array(f.blockCount);
+    for (const b of order) this.reachable[b] = 1;
     const preds = this.predCounts(order);
     const out = new Map<number, VBlockInput<I, X>[]>();
     for (const b of order) out.set(b, this.lowerBlock(b, b === entry, preds));
@@ -264,6 +304,8 @@ export class LowerCtx<I, X> {
       const list = out.get(b);
       if (list !== undefined) blocks.push(...list);
     }
+    // The normal return of a try_call can then fall through into its successor.
+    blocks.push(...this.landingPads);
     return new VCode(blocks, this.vregClassTable(), this.backend);
   }
 
@@ -287,6 +329,35 @@ export class LowerCtx<I, X> {
       }
     }
     return out;
+  }
+
+  /** Whether block `b` is reachable from the entry (lowered at all). */
+  isReachable(b: Block): boolean {
+    return this.reachable !== null && this.reachable[b] === 1;
+  }
+
+  /**
+   * The label of the edge block of successor `k` of the try_call ending `block` (k = 0: normal
+   * return; k >= 1: handler k - 1, whose landing pad this label is). Stable before and after
+   * that block is lowered (`get_exception_handler_address` may be lowered first).
+   */
+  tryCallEdgeLabel(block: Block, k: number): number {
+    const term = this.f.lastInst(block);
+    if (term === NONE || !isTryCallOp(this.f.instOpcode[term] as Opcode)) {
+      throw new UnsupportedError(`block${block} does not end in a try_call`, this.loc());
+    }
+    const labels = this.tryEdgeLabelsOf(term as Inst);
+    if (!(k >= 0 && k < labels.length)) throw new UnsupportedError(`try_call of block${block} has no successor ${k}`, this.loc());
+    return labels[k];
+  }
+
+  private tryEdgeLabelsOf(term: Inst): number[] {
+    let labels = this.tryEdgeLabels.get(term);
+    if (labels === undefined) {
+      labels = this.f.branchDestinations(term).map(() => this.nextLabel++);
+      this.tryEdgeLabels.set(term, labels);
+    }
+    return labels;
   }
 
   private succCalls(b: Block): BlockCall[] {
@@ -322,8 +393,10 @@ export class LowerCtx<I, X> {
       this.curSrcLoc = f.instSrcLoc[inst];
       const start = this.curInsts.length;
       if (inst === last && OPCODES[op].isTerminator) {
-        const targets = this.lowerSuccessors(inst, block, edgeBlocks, preds);
+        const tryEdges: TryEdge<I, X>[] = [];
+        const targets = this.lowerSuccessors(inst, block, edgeBlocks, preds, tryEdges);
         if (!this.backend.lowerBranch(this, inst, targets)) this.unsupported(inst);
+        if (tryEdges.length > 0) this.fillTryCallEdges(inst, tryEdges);
       } else {
         if (this.sunk[inst]) continue;
         if (!hasSideEffects(op) && !this.anyResultUsed(inst)) continue;
@@ -359,13 +432,32 @@ export class LowerCtx<I, X> {
     return false;
   }
 
-  /** Successor labels of block `b`'s terminator; splits critical edges. */
-  private lowerSuccessors(term: Inst, block: VBlockInput<I, X>, edges: VBlockInput<I, X>[], preds: Int32Array): number[] {
+  /**
+   * Successor labels of block `b`'s terminator; splits critical edges. A try_call's successors
+   * all get edge blocks, listed in `tryEdges` to be filled once the call is lowered.
+   */
+  private lowerSuccessors(
+    term: Inst, block: VBlockInput<I, X>, edges: VBlockInput<I, X>[], preds: Int32Array, tryEdges: TryEdge<I, X>[],
+  ): number[] {
     const f = this.f;
     const calls = f.branchDestinations(term);
     const targets: number[] = [];
-    for (const bc of calls) {
+    const tryLabels = isTryCallOp(f.instOpcode[term] as Opcode) ? this.tryEdgeLabelsOf(term) : null;
+    for (let k = 0; k < calls.length; k++) {
+      const bc = calls[k];
       const t = f.blockCallBlock(bc);
+      if (tryLabels !== null) {
+        const edge: VBlockInput<I, X> = {
+          label: tryLabels[k], params: [], succs: [this.blockLabel[t]], succArgs: [], insts: [], extras: [], flags: [], srclocs: [],
+        };
+        if (k === 0) edges.push(edge);
+        else this.landingPads.push(edge);
+        tryEdges.push({ edge, k, call: bc, target: this.blockLabel[t] });
+        block.succs.push(edge.label);
+        block.succArgs.push([]);
+        targets.push(edge.label);
+        continue;
+      }
       const args: number[] = [];
       for (const a of f.blockCallArgs(bc)) {
         if (a < 0) throw new UnsupportedError(`${opcodeName(f.instOpcode[term] as Opcode)} block arguments retN/exnN`, this.loc());
@@ -388,6 +480,51 @@ export class LowerCtx<I, X> {
       }
     }
     return targets;
+  }
+
+  /**
+   * Fills the edge blocks of try_call `term`: the backend's landing code (defining `retN` or
+   * `exnN`), then a jump to the successor passing its block arguments.
+   */
+  private fillTryCallEdges(term: Inst, tryEdges: readonly TryEdge<I, X>[]): void {
+    const f = this.f;
+    const insts = this.curInsts;
+    const extras = this.curExtras;
+    const flags = this.curFlags;
+    try {
+      for (const e of tryEdges) {
+        this.curInsts = e.edge.insts;
+        this.curExtras = e.edge.extras;
+        this.curFlags = e.edge.flags;
+        const blockArgs = f.blockCallArgs(e.call);
+        const special = blockArgs.some((a) => a < 0);
+        let landed: readonly (readonly number[])[] = [];
+        if (this.backend.tryCallLanding !== undefined) landed = this.backend.tryCallLanding(this, term, e.k);
+        else if (special) throw new UnsupportedError(`${opcodeName(f.instOpcode[term] as Opcode)} block arguments retN/exnN`, this.loc());
+        const args: number[] = [];
+        for (const a of blockArgs) {
+          if (a >= 0) {
+            args.push(...this.regsOf(a as Value));
+            continue;
+          }
+          const kind = blockArgKind(a);
+          const n = blockArgIndex(a);
+          const regs = (kind === 'ret') === (e.k === 0) ? landed[n] : undefined;
+          if (regs === undefined) {
+            const where = e.k === 0 ? 'the normal return' : `exception handler ${e.k - 1}`;
+            throw new UnsupportedError(`try_call block argument ${kind}${n} is not available to ${where}`, this.loc());
+          }
+          args.push(...regs);
+        }
+        e.edge.succArgs.push(args);
+        this.emit(this.backend.jump(e.target), null, InstFlag.Branch);
+        while (e.edge.srclocs.length < e.edge.insts.length) e.edge.srclocs.push(this.curSrcLoc);
+      }
+    } finally {
+      this.curInsts = insts;
+      this.curExtras = extras;
+      this.curFlags = flags;
+    }
   }
 
   private unsupported(inst: Inst): never {

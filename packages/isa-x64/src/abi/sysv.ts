@@ -2,16 +2,29 @@
 //
 // System V (psABI 3.2.3): integer arguments in rdi rsi rdx rcx r8 r9, floats in xmm0-7, the
 // rest on the stack in 8-byte slots (i128 as a register pair or a 16-byte aligned stack slot);
-// returns in rax rdx / xmm0 xmm1. Windows x64: the first four arguments by position in
-// rcx rdx r8 r9 / xmm0-3 with 32 bytes of shadow space above the return address.
-// `fast`, `cold`, `tail` and `winch` use the System V assignment here.
+// returns in rax rdx / xmm0 xmm1. `fast`, `cold`, `tail` and `winch` use the System V
+// assignment here.
+//
+// `tail` differs in who removes the stack arguments: the callee does (`ret n`), and its stack
+// argument area is a multiple of 16 bytes. That is what lets `return_call` replace the
+// caller's incoming argument area with a callee's larger or smaller one (see abi/frame.ts for
+// the frame layout) and still leave rsp where the original caller expects it.
+//
+// Windows x64 (as Cranelift models it): the first four arguments by position in rcx rdx r8 r9
+// / xmm0-3 (an f16 in the low bits of its xmm), the rest in 8-byte stack slots above 32 bytes of
+// shadow space; each half of an i128 takes one position. 128-bit vectors and f128 are passed by
+// reference: the caller copies the value into its own outgoing area and passes the address in
+// the argument's position. A vector, f16 or f128 result comes back in xmm0, an i128 in rax:rdx.
 
-import { type AbiParam, type Signature, F16, F32, F64, F128, I128, isInt, type Type, typeName, bytes } from '@windlass/ir';
+import {
+  type AbiParam, type Function, type Inst, type Signature, F16, F32, F64, F128, I128, RETURN_CALL, RETURN_CALL_INDIRECT, isInt, type Type,
+  typeName, bytes,
+} from '@windlass/ir';
 import { UnsupportedError } from '@windlass/codegen';
 import {
   type PReg, r8, r9, r10, r11, r12, r13, r14, r15, rax, rbx, rcx, rdi, rdx, rsi, xmm,
 } from '../inst';
-import { isVec128 } from '../lower/simd-types';
+import { isVec128, isXmmVector } from '../lower/simd-types';
 
 /** A part of an argument: a register, or a stack offset from the first stack argument. */
 export interface ArgPart {
@@ -21,13 +34,26 @@ export interface ArgPart {
   /** Bytes of this part (8 for GPR parts, the float size for xmm). */
   readonly size: number;
   readonly isFloat: boolean;
+  /**
+   * Passed by reference (Windows vectors and f128): `reg`/`stackOffset` hold the address, and
+   * the caller's copy of the value (`size` bytes) sits at [rsp + bufferOffset] in its
+   * outgoing area.
+   */
+  readonly indirect?: { readonly bufferOffset: number };
 }
 
 export interface ArgAssignment {
   /** Per parameter: its parts (one; i128: two). */
   readonly params: ArgPart[][];
-  /** Bytes of stack arguments (a multiple of 8, including the Windows shadow area). */
+  /**
+   * Bytes of stack arguments (a multiple of 8, including the Windows shadow area; a multiple
+   * of 16 under `tail`).
+   */
   readonly stackBytes: number;
+  /** Bytes the caller reserves at rsp for the call: the stack arguments, then by-reference copies. */
+  readonly outgoingBytes: number;
+  /** Bytes of stack arguments the callee removes when it returns (`tail`: all of them). */
+  readonly calleePops: number;
 }
 
 const SYSV_INT: readonly PReg[] = [rdi, rsi, rdx, rcx, r8, r9];
@@ -52,35 +78,28 @@ function checkConv(conv: string): void {
   }
 }
 
-/** Scalar floats live in xmm registers (f16 in the low 16 bits, f128 in all 128), and so do 128-bit vectors. */
+/** Scalar floats live in xmm registers (f16 in the low 16 bits, f128 in all 128), and so do fixed vectors (up to 128 bits). */
 export function isXmmType(t: Type): boolean {
-  return t === F16 || t === F32 || t === F64 || t === F128 || isVec128(t);
+  return t === F16 || t === F32 || t === F64 || t === F128 || isXmmVector(t);
 }
 
 function checkType(t: Type): void {
   if (!(isInt(t) || isXmmType(t))) throw new UnsupportedError(`ABI type ${typeName(t)} on x86_64`);
 }
 
+/** Whether a callee of convention `conv` removes its own stack arguments (`tail`). */
+export function isCalleePop(conv: string): boolean {
+  return conv === 'tail';
+}
+
+const align16 = (n: number): number => (n + 15) & ~15;
+
 /** Argument locations of `params` under `conv`. */
 export function assignArgs(params: readonly AbiParam[], conv: string): ArgAssignment {
   checkConv(conv);
+  if (isWindows(conv)) return assignWindowsArgs(params);
   const out: ArgPart[][] = [];
   let stack = 0;
-  if (isWindows(conv)) {
-    stack = 32;
-    params.forEach((p, k) => {
-      checkType(p.type);
-      if (p.type === I128) throw new UnsupportedError('i128 arguments under windows_fastcall');
-      const fl = isXmmType(p.type);
-      if (p.type === F16 || p.type === F128 || isVec128(p.type)) throw new UnsupportedError(`${typeName(p.type)} under windows_fastcall`);
-      if (k < 4) out.push([{ reg: fl ? xmm(k) : WIN_INT[k], stackOffset: 0, size: fl ? bytes(p.type) : 8, isFloat: fl }]);
-      else {
-        out.push([{ reg: -1, stackOffset: stack, size: 8, isFloat: fl }]);
-        stack += 8;
-      }
-    });
-    return { params: out, stackBytes: stack };
-  }
   let nextInt = 0;
   let nextFloat = 0;
   for (const p of params) {
@@ -100,7 +119,7 @@ export function assignArgs(params: readonly AbiParam[], conv: string): ArgAssign
         ]);
         nextInt += 2;
       } else {
-        stack = (stack + 15) & ~15;
+        stack = align16(stack);
         out.push([
           { reg: -1, stackOffset: stack, size: 8, isFloat: false },
           { reg: -1, stackOffset: stack + 8, size: 8, isFloat: false },
@@ -114,23 +133,115 @@ export function assignArgs(params: readonly AbiParam[], conv: string): ArgAssign
       stack += 8;
     }
   }
-  return { params: out, stackBytes: stack };
+  if (isCalleePop(conv)) {
+    stack = align16(stack);
+    // `ret imm16` removes the arguments: a larger area cannot be popped by the callee.
+    if (stack > 0xfff0) throw new UnsupportedError(`${stack} bytes of stack arguments under the tail calling convention (at most 65520)`);
+  }
+  return { params: out, stackBytes: stack, outgoingBytes: stack, calleePops: isCalleePop(conv) ? stack : 0 };
 }
 
-/** Return-value locations: rax rdx for integers (i128 uses both), xmm0 xmm1 for floats. */
+/** The argument assignment of a call to (or the entry of) a function of `sig`, with the hidden return-area pointer first when it has one. */
+export function assignSignature(sig: Signature): ArgAssignment {
+  const area = needsReturnArea(sig.returns, sig.callConv);
+  return assignArgs(area ? [RETURN_AREA_PARAM, ...sig.params] : sig.params, sig.callConv);
+}
+
+/**
+ * Bytes of stack arguments a function of `sig` removes when it returns: a caller that is not
+ * Windlass code (a C driver) must restore rsp itself after calling it.
+ */
+export function calleePopBytes(sig: Signature): number {
+  return assignSignature(sig).calleePops;
+}
+
+/** How a function's incoming stack-argument area is sized (see abi/frame.ts). */
+export interface ArgAreaPlan {
+  /** Bytes above the return address the function owns: its incoming stack arguments plus `growth`. */
+  readonly size: number;
+  /**
+   * Bytes the prologue adds below the caller's stack arguments (moving the return address
+   * down), so that a tail call with more stack arguments than the function received fits.
+   */
+  readonly growth: number;
+  /** Bytes `ret` removes (callee-pop conventions: `size`; otherwise 0). */
+  readonly retPop: number;
+}
+
+/**
+ * Sizes the incoming argument area of `f`: under a callee-pop convention it grows to the
+ * largest stack-argument area of any `return_call` to a callee-pop function.
+ */
+export function planArgArea(f: Function): ArgAreaPlan {
+  const own = assignSignature(f.signature);
+  let size = own.stackBytes;
+  if (isCalleePop(f.signature.callConv)) {
+    for (const b of f.blocks()) {
+      const last = f.blockLastInst[b];
+      if (last < 0) continue;
+      const op = f.instOpcode[last];
+      if (op !== RETURN_CALL && op !== RETURN_CALL_INDIRECT) continue;
+      const sig = f.callSignature(last as Inst);
+      if (sig === undefined || !isCalleePop(sig.callConv)) continue;
+      size = Math.max(size, assignSignature(sig).stackBytes);
+    }
+  }
+  const retPop = isCalleePop(f.signature.callConv) ? size : 0;
+  if (retPop > 0xffff) throw new UnsupportedError(`${retPop} bytes of tail-call argument area (ret pops at most 65535)`);
+  return { size, growth: size - own.stackBytes, retPop };
+}
+
+/** Windows x64: one position per argument (per i128 half); vectors and f128 by reference. */
+function assignWindowsArgs(params: readonly AbiParam[]): ArgAssignment {
+  const out: ArgPart[][] = [];
+  let pos = 0;
+  const slot = (isFloat: boolean, size: number): ArgPart => {
+    const k = pos++;
+    if (k < 4) return { reg: isFloat ? xmm(k) : WIN_INT[k], stackOffset: 0, size, isFloat };
+    return { reg: -1, stackOffset: 32 + 8 * (k - 4), size, isFloat };
+  };
+  const byRef: ArgPart[] = [];
+  for (const p of params) {
+    checkType(p.type);
+    if (p.type === I128) out.push([slot(false, 8), slot(false, 8)]);
+    else if (p.type === F128 || isVec128(p.type)) {
+      const part = slot(false, 8);
+      byRef.push(part);
+      out.push([part]);
+    } else if (isXmmType(p.type)) out.push([slot(true, bytes(p.type))]);
+    else out.push([slot(false, 8)]);
+  }
+  const stackBytes = 32 + 8 * Math.max(0, pos - 4);
+  // The by-reference copies follow the stack arguments, 16-byte aligned (movups needs no
+  // alignment, but the callee may assume the ABI's).
+  let buf = align16(stackBytes);
+  const params2 = out.map((parts) => parts.map((part) => {
+    if (!byRef.includes(part)) return part;
+    const withBuf: ArgPart = { ...part, size: 16, indirect: { bufferOffset: buf } };
+    buf += 16;
+    return withBuf;
+  }));
+  return { params: params2, stackBytes, outgoingBytes: buf, calleePops: 0 };
+}
+
+/**
+ * Return-value locations: rax rdx for integers (i128 uses both), xmm0 xmm1 for floats and
+ * vectors. Windows: rax (an i128 alone: rax rdx) and xmm0.
+ */
 export function assignReturns(returns: readonly AbiParam[], conv: string): ArgPart[][] {
   checkConv(conv);
   const out: ArgPart[][] = [];
   let nextInt = 0;
   let nextFloat = 0;
-  const intRegs = isWindows(conv) ? [rax] : SYSV_RET_INT;
+  const win = isWindows(conv);
+  const intRegs = win ? [rax] : SYSV_RET_INT;
   for (const p of returns) {
     checkType(p.type);
     if (isXmmType(p.type)) {
-      if (nextFloat >= (isWindows(conv) ? 1 : 2)) throw new UnsupportedError(`more than ${nextFloat} float return values`);
+      if (nextFloat >= (win ? 1 : 2)) throw new UnsupportedError(`more than ${nextFloat} float return values`);
       out.push([{ reg: xmm(nextFloat++), stackOffset: 0, size: bytes(p.type), isFloat: true }]);
     } else if (p.type === I128) {
-      if (nextInt !== 0 || isWindows(conv)) throw new UnsupportedError('i128 return value after another integer return');
+      if (nextInt !== 0) throw new UnsupportedError('i128 return value after another integer return');
       out.push([
         { reg: rax, stackOffset: 0, size: 8, isFloat: false },
         { reg: rdx, stackOffset: 0, size: 8, isFloat: false },
@@ -153,20 +264,20 @@ export function needsReturnArea(returns: readonly AbiParam[], conv: string): boo
     else ints += r.type === I128 ? 2 : 1;
   }
   const hasI128 = returns.some((r) => r.type === I128);
-  return isWindows(conv) ? ints > 1 || floats > 1 : ints > 2 || floats > 2 || (hasI128 && returns.length > 1);
+  if (isWindows(conv)) return hasI128 ? returns.length > 1 : ints > 1 || floats > 1;
+  return ints > 2 || floats > 2 || (hasI128 && returns.length > 1);
 }
 
 /**
  * When the return values do not fit the return registers, the caller passes a pointer to a
  * return area as a hidden first argument and every value is stored there: value k at
- * `offsets[k]`, 8-byte slots (16 for i128, 16-aligned).
+ * `offsets[k]`, 8-byte slots (16 for i128, f128 and 128-bit vectors, 16-aligned).
  */
 export function returnAreaLayout(returns: readonly AbiParam[]): { offsets: number[]; size: number } {
   const offsets: number[] = [];
   let off = 0;
   for (const r of returns) {
-    if (isVec128(r.type)) throw new UnsupportedError(`${typeName(r.type)} in a return area`);
-    const wide = r.type === I128 || r.type === F128;
+    const wide = r.type === I128 || r.type === F128 || isVec128(r.type);
     if (wide) off = (off + 15) & ~15;
     offsets.push(off);
     off += wide ? 16 : 8;

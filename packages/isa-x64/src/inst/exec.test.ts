@@ -15,16 +15,9 @@ import * as I from './mod';
 import { AluOp, type MInst, MinMaxOp } from './mod';
 import { gpr, rax, rdi, xmm } from './regs';
 import { BasicCodeSink } from './sink';
+import { canRunNative } from '../lower/test-support/native';
 
-function canRun(): boolean {
-  if (process.arch !== 'x64' || process.platform !== 'linux') return false;
-  try {
-    execFileSync('cc', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
+const canRun = canRunNative;
 
 /** A function body as top-level asm defining `name`. */
 function asmFunction(name: string, build: (s: BasicCodeSink) => void): string {

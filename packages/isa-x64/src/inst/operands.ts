@@ -207,7 +207,9 @@ export function visitOperands(inst: MInst, v: OperandVisitor): void {
     case Op.XmmRM: {
       rm(inst, v, RegField.Src, U, FLT);
       const cmp = inst.sub >= SseOp.Ucomiss && inst.sub <= SseOp.Comisd;
-      v.reg(RegField.Dst, cmp ? U : M, FLT);
+      // pmovsx/pmovzx only write the destination (their memory forms are plain loads).
+      const widen = inst.sub >= SseOp.Pmovsxbw && inst.sub <= SseOp.Pmovzxdq;
+      v.reg(RegField.Dst, cmp ? U : widen ? D : M, FLT);
       return;
     }
     case Op.XmmRMImm: case Op.CvtIntToFloat:

@@ -12,13 +12,17 @@ import {
   type Amode, type MInst, AluOp, CC, lea, RegClass, XmmMovOp, aluRI, amBase, callInd, callSym, invertCC, jcc, jmp, jmpInd, jmpSym,
   jumpTable, load, movRR, nop, r10, ret, rbp, rsp, store, ud2, xmmLoad, xmmStore,
 } from '../inst';
-import { assignArgs, assignReturns, callClobbers, needsReturnArea, returnAreaLayout, RETURN_AREA_PARAM, type ArgPart } from '../abi/sysv';
+import {
+  assignReturns, assignSignature, callClobbers, needsReturnArea, planArgArea, returnAreaLayout, type ArgPart,
+} from '../abi/sysv';
 import { condOf } from './cond';
 import { buildRules, symbolName } from './rules';
 import { bindMarker, collectOperands, VREG_BASE, type X64Extra, X64Lower } from './state';
-import { isVec128 } from './simd-types';
+import { isXmmVector } from './simd-types';
 import { xmmMov } from '../inst';
 import * as INSTS from '../inst';
+import { GET_EXCEPTION_HANDLER_ADDRESS, TRY_CALL, TRY_CALL_INDIRECT } from '@windlass/ir';
+import { lowerHandlerAddress, lowerTryCall, tryCallLanding } from './exceptions';
 
 const raw = (r: number): number => r - VREG_BASE;
 let sharedRules: RuleTable<X64Lower> | undefined;
@@ -34,10 +38,12 @@ export class X64Backend implements LowerBackend<MInst, X64Extra> {
     const sig = this.state.f.signature;
     // Created before any return is lowered (returns are lowered before the entry block's arguments).
     if (needsReturnArea(sig.returns, sig.callConv)) this.state.retAreaPtr = this.state.tmp();
+    // Tail calls may need a larger incoming argument area: fixed before any of them is lowered.
+    this.state.argArea = { ...planArgArea(this.state.f), popped: new Map(), shift: new Map() };
   }
 
   regsFor(t: Type): readonly RAClass[] | null {
-    if (t === F32 || t === F64 || t === F16 || t === F128 || isVec128(t)) return FLOAT;
+    if (t === F32 || t === F64 || t === F16 || t === F128 || isXmmVector(t)) return FLOAT;
     if (t === I128) return PAIR;
     if (t >= 1 && t <= 4) return INT;
     return null;
@@ -57,6 +63,9 @@ export class X64Backend implements LowerBackend<MInst, X64Extra> {
     switch (op) {
       case CALL: case CALL_INDIRECT:
         lowerCall(L, inst, false);
+        return true;
+      case GET_EXCEPTION_HANDLER_ADDRESS:
+        lowerHandlerAddress(L, inst);
         return true;
       case TRAPZ: case TRAPNZ: {
         const c = condOf(L, L.f.arg(inst, 0), inst);
@@ -127,13 +136,13 @@ export class X64Backend implements LowerBackend<MInst, X64Extra> {
         if (L.retAreaPtr >= 0) {
           const { offsets } = returnAreaLayout(f.signature.returns);
           f.instArgs(inst).forEach((v, k) => storeValue(L, v, f.signature.returns[k].type, L.retAreaPtr, offsets[k]));
-          ctx.emit(ret(), null, InstFlag.Ret);
+          ctx.emit(ret(L.argArea.retPop), null, InstFlag.Ret);
           return true;
         }
         const rets = assignReturns(f.signature.returns, f.signature.callConv);
         const uses: number[] = [];
         f.instArgs(inst).forEach((v, k) => pushParts(L, uses, v, rets[k]));
-        ctx.emit(ret(), { fixedUses: dedupeFixed(L, uses) }, InstFlag.Ret);
+        ctx.emit(ret(L.argArea.retPop), { fixedUses: dedupeFixed(L, uses) }, InstFlag.Ret);
         return true;
       }
       case TRAP:
@@ -142,22 +151,33 @@ export class X64Backend implements LowerBackend<MInst, X64Extra> {
       case RETURN_CALL: case RETURN_CALL_INDIRECT:
         lowerCall(L, inst, true);
         return true;
+      case TRY_CALL: case TRY_CALL_INDIRECT:
+        lowerTryCall(L, inst, targets);
+        return true;
       default:
         return false;
     }
+  }
+
+  tryCallLanding(ctx: LowerCtx<MInst, X64Extra>, inst: Inst, k: number): readonly (readonly number[])[] {
+    void ctx;
+    return tryCallLanding(this.state, inst, k);
   }
 
   lowerArgs(ctx: LowerCtx<MInst, X64Extra>, params: readonly Value[]): void {
     const L = this.state;
     const sig = L.f.signature;
     const area = needsReturnArea(sig.returns, sig.callConv);
-    const assign = assignArgs(area ? [RETURN_AREA_PARAM, ...sig.params] : sig.params, sig.callConv);
+    const assign = assignSignature(sig);
     const defs: number[] = [];
     const loads: MInst[] = [];
+    // Incoming stack arguments sit above the return address, the saved rbp and the growth of
+    // the argument area (abi/frame.ts).
+    const incoming = (p: ArgPart): Amode => amBase(rbp, 16 + L.argArea.growth + p.stackOffset);
     if (area) {
       const p = assign.params[0][0];
       if (p.reg >= 0) defs.push(L.retAreaPtr - VREG_BASE, p.reg);
-      else loads.push(load(8, L.retAreaPtr, amBase(rbp, 16 + p.stackOffset)));
+      else loads.push(load(8, L.retAreaPtr, incoming(p)));
     }
     params.forEach((v, k) => {
       const parts = assign.params[area ? k + 1 : k];
@@ -165,10 +185,15 @@ export class X64Backend implements LowerBackend<MInst, X64Extra> {
       const regs = ctx.regsOf(v);
       parts.forEach((p, j) => {
         const r = regs[j];
-        if (p.reg >= 0) defs.push(r, p.reg);
+        if (p.indirect !== undefined) {
+          // Passed by reference: the address arrives in the argument's place.
+          const ptr = L.tmp();
+          if (p.reg >= 0) defs.push(raw(ptr), p.reg);
+          else loads.push(load(8, ptr, incoming(p)));
+          loads.push(xmmLoad(XmmMovOp.Movups, r + VREG_BASE, amBase(ptr, 0)));
+        } else if (p.reg >= 0) defs.push(r, p.reg);
         else {
-          // Incoming stack arguments sit above the return address and the saved rbp.
-          const a = amBase(rbp, 16 + p.stackOffset);
+          const a = incoming(p);
           loads.push(p.isFloat ? xmmLoad(p.size === 4 ? XmmMovOp.Movss : XmmMovOp.Movsd, r + VREG_BASE, a) : load(8, r + VREG_BASE, a));
         }
       });
@@ -204,24 +229,46 @@ function dedupeFixed(L: X64Lower, pairs: number[]): number[] {
   return pairs;
 }
 
-function lowerCall(L: X64Lower, inst: Inst, tail: boolean): void {
+/**
+ * What a try_call does with its call instruction instead of defining results: `emit` gets the
+ * call, its fixed argument uses and the return-area slot (-1 when the values come in registers).
+ */
+export type TryCallEmit = (call: MInst, fixedUses: number[], areaSlot: number) => void;
+
+/** Lowers a call, a tail call (`tail`), or the call of a try_call (`tryCall`: see TryCallEmit). */
+export function lowerCall(L: X64Lower, inst: Inst, tail: boolean, tryCall?: TryCallEmit): void {
   const f = L.f;
   const sig: Signature | undefined = f.callSignature(inst);
   if (sig === undefined) L.unsupported('call without a signature');
-  const indirect = f.instOpcode[inst] === CALL_INDIRECT || f.instOpcode[inst] === RETURN_CALL_INDIRECT;
+  const op = f.instOpcode[inst];
+  const indirect = op === CALL_INDIRECT || op === RETURN_CALL_INDIRECT || op === TRY_CALL_INDIRECT;
   const args = f.instArgs(inst).slice(indirect ? 1 : 0);
   const area = needsReturnArea(sig.returns, sig.callConv);
-  if (area && tail) L.unsupported('tail call to a function returning through a return area');
-  const assign = assignArgs(area ? [RETURN_AREA_PARAM, ...sig.params] : sig.params, sig.callConv);
+  const assign = assignSignature(sig);
   let areaSlot = -1;
   let areaPtr = -1;
-  if (area) {
+  if (area && tail) {
+    // The callee returns straight to our caller: it writes our caller's return area, whose
+    // address we received.
+    if (L.retAreaPtr < 0) L.unsupported('tail call to a function returning through a return area from one that does not');
+    areaPtr = L.retAreaPtr;
+  } else if (area) {
     areaSlot = L.addAreaSlot(returnAreaLayout(sig.returns).size);
     areaPtr = L.tmp();
     L.emit(lea(8, areaPtr, L.slotAmode(areaSlot, 0)));
   }
-  if (tail && assign.stackBytes > 0) L.unsupported('tail call with stack arguments');
-  L.outgoingBytes = Math.max(L.outgoingBytes, assign.stackBytes);
+  // Where stack arguments go: our outgoing area at rsp, or for a tail call the incoming
+  // argument area, ending where the callee's `ret` must leave rsp (see abi/frame.ts).
+  let shift = 0;
+  if (tail) {
+    shift = L.argArea.retPop - assign.calleePops;
+    if (shift < 0 || shift + assign.stackBytes > L.argArea.size) {
+      L.unsupported(`tail call from a ${f.signature.callConv} function with ${L.argArea.size} bytes of stack arguments `
+        + `to a ${sig.callConv} function with ${assign.stackBytes}`);
+    }
+    if (assign.outgoingBytes > assign.stackBytes) L.unsupported('tail call with arguments passed by reference');
+  } else L.outgoingBytes = Math.max(L.outgoingBytes, assign.outgoingBytes);
+  const stackArg = (off: number): Amode => (tail ? amBase(rbp, 16 + shift + off) : amBase(rsp, off));
   const uses: number[] = [];
   const argRegs = args.map((v) => L.ctx.regsOf(v));
   if (area) argRegs.unshift([areaPtr - VREG_BASE]);
@@ -229,10 +276,21 @@ function lowerCall(L: X64Lower, inst: Inst, tail: boolean): void {
     const parts = assign.params[k];
     if (parts === undefined) L.unsupported('call argument count does not match the signature');
     parts.forEach((p, j) => {
-      if (p.reg >= 0) uses.push(regs[j], p.reg);
+      let r = regs[j];
+      if (p.indirect !== undefined) {
+        // Passed by reference: a copy in our outgoing area, its address in the argument's place.
+        const buf = amBase(rsp, p.indirect.bufferOffset);
+        L.emit(xmmStore(XmmMovOp.Movups, r + VREG_BASE, buf));
+        const ptr = L.tmp();
+        L.emit(lea(8, ptr, buf));
+        r = raw(ptr);
+      }
+      if (p.reg >= 0) uses.push(r, p.reg);
       else {
-        const a = amBase(rsp, p.stackOffset);
-        L.emit(p.isFloat ? xmmStore(p.size === 4 ? XmmMovOp.Movss : XmmMovOp.Movsd, regs[j] + VREG_BASE, a) : store(8, regs[j] + VREG_BASE, a));
+        const a = stackArg(p.stackOffset);
+        L.emit(p.isFloat && p.indirect === undefined
+          ? xmmStore(p.size === 4 ? XmmMovOp.Movss : XmmMovOp.Movsd, r + VREG_BASE, a)
+          : store(8, r + VREG_BASE, a));
       }
     });
   });
@@ -251,29 +309,21 @@ function lowerCall(L: X64Lower, inst: Inst, tail: boolean): void {
     target = tail ? jmpSym(name, 0, !fr.colocated) : callSym(name, 0, !fr.colocated);
   }
   if (tail) {
+    if (shift > 0) L.argArea.shift.set(target, shift);
     L.ctx.emit(target, { fixedUses: dedupeFixed(L, uses) }, InstFlag.Ret);
+    return;
+  }
+  // A callee-pop callee removes its stack arguments; the frame code re-reserves them.
+  if (assign.calleePops > 0) L.argArea.popped.set(target, assign.calleePops);
+  if (tryCall !== undefined) {
+    tryCall(target, dedupeFixed(L, uses), areaSlot);
     return;
   }
   if (area) {
     const win = f.signature.callConv === 'windows_fastcall';
     if (sig.callConv !== 'windows_fastcall') L.callsNonWindows = true;
     L.emitWith(target, { fixedUses: dedupeFixed(L, uses), clobbers: callClobbers(sig).filter((r) => !(win && r >= 22)) });
-    const { offsets } = returnAreaLayout(sig.returns);
-    f.instResults(inst).forEach((v, k) => {
-      const t = sig.returns[k].type;
-      const regs = L.ctx.regsOf(v);
-      const at = (extra: number): Amode => L.slotAmode(areaSlot, offsets[k] + extra);
-      if (t === F128) L.emit(xmmLoad(XmmMovOp.Movups, regs[0] + VREG_BASE, at(0)));
-      else if (t === F16) {
-        const g = L.tmp();
-        L.emit(INSTS.movzx(2, 4, g, at(0)));
-        L.emit(INSTS.gprToXmm(4, regs[0] + VREG_BASE, g));
-      } else if (t === F32 || t === F64) L.emit(xmmLoad(t === F32 ? XmmMovOp.Movss : XmmMovOp.Movsd, regs[0] + VREG_BASE, at(0)));
-      else {
-        L.emit(load(8, regs[0] + VREG_BASE, at(0)));
-        if (regs.length > 1) L.emit(load(8, regs[1] + VREG_BASE, at(8)));
-      }
-    });
+    loadReturnArea(L, sig, areaSlot, f.instResults(inst).map((v) => L.ctx.regsOf(v)));
     return;
   }
   const rets = assignReturns(sig.returns, sig.callConv);
@@ -294,10 +344,40 @@ function lowerCall(L: X64Lower, inst: Inst, tail: boolean): void {
   void bytes;
 }
 
+/** Loads a call's results from its return area (`results`: the vregs of each result). */
+export function loadReturnArea(L: X64Lower, sig: Signature, areaSlot: number, results: readonly (readonly number[])[]): void {
+  const { offsets } = returnAreaLayout(sig.returns);
+  results.forEach((regs, k) => {
+    const t = sig.returns[k].type;
+    const at = (extra: number): Amode => L.slotAmode(areaSlot, offsets[k] + extra);
+    if (t === F128) L.emit(xmmLoad(XmmMovOp.Movups, regs[0] + VREG_BASE, at(0)));
+    else if (isXmmVector(t)) L.emit(xmmLoad(vectorMovOp(t), regs[0] + VREG_BASE, at(0)));
+    else if (t === F16) {
+      const g = L.tmp();
+      L.emit(INSTS.movzx(2, 4, g, at(0)));
+      L.emit(INSTS.gprToXmm(4, regs[0] + VREG_BASE, g));
+    } else if (t === F32 || t === F64) L.emit(xmmLoad(t === F32 ? XmmMovOp.Movss : XmmMovOp.Movsd, regs[0] + VREG_BASE, at(0)));
+    else {
+      L.emit(load(8, regs[0] + VREG_BASE, at(0)));
+      if (regs.length > 1) L.emit(load(8, regs[1] + VREG_BASE, at(8)));
+    }
+  });
+}
+
+/**
+ * The move that transfers a vector's bytes to or from its return-area slot: all 16 bytes, or
+ * the low 8 or 4 (a 16-bit vector moves 4 bytes: its slot has 8).
+ */
+function vectorMovOp(t: Type): XmmMovOp {
+  const n = bytes(t);
+  return n === 16 ? XmmMovOp.Movdqu : n === 8 ? XmmMovOp.Movsd : XmmMovOp.Movss;
+}
+
 /** Stores value `v` of type `t` at [base + off] (return areas). */
 function storeValue(L: X64Lower, v: Value, t: Type, base: number, off: number): void {
   const regs = L.ctx.regsOf(v);
   if (t === F128) L.emit(xmmStore(XmmMovOp.Movups, regs[0] + VREG_BASE, amBase(base, off)));
+  else if (isXmmVector(t)) L.emit(xmmStore(vectorMovOp(t), regs[0] + VREG_BASE, amBase(base, off)));
   else if (t === F16) {
     const g = L.tmp();
     L.emit(INSTS.xmmToGpr(4, g, regs[0] + VREG_BASE));

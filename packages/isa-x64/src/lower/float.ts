@@ -14,7 +14,7 @@ import {
 } from '../inst';
 import { VREG_BASE, type X64Lower } from './state';
 import { SYSV_CALLER_SAVED } from '../abi/sysv';
-import { callSym, test, xmm } from '../inst';
+import { callSym, test, xmm, xmmLoad, XmmMovOp } from '../inst';
 
 const ARITH: ReadonlyMap<number, [number, number, number, number]> = new Map([
   [FADD, [SseOp.Addss, SseOp.Addsd, AvxOp.Vaddss, AvxOp.Vaddsd]],
@@ -40,12 +40,23 @@ function arith(L: X64Lower, inst: Inst): boolean {
   return true;
 }
 
-/** An xmm register holding the bit pattern lo/hi (f32: lo only). */
-export function fconst(L: X64Lower, t: Type, lo: number, hi: number): number {
-  const g = L.tmp();
-  L.constInto(g, lo, hi, t === F32 ? 4 : 8);
-  const x = L.tmp(RegClass.Float);
-  L.emit(gprToXmm(t === F32 ? 4 : 8, x, g));
+/**
+ * An xmm register holding the bit pattern lo/hi (f32: lo only): zero through a GPR, anything
+ * else loaded from the constant pool (`movss`/`movsd xmm, [rip+c]`).
+ */
+export function fconst(L: X64Lower, t: Type, lo: number, hi: number, x: number = L.tmp(RegClass.Float)): number {
+  const size = t === F32 ? 4 : 8;
+  if (lo === 0 && (hi === 0 || size === 4)) {
+    const g = L.tmp();
+    L.constInto(g, 0, 0, 4);
+    L.emit(gprToXmm(4, x, g));
+    return x;
+  }
+  const b = new Uint8Array(size);
+  const dv = new DataView(b.buffer);
+  dv.setInt32(0, lo, true);
+  if (size === 8) dv.setInt32(4, hi, true);
+  L.emit(xmmLoad(size === 4 ? XmmMovOp.Movss : XmmMovOp.Movsd, x, L.constAmode(b)));
   return x;
 }
 function signMask(L: X64Lower, t: Type): number {

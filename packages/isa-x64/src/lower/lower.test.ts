@@ -51,6 +51,72 @@ block0(v0: i64, v1: i8):
 }`)).toThrow(/big-endian store/);
   });
 
+  it('loads float and vector constants from the constant pool after the code', () => {
+    const c = compile(`function %f(f64, i32x4) -> f64, i32x4 {
+block0(v0: f64, v1: i32x4):
+    v2 = f64const 0x1.5
+    v3 = fadd v0, v2
+    v4 = vconst.i32x4 [1 2 3 4]
+    v5 = iadd v1, v4
+    return v3, v5
+}`);
+    const lines = body(c);
+    const f64 = lines.find((l) => l.startsWith('movsd'));
+    const vec = lines.find((l) => l.startsWith('movups'));
+    expect(f64).toMatch(/QWORD PTR \[rip\+0x[0-9a-f]+\] # 0x[0-9a-f]+$/);
+    expect(vec).toMatch(/XMMWORD PTR \[rip\+0x[0-9a-f]+\] # 0x[0-9a-f]+$/);
+    const target = (l: string): number => parseInt(/# 0x([0-9a-f]+)$/.exec(l)![1], 16);
+    const dv = new DataView(c.bytes.buffer, c.bytes.byteOffset, c.bytes.length);
+    expect(dv.getFloat64(target(f64!), true)).toBe(1.3125);
+    expect(target(vec!) % 16).toBe(0);
+    expect([0, 4, 8, 12].map((k) => dv.getInt32(target(vec!) + k, true))).toEqual([1, 2, 3, 4]);
+  });
+
+  it('prints branch targets as code offsets', () => {
+    const c = compile(`function %f(i32) -> i32 {
+block0(v0: i32):
+    brif v0, block1, block2
+block1:
+    v1 = iconst.i32 1
+    return v1
+block2:
+    v2 = iconst.i32 2
+    return v2
+}`);
+    const full = c.listing.split('\n');
+    const je = full.find((l) => / je /.test(l))!;
+    const to = /je\s+0x([0-9a-f]+)$/.exec(je)![1].padStart(4, '0');
+    expect(full.some((l) => l.trim().startsWith(`${to}:`) && /mov\s+eax,0x2/.test(l))).toBe(true);
+  });
+
+  it('traps int_ovf on i8/i16 sdiv of MIN by -1, which the widened 32-bit idiv does not fault on', () => {
+    for (const t of ['i8', 'i16']) {
+      const c = compile(`function %f(${t}, ${t}) -> ${t} {
+block0(v0: ${t}, v1: ${t}):
+    v2 = sdiv v0, v1
+    return v2
+}`);
+      const codes = c.traps.map((x) => x.code);
+      expect(codes).toContain(252); // divisor zero
+      expect(codes).toContain(253); // quotient does not fit
+      expect(body(c).some((l) => /^jne 0x[0-9a-f]+$/.test(l))).toBe(true);
+    }
+  });
+
+  it('saves rsi and rdi in a windows_fastcall function that calls System V code', () => {
+    const c = compile(`function %w(i64) -> i64 windows_fastcall {
+    sig0 = (i64) -> i64 system_v
+    fn0 = %callee sig0
+block0(v0: i64):
+    v1 = call fn0(v0)
+    return v1
+}`);
+    const lines = body(c);
+    expect(lines).toContain('push rsi');
+    expect(lines).toContain('push rdi');
+    expect(lines).toContain('pop rsi');
+  });
+
   it('fuses icmp into brif: a cmp and a conditional jump, no setcc', () => {
     const c = compile(`function %f(i32, i32) -> i32 {
 block0(v0: i32, v1: i32):

@@ -23,8 +23,10 @@ import {
 } from '../inst';
 import { condOf, intCC, lowerFcmp, lowerIcmp } from './cond';
 import { aluSize, exactSize, VREG_BASE, type X64Lower } from './state';
-import { lowerFloatRules } from './float';
+import { fconst, lowerFloatRules } from './float';
 import { lowerAtomicRules } from './atomics';
+import { lowerTlsRules } from './tls';
+import { lowerStackSwitchRules } from './stack-switch';
 import { lowerSimdRules } from './simd';
 import { dshiftCl, jcc as jccInst, test, testImm } from '../inst';
 
@@ -263,6 +265,7 @@ function divRem(signed: boolean, rem: boolean): LRule {
     let a = L.gpr(L.f.arg(inst, 0));
     let b = L.gpr(L.f.arg(inst, 1));
     let size = exactSize(t);
+    const narrow = size < 4 ? (size as 1 | 2) : 0;
     if (size < 4) {
       const xa = L.tmp();
       const xb = L.tmp();
@@ -291,6 +294,13 @@ function divRem(signed: boolean, rem: boolean): LRule {
     const dst = L.out();
     const d = withTrap(mulDiv(signed ? MulDivOp.Idiv : MulDivOp.Div, size, b), signed && !rem ? 253 : 252);
     L.emitWith(d, { fixedUses: [raw(a), rax, raw(hi), rdx], fixedDefs: rem ? [raw(dst), rdx] : [raw(dst), rax] });
+    if (signed && !rem && narrow !== 0) {
+      // Widened to 32 bits, MIN / -1 does not fault: the quotient just fails to fit (int_ovf).
+      const back = L.tmp();
+      L.emit(movsx(narrow, 4, back, dst));
+      L.emit(aluRM(AluOp.Cmp, 4, back, dst));
+      L.emit(jccTo(CC.NE, L.trapLabel(253)));
+    }
     return true;
   };
 }
@@ -583,29 +593,17 @@ function iconstRule(L: X64Lower, inst: Inst): boolean {
 function fconstRule(L: X64Lower, inst: Inst): boolean {
   const f = L.f;
   const op = f.instOpcode[inst];
-  const r = L.tmp();
   if (op === F16CONST) {
+    const r = L.tmp();
     L.constInto(r, f.instImm0[inst] & 0xffff, 0, 4);
     L.emit(gprToXmm(4, L.out(), r));
   } else if (op === F128CONST) {
-    // Through a 16-byte stack area: two 64-bit halves, then one xmm load.
     const bytes16 = f.constants[f.instImm0[inst]];
     if (bytes16 === undefined || bytes16.length !== 16) return false;
-    const dv = new DataView(bytes16.buffer, bytes16.byteOffset, 16);
-    const slot = L.addAreaSlot(16);
-    for (let h = 0; h < 2; h++) {
-      const g = L.tmp();
-      L.constInto(g, dv.getInt32(8 * h, true), dv.getInt32(8 * h + 4, true));
-      L.emit(store(8, g, L.slotAmode(slot, 8 * h)));
-    }
-    L.emit(xmmLoad(XmmMovOp.Movups, L.out(), L.slotAmode(slot, 0)));
-    void r;
-  } else if (op === F32CONST) {
-    L.constInto(r, f.instImm0[inst], 0, 4);
-    L.emit(gprToXmm(4, L.out(), r));
+    L.emit(xmmLoad(XmmMovOp.Movups, L.out(), L.constAmode(bytes16, 16)));
   } else {
-    L.constInto(r, f.instImm1[inst], f.instImm2[inst], 8);
-    L.emit(gprToXmm(8, L.out(), r));
+    if (op === F32CONST) fconst(L, F32, f.instImm0[inst], 0, L.out());
+    else fconst(L, F64, f.instImm1[inst], f.instImm2[inst], L.out());
   }
   return true;
 }
@@ -1324,6 +1322,8 @@ export function buildRules(): RuleTable<X64Lower> {
   });
   lowerFloatRules(r);
   lowerAtomicRules(r);
+  lowerTlsRules(r);
+  lowerStackSwitchRules(r);
   lowerSimdRules(r);
   return r;
 }

@@ -35,24 +35,59 @@ block0(v0: i8x16, v1: i8):
   });
 
   it('rejects vector operations it cannot lower with a typed error, never scalar code', () => {
+    expect(() => compile(`function %f(i32x4, i32x4) -> i32x4 {
+block0(v0: i32x4, v1: i32x4):
+    v2 = sqmul_round_sat v0, v1
+    return v2
+}`)).toThrow(UnsupportedError);
+    // 64-bit vectors are moved, loaded, stored and bitcast, not computed on.
+    expect(() => compile(`function %f(i32x2, i32x2) -> i32x2 {
+block0(v0: i32x2, v1: i32x2):
+    v2 = iadd v0, v1
+    return v2
+}`)).toThrow(/iadd on i32x2/);
+  });
+
+  it('computes fma in one rounding: vfmadd213ps with FMA3, else fmaf once per lane', () => {
     const src = `function %f(f32x4, f32x4, f32x4) -> f32x4 {
 block0(v0: f32x4, v1: f32x4, v2: f32x4):
     v3 = fma v0, v1, v2
     return v3
 }`;
-    expect(() => compile(src)).toThrow(UnsupportedError);
     expect(listing(compile(src, 'x86_64 has_avx has_fma'))).toMatch(/vfmadd213ps/);
+    const c = compile(src);
+    expect(c.relocations.map((r) => ('name' in r.target ? r.target.name : ''))).toEqual(['fmaf', 'fmaf', 'fmaf', 'fmaf']);
   });
 
-  it('rejects vector arguments past the eighth xmm register and 64-bit vectors', () => {
+  it('emulates SSE4.1 forms on the SSE2 baseline: pmulld becomes two pmuludq', () => {
+    const src = `function %f(i32x4, i32x4) -> i32x4 {
+block0(v0: i32x4, v1: i32x4):
+    v2 = imul v0, v1
+    return v2
+}`;
+    expect(listing(compile(src, 'x86_64 has_sse41'))).toMatch(/pmulld xmm0,xmm1/);
+    const sse2 = listing(compile(src));
+    expect(sse2).not.toMatch(/pmulld/);
+    expect(sse2.match(/pmuludq/g)).toHaveLength(2);
+  });
+
+  it('keeps 64-bit vectors in xmm registers: arguments, movq loads and bitcasts to i64', () => {
+    const c = listing(compile(`function %f(i32x2, i64) -> i64 {
+block0(v0: i32x2, v1: i64):
+    v2 = load.i32x2 v1
+    v3 = select v1, v0, v2
+    v4 = bitcast.i64 little v3
+    return v4
+}`));
+    expect(c).toMatch(/movq xmm\d+,QWORD PTR \[rdi\]/);
+    expect(c).toMatch(/movq rax,xmm\d+/);
+  });
+
+  it('rejects vector arguments past the eighth xmm register', () => {
     const many = Array.from({ length: 9 }, () => 'i8x16').join(', ');
     expect(() => compile(`function %f(${many}) {
 block0(${Array.from({ length: 9 }, (_, k) => `v${k}: i8x16`).join(', ')}):
     return
-}`)).toThrow(UnsupportedError);
-    expect(() => compile(`function %f(i32x2) -> i32x2 {
-block0(v0: i32x2):
-    return v0
 }`)).toThrow(UnsupportedError);
   });
 });

@@ -4,7 +4,14 @@
 // value is lowered here or rejected with an UnsupportedError, so the scalar rules never see a
 // vector operand (they would compute on the wrong register class or lane width). SSE4.1 forms
 // (pmulld, pminsd, pextrb, pinsrd, pmovsx, ...) are used only under `has_sse41` or `has_avx`
-// (AVX implies SSE4.1); without them those cases are unsupported rather than emulated.
+// (AVX implies SSE4.1); without them the SSE2 baseline gets an equivalent sequence (compares
+// and masks, pmuludq products, stack round trips for byte permutations) or, for rounding and
+// fma, one C library call per lane.
+//
+// 16-, 32- and 64-bit vectors (i8x2 ... i32x2, f32x2) live in the low bytes of an xmm register:
+// they are loaded, stored, moved, selected and bitcast, and their lanes read, written or
+// splatted (the 128-bit lane code is right for any lane below their lane count); arithmetic on
+// them is rejected.
 
 import {
   type Inst, type Type, type Value,
@@ -17,15 +24,19 @@ import {
   VANY_TRUE, VALL_TRUE, VHIGH_BITS, SWIDEN_LOW, SWIDEN_HIGH, UWIDEN_LOW, UWIDEN_HIGH, SNARROW, UNARROW,
   SWIZZLE, SHUFFLE, IADD_PAIRWISE, FMIN, FMAX, FLOOR, CEIL, TRUNC, NEAREST, FCVT_FROM_UINT,
   FCVT_TO_SINT_SAT, FCVT_TO_UINT_SAT, POPCNT, FMA, X86_PSHUFB, FCVT_FROM_SINT, FVPROMOTE_LOW, FVDEMOTE,
+  SLOAD8X8, ULOAD8X8, SLOAD16X4, ULOAD16X4, SLOAD32X2, ULOAD32X2, UUNARROW, SQMUL_ROUND_SAT, I128, F128, F16,
+  bytes,
 } from '@windlass/ir';
 import type { RuleTable } from '@windlass/codegen';
 import {
   AluOp, AvxOp, CC, xmmRVM, aluRM, PackedImmOp, RegClass, SseOp, XmmExtractOp, XmmInsertOp, XmmMovOp, XmmShiftOp,
   aluRI, cvtIntToFloat, store, storeImm, gprToXmm, movImm, movzx, setcc, shiftImm, ShiftOp, test, withTrap, xmmCmove, xmmExtract, xmmInsert,
-  xmmLoad, xmmMov, xmmRM, xmmRMImmP, xmmShiftImm, xmmStore, xmmToGpr, type MInst,
+  xmmLoad, xmmMov, xmmRM, xmmRMImmP, xmmShiftImm, xmmStore, xmmToGpr, type MInst, amIndex, cmov, lea,
+  cvtFloatToInt, CvtToIntOp,
 } from '../inst';
 import { condOf } from './cond';
-import { isVec128 } from './simd-types';
+import { isVec128, isVecSmall, isXmmVector } from './simd-types';
+import { floatLibcall } from './float';
 import type { X64Lower } from './state';
 
 type Handler = (L: X64Lower, inst: Inst) => boolean;
@@ -65,9 +76,13 @@ function touchesVector(L: X64Lower, inst: Inst): boolean {
 
 // ---------------------------------------------------------------- constants
 
-/** dst <- the 16 bytes `b` (two GPR immediates joined with punpcklqdq). */
+/** dst <- the 16 bytes `b`: one load from the constant pool (zero: through a GPR, no memory). */
 function vconstInto(L: X64Lower, dst: number, b: Uint8Array): void {
   const w = (k: number): number => (b[k] | (b[k + 1] << 8) | (b[k + 2] << 16) | (b[k + 3] << 24)) | 0;
+  if (b.some((x) => x !== 0)) {
+    L.emit(xmmLoad(XmmMovOp.Movups, dst, L.constAmode(b.subarray(0, 16), 16)));
+    return;
+  }
   const lo = ftmp(L);
   L.emit(gprToXmm(8, lo, L.constReg(w(0), w(4))));
   if (w(8) === 0 && w(12) === 0) {
@@ -135,7 +150,11 @@ function splat(L: X64Lower, inst: Inst): boolean {
   const v = L.f.arg(inst, 0);
   let x: number;
   if (lt === F32 || lt === F64) x = L.xmmOf(v);
-  else {
+  else if (lt === F16) {
+    // Lane 0 of the f16's register already holds its 16 bits: broadcast them as a word.
+    broadcast(L, I16, L.xmmOf(v), L.out());
+    return true;
+  } else {
     x = ftmp(L);
     L.emit(gprToXmm(lt === I64 ? 8 : 4, x, L.gpr(v)));
   }
@@ -152,6 +171,12 @@ function scalarToVector(L: X64Lower, inst: Inst): boolean {
     // Through a GPR: movd/movq zero the upper lanes a scalar float register may hold junk in.
     g = L.tmp();
     L.emit(xmmToGpr(size, g, L.xmmOf(v)));
+  } else if (lt === F16) {
+    // An f16 lives in an xmm register: its 16 bits through a GPR, zero-extended.
+    const h = L.tmp();
+    L.emit(xmmToGpr(4, h, L.xmmOf(v)));
+    g = L.tmp();
+    L.emit(movzx(2, 4, g, h));
   } else if (lt === I8 || lt === I16) {
     g = L.tmp();
     L.emit(movzx(lt === I8 ? 1 : 2, 4, g, L.gpr(v)));
@@ -186,6 +211,12 @@ function extractlane(L: X64Lower, inst: Inst): boolean {
     case I16:
       L.emit(xmmExtract(XmmExtractOp.Pextrw, out, x, lane));
       return true;
+    case F16: {
+      const w = L.tmp();
+      L.emit(xmmExtract(XmmExtractOp.Pextrw, w, x, lane));
+      L.emit(gprToXmm(4, out, w));
+      return true;
+    }
     case I32: case I64: {
       const is64 = lt === I64;
       let y = x;
@@ -215,8 +246,13 @@ function insertlane(L: X64Lower, inst: Inst): boolean {
     else L.emitMod(xmmRM(SseOp.Unpcklpd, out, y), x);
     return true;
   }
-  if (lt === I16) {
-    L.emitMod(xmmInsert(XmmInsertOp.Pinsrw, out, L.gpr(v), lane), x);
+  if (lt === I16 || lt === F16) {
+    let g: number;
+    if (lt === F16) {
+      g = L.tmp();
+      L.emit(xmmToGpr(4, g, L.xmmOf(v)));
+    } else g = L.gpr(v);
+    L.emitMod(xmmInsert(XmmInsertOp.Pinsrw, out, g, lane), x);
     return true;
   }
   if (lt === I64 && !sse41(L)) {
@@ -281,27 +317,89 @@ function trapped(i: MInst, flags: number): MInst {
 function vload(L: X64Lower, inst: Inst): boolean {
   const f = L.f;
   const flags = f.instImm0[inst];
-  if (!isVec128(resT(L, inst)) || !memOk(flags)) return false;
-  L.emit(trapped(xmmLoad(XmmMovOp.Movdqu, L.out(), L.addrOf(f.arg(inst, 0), f.instImm1[inst])), flags));
-  return true;
+  const t = resT(L, inst);
+  if (!isXmmVector(t) || !memOk(flags)) return false;
+  const a = L.addrOf(f.arg(inst, 0), f.instImm1[inst]);
+  const out = L.out();
+  switch (bytes(t)) {
+    case 16: L.emit(trapped(xmmLoad(XmmMovOp.Movdqu, out, a), flags)); return true;
+    case 8: L.emit(trapped(gprToXmm(8, out, a), flags)); return true;
+    case 4: L.emit(trapped(gprToXmm(4, out, a), flags)); return true;
+    default: {
+      // Two bytes: through a GPR (movd from memory would read past them).
+      const g = L.tmp();
+      L.emit(trapped(movzx(2, 4, g, a), flags));
+      L.emit(gprToXmm(4, out, g));
+      return true;
+    }
+  }
 }
 function vstore(L: X64Lower, inst: Inst): boolean {
   const f = L.f;
   const flags = f.instImm0[inst];
-  if (!isVec128(argT(L, inst, 0)) || !memOk(flags)) return false;
+  const t = argT(L, inst, 0);
+  if (!isXmmVector(t) || !memOk(flags)) return false;
   const x = arg(L, inst, 0);
-  L.emit(trapped(xmmStore(XmmMovOp.Movdqu, x, L.addrOf(f.arg(inst, 1), f.instImm1[inst])), flags));
-  return true;
+  const a = L.addrOf(f.arg(inst, 1), f.instImm1[inst]);
+  switch (bytes(t)) {
+    case 16: L.emit(trapped(xmmStore(XmmMovOp.Movdqu, x, a), flags)); return true;
+    case 8: L.emit(trapped(xmmToGpr(8, a, x), flags)); return true;
+    case 4: L.emit(trapped(xmmToGpr(4, a, x), flags)); return true;
+    default: {
+      const g = L.tmp();
+      L.emit(xmmToGpr(4, g, x));
+      L.emit(trapped(store(2, g, a), flags));
+      return true;
+    }
+  }
+}
+
+/** Types held in one xmm register: fixed vectors and the float scalars. */
+function inXmm(t: Type): boolean {
+  return isXmmVector(t) || t === F32 || t === F64 || t === F16 || t === F128;
 }
 
 function bitcast(L: X64Lower, inst: Inst): boolean {
   const to = resT(L, inst);
   const from = argT(L, inst, 0);
-  if (!isVec128(to) || !isVec128(from)) return false;
+  if (bytes(to) !== bytes(from)) return false;
   // Lane order only matters when the lane width changes: x86 is little-endian.
   if (laneBits(to) !== laneBits(from) && !memOk(L.f.instImm0[inst])) return false;
-  L.ctx.emitMove(xmmMov(XmmMovOp.Movaps, L.out(), arg(L, inst, 0)));
-  return true;
+  const v = L.f.arg(inst, 0);
+  if (inXmm(to) && inXmm(from)) {
+    L.ctx.emitMove(xmmMov(XmmMovOp.Movaps, L.out(), L.xmmOf(v)));
+    return true;
+  }
+  if (to === I128 && isVec128(from)) {
+    // i128 is a GPR pair (low, high): the two quadwords.
+    const x = L.xmmOf(v);
+    const [lo, hi] = L.outPair();
+    L.emit(xmmToGpr(8, lo, x));
+    const y = ftmp(L);
+    L.emit(xmmRMImmP(PackedImmOp.Pshufd, y, x, 0xee));
+    L.emit(xmmToGpr(8, hi, y));
+    return true;
+  }
+  if (from === I128 && isVec128(to)) {
+    const [lo, hi] = L.pair(v);
+    const a = ftmp(L), b = ftmp(L);
+    L.emit(gprToXmm(8, a, lo));
+    L.emit(gprToXmm(8, b, hi));
+    binop(L, SseOp.Punpcklqdq, a, b, L.out());
+    return true;
+  }
+  // A 16-, 32- or 64-bit vector and an integer of its size: movd / movq (a 16-bit vector
+  // occupies the low half of the dword moved; the bits above are unspecified).
+  const n = bytes(to);
+  if (isVecSmall(from) && (to === I16 || to === I32 || to === I64)) {
+    L.emit(xmmToGpr(n === 8 ? 8 : 4, L.out(), L.xmmOf(v)));
+    return true;
+  }
+  if (isVecSmall(to) && (from === I16 || from === I32 || from === I64)) {
+    L.emit(gprToXmm(n === 8 ? 8 : 4, L.out(), L.gpr(v)));
+    return true;
+  }
+  return false;
 }
 
 // ---------------------------------------------------------------- integer lanes
@@ -396,7 +494,7 @@ function bitselectV(L: X64Lower, inst: Inst): boolean {
   return true;
 }
 function selectV(L: X64Lower, inst: Inst): boolean {
-  if (!isVec128(resT(L, inst)) || isVector(argT(L, inst, 0))) return false;
+  if (!isXmmVector(resT(L, inst)) || isVector(argT(L, inst, 0))) return false;
   const x = arg(L, inst, 1), y = arg(L, inst, 2);
   const c = condOf(L, L.f.arg(inst, 0), inst);
   if (c.cc2 >= 0) return false;
@@ -640,7 +738,11 @@ function signOp(abs: boolean): Handler {
   };
 }
 
-/** CLIF fmin/fmax: any NaN lane gives the canonical NaN, and -0 < +0. */
+/**
+ * CLIF fmin/fmax: -0 < +0, and a lane with a NaN operand gives a quiet NaN without payload
+ * (which NaN is left to the implementation; this is the x86 one): negative for fmin, for fmax
+ * negative when either operand's sign bit is set.
+ */
 function fminmax(isMax: boolean): Handler {
   return (L, inst) => {
     const t = resT(L, inst);
@@ -654,7 +756,12 @@ function fminmax(isMax: boolean): Handler {
     const m = binop(L, isMax ? SseOp.Pand : SseOp.Por, binop(L, op, a, b), binop(L, op, b, a));
     const uno = ftmp(L);
     L.emitMod(xmmRMImmP(ps ? PackedImmOp.Cmpps : PackedImmOp.Cmppd, uno, b, 3), a);
-    const nan = ps ? splatConst(L, 4, 0x7fc00000n) : splatConst(L, 8, 0x7ff8000000000000n);
+    const sign = ps ? 0x80000000n : 0x8000000000000000n;
+    const quiet = ps ? 0x7fc00000n : 0x7ff8000000000000n;
+    const laneBytes = ps ? 4 : 8;
+    const nan = isMax
+      ? binop(L, SseOp.Por, binop(L, SseOp.Pand, binop(L, SseOp.Por, a, b), splatConst(L, laneBytes, sign)), splatConst(L, laneBytes, quiet))
+      : splatConst(L, laneBytes, sign | quiet);
     binop(L, SseOp.Por, binop(L, SseOp.Pandn, uno, m), binop(L, SseOp.Pand, nan, uno), L.out());
     return true;
   };
@@ -943,33 +1050,48 @@ function widen(signed: boolean, high: boolean): Handler {
  * sign down) or with zeros (unsigned).
  */
 function widenSse2(L: X64Lower, inst: Inst, signed: boolean, high: boolean): boolean {
-  const lt = laneType(argT(L, inst, 0));
-  const x = arg(L, inst, 0);
+  return widenHalf(L, laneType(argT(L, inst, 0)), signed, high, arg(L, inst, 0), L.out());
+}
+/** out <- the low or high half of `x` (lanes of type `lt`) widened to twice the lane width (SSE2). */
+function widenHalf(L: X64Lower, lt: Type, signed: boolean, high: boolean, x: number, out: number): boolean {
   const k = LANE_INDEX[lt];
   const unpack = (high ? [SseOp.Punpckhbw, SseOp.Punpckhwd, SseOp.Punpckhdq] : [SseOp.Punpcklbw, SseOp.Punpcklwd, SseOp.Punpckldq])[k];
   if (unpack === undefined) return false;
   if (!signed) {
-    binop(L, unpack, x, zeros(L), L.out());
+    binop(L, unpack, x, zeros(L), out);
     return true;
   }
   if (lt === I32) {
     // The high dword of each result is the sign of the low: psrad 31 of a copy.
     const sgn = ftmp(L);
     L.emitMod(xmmShiftImm(XmmShiftOp.Psrad, sgn, 31), x);
-    binop(L, unpack, x, sgn, L.out());
+    binop(L, unpack, x, sgn, out);
     return true;
   }
   const u = binop(L, unpack, x, x);
-  L.emitMod(xmmShiftImm(lt === I8 ? XmmShiftOp.Psraw : XmmShiftOp.Psrad, L.out(), lt === I8 ? 8 : 16), u);
+  L.emitMod(xmmShiftImm(lt === I8 ? XmmShiftOp.Psraw : XmmShiftOp.Psrad, out, lt === I8 ? 8 : 16), u);
   return true;
 }
 
-function narrow(ops: LaneOps): Handler {
+/**
+ * sload8x8 ... uload32x2: 8 bytes widened lane by lane. pmovsx/pmovzx read them from memory
+ * under SSE4.1; SSE2 loads them with movq and widens by unpacking.
+ */
+function loadExtend(signed: boolean, from: Type): Handler {
+  const k = LANE_INDEX[from];
+  const op = (signed ? [SseOp.Pmovsxbw, SseOp.Pmovsxwd, SseOp.Pmovsxdq] : [SseOp.Pmovzxbw, SseOp.Pmovzxwd, SseOp.Pmovzxdq])[k];
   return (L, inst) => {
-    const op = laneOp(L, argT(L, inst, 0), ops);
-    if (op === null || !isVec128(resT(L, inst))) return false;
-    binop(L, op, arg(L, inst, 0), arg(L, inst, 1), L.out());
-    return true;
+    const f = L.f;
+    const flags = f.instImm0[inst];
+    if (!memOk(flags) || !isVec128(resT(L, inst))) return false;
+    const a = L.addrOf(f.arg(inst, 0), f.instImm1[inst]);
+    if (sse41(L)) {
+      L.emit(trapped(xmmRM(op, L.out(), a), flags));
+      return true;
+    }
+    const x = ftmp(L);
+    L.emit(trapped(gprToXmm(8, x, a), flags));
+    return widenHalf(L, from, signed, false, x, L.out());
   };
 }
 
@@ -1011,6 +1133,449 @@ function unaryConv(check: (from: Type, to: Type) => boolean, op: SseOp): Handler
   };
 }
 
+// ---------------------------------------------------------------- SSE2 fallbacks and saturating narrows
+
+/** out <- lanes of `a` where `mask` is set, of `b` elsewhere. */
+function sel(L: X64Lower, mask: number, a: number, b: number, out = ftmp(L)): number {
+  return binop(L, SseOp.Por, binop(L, SseOp.Pand, a, mask), binop(L, SseOp.Pandn, mask, b), out);
+}
+
+/** Whether `v` is a `vconst` of all zero bytes. */
+function isZeroVconst(L: X64Lower, v: Value): boolean {
+  const d = L.ctx.defInst(v);
+  if (d === -1 || L.f.instOpcode[d] !== VCONST) return false;
+  const c = L.f.constants[L.f.instImm0[d]];
+  return c !== undefined && c.every((b) => b === 0);
+}
+
+/**
+ * The f64x2 register `x` when `inst` narrows `conv(x)` (a saturating f64x2 -> i64x2 conversion)
+ * with a zero vector: wasm's i32x4.trunc_sat_f64x2_{s,u}_zero, done directly on the doubles.
+ */
+function fusedSatConversion(L: X64Lower, inst: Inst, conv: Opcode): number {
+  const f = L.f;
+  const d = L.ctx.defInst(f.arg(inst, 0));
+  if (d === -1 || f.instOpcode[d] !== conv || !isZeroVconst(L, f.arg(inst, 1))) return -1;
+  const src = f.arg(d as Inst, 0);
+  const t = typeOf(L, src);
+  return isVec128(t) && laneType(t) === F64 ? L.xmmOf(src) : -1;
+}
+
+/** [sat_i32(x0), sat_i32(x1), 0, 0] from f64x2 `x`: NaN lanes 0, cvttpd2dq saturates the negative side. */
+function f64x2ToI32Sat(L: X64Lower, x: number, out: number): void {
+  const ord = ftmp(L);
+  L.emitMod(xmmRMImmP(PackedImmOp.Cmppd, ord, x, 0), x);
+  const x0 = binop(L, SseOp.Pand, x, ord);
+  const m = binop(L, SseOp.Minpd, x0, splatConst(L, 8, 0x41dfffffffc00000n)); // 2147483647.0
+  binop(L, SseOp.Cvttpd2dq, m, m, out);
+}
+
+/** [sat_u32(x0), sat_u32(x1), 0, 0] from f64x2 `x`: lanes >= 2^31 convert x - 2^31 and add it back. */
+function f64x2ToU32Sat(L: X64Lower, x: number, out: number): void {
+  // maxpd returns its second operand (0) when x is NaN.
+  const x0 = binop(L, SseOp.Maxpd, x, zeros(L));
+  const m = binop(L, SseOp.Minpd, x0, splatConst(L, 8, 0x41efffffffe00000n)); // 4294967295.0
+  const low = binop(L, SseOp.Cvttpd2dq, m, m);
+  const two31 = splatConst(L, 8, 0x41e0000000000000n);
+  const s = binop(L, SseOp.Subpd, m, two31);
+  const topBit = vconstReg(L, Uint8Array.from([0, 0, 0, 0x80, 0, 0, 0, 0x80, 0, 0, 0, 0, 0, 0, 0, 0]));
+  const high = binop(L, SseOp.Pxor, binop(L, SseOp.Cvttpd2dq, s, s), topBit);
+  const ge = ftmp(L);
+  L.emitMod(xmmRMImmP(PackedImmOp.Cmppd, ge, two31, 5), m); // m >= 2^31
+  const g32 = ftmp(L);
+  L.emit(xmmRMImmP(PackedImmOp.Pshufd, g32, ge, 0x08));
+  sel(L, g32, high, low, out);
+}
+
+/** i64 lanes clamped to [lo, hi] (signed compares; null bounds are not applied). */
+function clamp64(L: X64Lower, x: number, lo: bigint | null, hi: bigint | null, unsigned: boolean): number {
+  const bias = unsigned ? splatConst(L, 8, 0x8000000000000000n) : -1;
+  const biased = (r: number): number => (bias < 0 ? r : binop(L, SseOp.Pxor, r, bias));
+  let r = x;
+  if (hi !== null) {
+    const h = splatConst(L, 8, hi);
+    r = sel(L, gt64(L, biased(r), biased(h)), h, r);
+  }
+  if (lo !== null) {
+    const l = splatConst(L, 8, lo);
+    r = sel(L, gt64(L, biased(l), biased(r)), l, r);
+  }
+  return r;
+}
+
+/** [a0, a1, b0, b1] from the low dwords of the i64 lanes of `a` and `b`. */
+function lowDwords(L: X64Lower, a: number, b: number, out: number): void {
+  L.emitMod(xmmRMImmP(PackedImmOp.Shufps, out, b, 0x88), a);
+}
+
+/** i32 lanes already in [0, 65535] packed to u16 lanes (SSE2: bias into packssdw's range). */
+function packU16(L: X64Lower, a: number, b: number, out: number): void {
+  const half = splatConst(L, 4, 0x8000n);
+  const p = binop(L, SseOp.Packssdw, binop(L, SseOp.Psubd, a, half), binop(L, SseOp.Psubd, b, half));
+  binop(L, SseOp.Pxor, p, splatConst(L, 2, 0x8000n), out);
+}
+
+function snarrowV(L: X64Lower, inst: Inst): boolean {
+  const from = argT(L, inst, 0);
+  if (!isVec128(from) || !isVec128(resT(L, inst))) return false;
+  const out = L.out();
+  switch (laneType(from)) {
+    case I16: binop(L, SseOp.Packsswb, arg(L, inst, 0), arg(L, inst, 1), out); return true;
+    case I32: binop(L, SseOp.Packssdw, arg(L, inst, 0), arg(L, inst, 1), out); return true;
+    case I64: {
+      const x = fusedSatConversion(L, inst, FCVT_TO_SINT_SAT);
+      if (x >= 0) {
+        f64x2ToI32Sat(L, x, out);
+        return true;
+      }
+      const c = (r: number): number => clamp64(L, r, -0x80000000n, 0x7fffffffn, false);
+      lowDwords(L, c(arg(L, inst, 0)), c(arg(L, inst, 1)), out);
+      return true;
+    }
+    default: return false;
+  }
+}
+
+/** unarrow: signed lanes to unsigned, saturating. */
+function unarrowV(L: X64Lower, inst: Inst): boolean {
+  const from = argT(L, inst, 0);
+  if (!isVec128(from) || !isVec128(resT(L, inst))) return false;
+  const a = arg(L, inst, 0), b = arg(L, inst, 1), out = L.out();
+  switch (laneType(from)) {
+    case I16: binop(L, SseOp.Packuswb, a, b, out); return true;
+    case I32: {
+      if (sse41(L)) {
+        binop(L, SseOp.Packusdw, a, b, out);
+        return true;
+      }
+      const c = (x: number): number => {
+        const nonNeg = binop(L, SseOp.Pandn, binop(L, SseOp.Pcmpgtd, zeros(L), x), x);
+        const max = splatConst(L, 4, 0xffffn);
+        return sel(L, binop(L, SseOp.Pcmpgtd, nonNeg, max), max, nonNeg);
+      };
+      packU16(L, c(a), c(b), out);
+      return true;
+    }
+    case I64: {
+      const c = (r: number): number => clamp64(L, r, 0n, 0xffffffffn, false);
+      lowDwords(L, c(a), c(b), out);
+      return true;
+    }
+    default: return false;
+  }
+}
+
+/** uunarrow: unsigned lanes to unsigned, saturating. */
+function uunarrowV(L: X64Lower, inst: Inst): boolean {
+  const from = argT(L, inst, 0);
+  if (!isVec128(from) || !isVec128(resT(L, inst))) return false;
+  const out = L.out();
+  switch (laneType(from)) {
+    case I16: {
+      // min(x, 255) = x - (x -sat 255), then the pack sees only non-negative words.
+      const c = (x: number): number => binop(L, SseOp.Psubw, x, binop(L, SseOp.Psubusw, x, splatConst(L, 2, 0xffn)));
+      binop(L, SseOp.Packuswb, c(arg(L, inst, 0)), c(arg(L, inst, 1)), out);
+      return true;
+    }
+    case I32: {
+      const max = (): number => splatConst(L, 4, 0xffffn);
+      if (sse41(L)) {
+        const c = (x: number): number => binop(L, SseOp.Pminud, x, max());
+        binop(L, SseOp.Packusdw, c(arg(L, inst, 0)), c(arg(L, inst, 1)), out);
+        return true;
+      }
+      const c = (x: number): number => {
+        const bias = splatConst(L, 4, 0x80000000n);
+        const m = max();
+        const gt = binop(L, SseOp.Pcmpgtd, binop(L, SseOp.Pxor, x, bias), binop(L, SseOp.Pxor, m, bias));
+        return sel(L, gt, m, x);
+      };
+      packU16(L, c(arg(L, inst, 0)), c(arg(L, inst, 1)), out);
+      return true;
+    }
+    case I64: {
+      const x = fusedSatConversion(L, inst, FCVT_TO_UINT_SAT);
+      if (x >= 0) {
+        f64x2ToU32Sat(L, x, out);
+        return true;
+      }
+      const c = (r: number): number => clamp64(L, r, null, 0xffffffffn, true);
+      lowDwords(L, c(arg(L, inst, 0)), c(arg(L, inst, 1)), out);
+      return true;
+    }
+    default: return false;
+  }
+}
+
+/**
+ * sqmul_round_sat on i16x8: (a * b + 2^14) >> 15, saturated. pmulhrsw (SSSE3) computes it except
+ * that -32768 * -32768 wraps to -32768: those lanes are flipped to 32767. SSE2 forms the exact
+ * 32-bit products with pmaddwd (each word paired with a zero) and saturates in packssdw.
+ */
+function sqmulRoundSat(L: X64Lower, inst: Inst): boolean {
+  const t = resT(L, inst);
+  if (!isVec128(t) || laneType(t) !== I16) return false;
+  const a = arg(L, inst, 0), b = arg(L, inst, 1);
+  if (ssse3(L)) {
+    const r = binop(L, SseOp.Pmulhrsw, a, b);
+    const wrapped = binop(L, SseOp.Pcmpeqw, splatConst(L, 2, 0x8000n), r);
+    binop(L, SseOp.Pxor, r, wrapped, L.out());
+    return true;
+  }
+  const half = (unpack: SseOp): number => {
+    const p = binop(L, SseOp.Pmaddwd, binop(L, unpack, a, zeros(L)), binop(L, unpack, b, zeros(L)));
+    const r = binop(L, SseOp.Paddd, p, splatConst(L, 4, 0x4000n));
+    const sh = ftmp(L);
+    L.emitMod(xmmShiftImm(XmmShiftOp.Psrad, sh, 15), r);
+    return sh;
+  };
+  binop(L, SseOp.Packssdw, half(SseOp.Punpcklwd), half(SseOp.Punpckhwd), L.out());
+  return true;
+}
+
+/** Lane `k` of float vector `x` (lane type `lt`) in the low lane of a register. */
+function floatLane(L: X64Lower, lt: Type, x: number, k: number): number {
+  if (k === 0) return x;
+  const y = ftmp(L);
+  L.emit(xmmRMImmP(PackedImmOp.Pshufd, y, x, lt === F32 ? k : 0xee));
+  return y;
+}
+
+/** Calls a C math routine once per lane of f32x4 / f64x2 operands and gathers the results. */
+function perLaneLibcall(L: X64Lower, lt: Type, name: string, args: readonly number[], out: number): void {
+  const n = lt === F32 ? 4 : 2;
+  const res: number[] = [];
+  for (let k = 0; k < n; k++) {
+    const r = ftmp(L);
+    floatLibcall(L, name, args.map((a) => floatLane(L, lt, a, k)), r);
+    res.push(r);
+  }
+  if (lt === F64) {
+    binop(L, SseOp.Unpcklpd, res[0], res[1], out);
+    return;
+  }
+  binop(L, SseOp.Punpcklqdq, binop(L, SseOp.Unpcklps, res[0], res[1]), binop(L, SseOp.Unpcklps, res[2], res[3]), out);
+}
+
+/** fma without FMA3: `fmaf` / `fma` per lane (a separate multiply and add would round twice). */
+function fmaLibcallV(L: X64Lower, inst: Inst): boolean {
+  const t = resT(L, inst);
+  const lt = laneType(t);
+  if (!isVec128(t) || (lt !== F32 && lt !== F64)) return false;
+  perLaneLibcall(L, lt, lt === F32 ? 'fmaf' : 'fma', [arg(L, inst, 0), arg(L, inst, 1), arg(L, inst, 2)], L.out());
+  return true;
+}
+
+/** floor / ceil / trunc / nearest without SSE4.1's roundps: the C routine per lane. */
+function roundLibcallV(name32: string, name64: string): Handler {
+  return (L, inst) => {
+    const t = resT(L, inst);
+    const lt = laneType(t);
+    if (!isVec128(t) || (lt !== F32 && lt !== F64)) return false;
+    perLaneLibcall(L, lt, lt === F32 ? name32 : name64, [arg(L, inst, 0)], L.out());
+    return true;
+  };
+}
+
+/**
+ * Integer min/max the SSE2 forms lack: signed bytes and unsigned words through the other
+ * signedness (sign bits flipped), 32-bit lanes by pcmpgtd and a select.
+ */
+function minmaxSse2(isMax: boolean, signed: boolean): Handler {
+  return (L, inst) => {
+    const t = resT(L, inst);
+    if (!isVec128(t)) return false;
+    const a = arg(L, inst, 0), b = arg(L, inst, 1), out = L.out();
+    const lt = laneType(t);
+    if ((lt === I8 && signed) || (lt === I16 && !signed)) {
+      const bias = lt === I8 ? splatConst(L, 1, 0x80n) : splatConst(L, 2, 0x8000n);
+      const op = lt === I8 ? (isMax ? SseOp.Pmaxub : SseOp.Pminub) : (isMax ? SseOp.Pmaxsw : SseOp.Pminsw);
+      const r = binop(L, op, binop(L, SseOp.Pxor, a, bias), binop(L, SseOp.Pxor, b, bias));
+      binop(L, SseOp.Pxor, r, bias, out);
+      return true;
+    }
+    if (lt !== I32) return false;
+    let x = a, y = b;
+    if (!signed) {
+      const bias = splatConst(L, 4, 0x80000000n);
+      x = binop(L, SseOp.Pxor, a, bias);
+      y = binop(L, SseOp.Pxor, b, bias);
+    }
+    const gt = binop(L, SseOp.Pcmpgtd, x, y);
+    if (isMax) sel(L, gt, a, b, out);
+    else sel(L, gt, b, a, out);
+    return true;
+  };
+}
+
+/** iabs without SSSE3's pabs: min_u(x, -x) for bytes, max_s(x, -x) for words, xor/sub by the sign for dwords. */
+function iabsSse2(L: X64Lower, inst: Inst): boolean {
+  const t = resT(L, inst);
+  if (!isVec128(t)) return false;
+  const x = arg(L, inst, 0), out = L.out();
+  switch (laneType(t)) {
+    case I8: binop(L, SseOp.Pminub, x, binop(L, SseOp.Psubb, zeros(L), x), out); return true;
+    case I16: binop(L, SseOp.Pmaxsw, x, binop(L, SseOp.Psubw, zeros(L), x), out); return true;
+    case I32: {
+      const sgn = ftmp(L);
+      L.emitMod(xmmShiftImm(XmmShiftOp.Psrad, sgn, 31), x);
+      binop(L, SseOp.Psubd, binop(L, SseOp.Pxor, x, sgn), sgn, out);
+      return true;
+    }
+    default: return false;
+  }
+}
+
+/** i32x4 multiply without pmulld: pmuludq of the even and of the odd lanes, low dwords interleaved. */
+function imul32Sse2(L: X64Lower, inst: Inst): boolean {
+  const t = resT(L, inst);
+  if (!isVec128(t) || laneType(t) !== I32) return false;
+  const a = arg(L, inst, 0), b = arg(L, inst, 1);
+  const even = binop(L, SseOp.Pmuludq, a, b);
+  const ao = ftmp(L), bo = ftmp(L);
+  L.emitMod(xmmShiftImm(XmmShiftOp.Psrlq, ao, 32), a);
+  L.emitMod(xmmShiftImm(XmmShiftOp.Psrlq, bo, 32), b);
+  const odd = binop(L, SseOp.Pmuludq, ao, bo);
+  const e = ftmp(L), o = ftmp(L);
+  L.emit(xmmRMImmP(PackedImmOp.Pshufd, e, even, 0x08));
+  L.emit(xmmRMImmP(PackedImmOp.Pshufd, o, odd, 0x08));
+  binop(L, SseOp.Punpckldq, e, o, L.out());
+  return true;
+}
+
+/**
+ * iadd_pairwise without phadd: bytes add as words (even + odd byte, the low byte kept); words
+ * add as dwords with pmaddwd by ones, then wrap to 16 bits before the (then exact) pack.
+ */
+function iaddPairwiseSse2(L: X64Lower, inst: Inst): boolean {
+  const t = resT(L, inst);
+  if (!isVec128(t)) return false;
+  const a = arg(L, inst, 0), b = arg(L, inst, 1), out = L.out();
+  if (laneType(t) === I8) {
+    const sums = (x: number): number => {
+      const lowByte = splatConst(L, 2, 0xffn);
+      const odd = ftmp(L);
+      L.emitMod(xmmShiftImm(XmmShiftOp.Psrlw, odd, 8), x);
+      return binop(L, SseOp.Pand, binop(L, SseOp.Paddw, binop(L, SseOp.Pand, x, lowByte), odd), lowByte);
+    };
+    binop(L, SseOp.Packuswb, sums(a), sums(b), out);
+    return true;
+  }
+  if (laneType(t) !== I16) return false;
+  const sums = (x: number): number => {
+    const p = binop(L, SseOp.Pmaddwd, x, splatConst(L, 2, 1n));
+    const up = ftmp(L), down = ftmp(L);
+    L.emitMod(xmmShiftImm(XmmShiftOp.Pslld, up, 16), p);
+    L.emitMod(xmmShiftImm(XmmShiftOp.Psrad, down, 16), up);
+    return down;
+  };
+  binop(L, SseOp.Packssdw, sums(a), sums(b), out);
+  return true;
+}
+
+/**
+ * One f64 (the low lane of `x`) to a saturated i64 / u64 in a GPR: cvttsd2si gives
+ * 0x8000000000000000 out of range, fixed by compares (every constant is materialized before the
+ * first compare: nothing may touch the flags between a compare and its cmov).
+ */
+function f64ToInt64Sat(L: X64Lower, x: number, signed: boolean): number {
+  const two63 = splatConst(L, 8, 0x43e0000000000000n);
+  const zero = L.constReg(0, 0);
+  const r = L.tmp();
+  L.emit(cvtFloatToInt(CvtToIntOp.Cvttsd2si, 8, r, x));
+  if (signed) {
+    const max = L.constReg(-1, 0x7fffffff);
+    const r2 = L.tmp(), r3 = L.tmp();
+    L.emit(xmmRM(SseOp.Ucomisd, x, two63));
+    L.emitMod(cmov(CC.AE, 8, r2, max), r);
+    L.emit(xmmRM(SseOp.Ucomisd, x, x));
+    L.emitMod(cmov(CC.P, 8, r3, zero), r2);
+    return r3;
+  }
+  // x >= 2^63: convert x - 2^63 and set the top bit.
+  const hi = ftmp(L);
+  L.emitMod(xmmRM(SseOp.Subsd, hi, two63), x);
+  const h = L.tmp();
+  L.emit(cvtFloatToInt(CvtToIntOp.Cvttsd2si, 8, h, hi));
+  const hx = L.tmp();
+  L.emitMod(aluRM(AluOp.Xor, 8, hx, L.constReg(0, 0x80000000 | 0)), h);
+  const two64 = splatConst(L, 8, 0x43f0000000000000n);
+  const fzero = zeros(L);
+  const ones64 = L.constReg(-1, -1);
+  const r2 = L.tmp(), r3 = L.tmp(), r4 = L.tmp();
+  L.emit(xmmRM(SseOp.Ucomisd, x, two63));
+  L.emitMod(cmov(CC.AE, 8, r2, hx), r);
+  L.emit(xmmRM(SseOp.Ucomisd, x, two64));
+  L.emitMod(cmov(CC.AE, 8, r3, ones64), r2);
+  // Below zero (which includes NaN: unordered sets CF): 0.
+  L.emit(xmmRM(SseOp.Ucomisd, x, fzero));
+  L.emitMod(cmov(CC.B, 8, r4, zero), r3);
+  return r4;
+}
+
+/** f64x2 -> i64x2 / u64x2 saturating, lane by lane through the scalar conversion. */
+function f64x2ToInt64Sat(signed: boolean): Handler {
+  return (L, inst) => {
+    const from = argT(L, inst, 0), to = resT(L, inst);
+    if (!isVec128(from) || laneType(from) !== F64 || !isVec128(to) || laneType(to) !== I64) return false;
+    const x = arg(L, inst, 0);
+    const g0 = f64ToInt64Sat(L, x, signed);
+    const g1 = f64ToInt64Sat(L, floatLane(L, F64, x, 1), signed);
+    const lo = ftmp(L), hi = ftmp(L);
+    L.emit(gprToXmm(8, lo, g0));
+    L.emit(gprToXmm(8, hi, g1));
+    binop(L, SseOp.Punpcklqdq, lo, hi, L.out());
+    return true;
+  };
+}
+
+/** Byte population count with SSE2 shifts and masks (2-, 4-, then 8-bit partial sums). */
+function popcntSse2(L: X64Lower, inst: Inst): boolean {
+  const t = resT(L, inst);
+  if (!isVec128(t) || laneType(t) !== I8) return false;
+  const x = arg(L, inst, 0);
+  const shr = (r: number, n: number): number => {
+    const d = ftmp(L);
+    L.emitMod(xmmShiftImm(XmmShiftOp.Psrlw, d, n), r);
+    return d;
+  };
+  const m1 = splatConst(L, 1, 0x55n), m2 = splatConst(L, 1, 0x33n), m4 = splatConst(L, 1, 0x0fn);
+  const x1 = binop(L, SseOp.Psubb, x, binop(L, SseOp.Pand, shr(x, 1), m1));
+  const x2 = binop(L, SseOp.Paddb, binop(L, SseOp.Pand, x1, m2), binop(L, SseOp.Pand, shr(x1, 2), m2));
+  binop(L, SseOp.Pand, binop(L, SseOp.Paddb, x2, shr(x2, 4)), m4, L.out());
+  return true;
+}
+
+/**
+ * swizzle without pshufb: the source and 16 zero bytes go to a stack area, each index byte is
+ * clamped to 16 (every out-of-range index selects a zero) and the selected byte copied over it;
+ * the rewritten index area is the result.
+ */
+function swizzleViaStack(L: X64Lower, inst: Inst): boolean {
+  if (!isVec128(resT(L, inst))) return false;
+  const slot = L.addAreaSlot(48);
+  L.emit(xmmStore(XmmMovOp.Movdqu, arg(L, inst, 0), L.slotAmode(slot, 0)));
+  L.emit(storeImm(8, L.slotAmode(slot, 16), 0));
+  L.emit(storeImm(8, L.slotAmode(slot, 24), 0));
+  L.emit(xmmStore(XmmMovOp.Movdqu, arg(L, inst, 1), L.slotAmode(slot, 32)));
+  const base = L.tmp();
+  L.emit(lea(8, base, L.slotAmode(slot, 0)));
+  const sixteen = L.tmp();
+  L.emit(movImm(4, sixteen, 16));
+  for (let k = 0; k < 16; k++) {
+    const i = L.tmp();
+    L.emit(movzx(1, 4, i, L.slotAmode(slot, 32 + k)));
+    L.emit(aluRI(AluOp.Cmp, 4, i, 16));
+    const c = L.tmp();
+    L.emitMod(cmov(CC.AE, 4, c, sixteen), i);
+    const g = L.tmp();
+    L.emit(movzx(1, 4, g, amIndex(base, c, 0, 0)));
+    L.emit(store(1, g, L.slotAmode(slot, 32 + k)));
+  }
+  L.emit(xmmLoad(XmmMovOp.Movdqu, L.out(), L.slotAmode(slot, 32)));
+  return true;
+}
+
 // ---------------------------------------------------------------- registration
 
 const HANDLERS: (Handler[] | undefined)[] = [];
@@ -1024,6 +1589,12 @@ on(SCALAR_TO_VECTOR, scalarToVector);
 on(EXTRACTLANE, extractlane);
 on(INSERTLANE, insertlane);
 on(LOAD, vload);
+on(SLOAD8X8, loadExtend(true, I8));
+on(ULOAD8X8, loadExtend(false, I8));
+on(SLOAD16X4, loadExtend(true, I16));
+on(ULOAD16X4, loadExtend(false, I16));
+on(SLOAD32X2, loadExtend(true, I32));
+on(ULOAD32X2, loadExtend(false, I32));
 on(STORE, vstore);
 on(BITCAST, bitcast);
 on(IADD, intBinary(ADD));
@@ -1066,12 +1637,16 @@ on(SWIDEN_LOW, widen(true, false));
 on(SWIDEN_HIGH, widen(true, true));
 on(UWIDEN_LOW, widen(false, false));
 on(UWIDEN_HIGH, widen(false, true));
-on(SNARROW, narrow([-1, SseOp.Packsswb, SseOp.Packssdw, -1]));
-on(UNARROW, narrow([-1, SseOp.Packuswb, SseOp.Packusdw, -1]));
+on(SNARROW, snarrowV);
+on(UNARROW, unarrowV);
+on(UUNARROW, uunarrowV);
+on(SQMUL_ROUND_SAT, sqmulRoundSat);
 on(SWIZZLE, pshufbRule(true));
+on(SWIZZLE, swizzleViaStack);
 on(X86_PSHUFB, pshufbRule(false));
 on(SHUFFLE, shuffle);
 on(IADD_PAIRWISE, iaddPairwise);
+on(IADD_PAIRWISE, iaddPairwiseSse2);
 on(SHUFFLE, shuffleViaStack);
 on(FMIN, fminmax(false));
 on(FMAX, fminmax(true));
@@ -1079,19 +1654,33 @@ on(FLOOR, roundV(1));
 on(CEIL, roundV(2));
 on(TRUNC, roundV(3));
 on(NEAREST, roundV(0));
+on(FLOOR, roundLibcallV('floorf', 'floor'));
+on(CEIL, roundLibcallV('ceilf', 'ceil'));
+on(TRUNC, roundLibcallV('truncf', 'trunc'));
+on(NEAREST, roundLibcallV('nearbyintf', 'nearbyint'));
 on(SMIN, minmax64(false, true));
 on(SMAX, minmax64(true, true));
 on(UMIN, minmax64(false, false));
 on(UMAX, minmax64(true, false));
+on(SMIN, minmaxSse2(false, true));
+on(SMAX, minmaxSse2(true, true));
+on(UMIN, minmaxSse2(false, false));
+on(UMAX, minmaxSse2(true, false));
 on(IABS, iabs64);
+on(IABS, iabsSse2);
 on(IMUL, imul64);
+on(IMUL, imul32Sse2);
 on(FCVT_FROM_UINT, fromUint32);
 on(FCVT_FROM_UINT, fromUint64);
 on(FCVT_FROM_SINT, fromSint64);
 on(FCVT_TO_SINT_SAT, toSintSat);
 on(FCVT_TO_UINT_SAT, toUintSat);
+on(FCVT_TO_SINT_SAT, f64x2ToInt64Sat(true));
+on(FCVT_TO_UINT_SAT, f64x2ToInt64Sat(false));
 on(POPCNT, popcntV);
+on(POPCNT, popcntSse2);
 on(FMA, fmaV);
+on(FMA, fmaLibcallV);
 on(FCVT_FROM_SINT, unaryConv((a, b) => laneType(a) === I32 && laneType(b) === F32, SseOp.Cvtdq2ps));
 on(FVPROMOTE_LOW, unaryConv((a, b) => laneType(a) === F32 && laneType(b) === F64, SseOp.Cvtps2pd));
 on(FVDEMOTE, unaryConv((a, b) => laneType(a) === F64 && laneType(b) === F32, SseOp.Cvtpd2ps));

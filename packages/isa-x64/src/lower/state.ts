@@ -9,7 +9,9 @@ import {
 import { type LowerCtx, UnsupportedError } from '@windlass/codegen';
 import { Constraint, OperandKind as RAKind, OperandPos } from '@windlass/regalloc';
 import { IADD } from '@windlass/ir';
-import { amIndex, nop as nopInst } from '../inst';
+import { rdi } from '../inst';
+import type { ArgAreaFacts } from '../abi/frame';
+import { amIndex, amLabel, nop as nopInst } from '../inst';
 import {
   type Amode, type MInst, type OperandSize, AluOp, NO_REG, OperandKind, type PReg, RegClass, amBase,
   aluRM, getReg, isPhysical, movAbs, movImm, movRR, rsp, visitOperands, type RegField,
@@ -30,6 +32,16 @@ export interface X64Extra {
   clobbers?: readonly number[];
   /** The fixed defs are written before the uses are read (pseudo-instruction loops). */
   earlyFixedDefs?: boolean;
+  /** A try_call (the block's terminator): its successors' edge-block labels (see lower/exceptions.ts). */
+  tryCall?: TryCallSite;
+}
+
+/** The labels a try_call's call instruction records for emission. */
+export interface TryCallSite {
+  /** Edge block of the normal return (the call falls through or jumps there). */
+  readonly normal: number;
+  /** Handlers in table order: the tag (null: `default`) and the landing pad's label. */
+  readonly handlers: readonly { readonly tag: number | null; readonly label: number }[];
 }
 
 /**
@@ -45,6 +57,20 @@ export const PseudoOp = {
   AtomicRmwLoop: 200,
   /** Binds `label` here (a label inside one IR instruction's code, jumped to without register changes). */
   BindLabel: 201,
+  /**
+   * 128-bit atomic read-modify-write loop (`lock cmpxchg16b`): `rdx:rax <- [mem]; L: rcx:rbx <-
+   * rdx:rax op src2:src; lock cmpxchg16b [mem]; jne L`; the old value ends in rdx:rax. `sub` =
+   * ATOMIC_RMW_OPS index (xchg also implements atomic_store). Operands: `mem` base, `src` (low)
+   * and `src2` (high) are uses; the X64Extra's fixedDefs (rax, rdx, rbx, rcx) are early defs.
+   */
+  AtomicRmwLoop128: 202,
+  /**
+   * `stack_switch` (basic model): saves rsp, rbp and a resume address into the context at `src`,
+   * loads them from the context at `src2` and jumps; the payload travels in rdi both ways. `src`
+   * and `src2` are uses; the X64Extra's fixedUses (payload, rdi) and fixedDefs (result in rdi,
+   * temporaries in rax and rcx) and clobbers complete it (see lower/stack-switch.ts).
+   */
+  StackSwitch: 203,
 } as const;
 
 /** A marker binding an internal label. Only for jumps that skip no register-changing code. */
@@ -56,6 +82,13 @@ export function bindMarker(label: number): MInst {
 }
 
 export type Ctx = LowerCtx<MInst, X64Extra>;
+
+/** A constant-pool entry: the label operands use, its bytes and alignment. */
+export interface PoolConstant {
+  readonly label: number;
+  readonly bytes: Uint8Array;
+  readonly align: number;
+}
 
 export interface TrapStub {
   label: number;
@@ -81,6 +114,15 @@ export class X64Lower {
   callsNonWindows = false;
   /** vreg (with VREG_BASE) of the incoming return-area pointer, or -1. */
   retAreaPtr = -1;
+  /** The incoming stack-argument area (set by the backend's `bind`; see abi/frame.ts). */
+  argArea: ArgAreaFacts = { size: 0, growth: 0, retPop: 0, popped: new Map(), shift: new Map() };
+  /**
+   * Callee-saved registers clobbered on a try_call's exception edge (an unwinder restores none):
+   * the prologue saves them even when the allocator never writes them.
+   */
+  readonly exceptionSaved = new Set<number>();
+  /** Per try_call instruction: the return-area slot its normal return reads (-1: registers). */
+  readonly tryCallAreas = new Map<number, number>();
   private nextLabelBase: number;
   private labelCount = 0;
 
@@ -108,6 +150,26 @@ export class X64Lower {
   /** A label for out-of-line code (trap stubs), numbered after every block and edge label. */
   newLabel(): number {
     return this.nextLabelBase + 1_000_000 + this.labelCount++;
+  }
+
+  /** Constants for the pool after the code, each under its label (see `constAmode`). */
+  readonly constants: PoolConstant[] = [];
+  private constantKeys: Map<string, number> | null = null;
+
+  /**
+   * A rip-relative operand addressing `bytes` in the function's constant pool (emitted after the
+   * code, `align`-aligned; equal constants are shared).
+   */
+  constAmode(bytes: Uint8Array, align: number = bytes.length): Amode {
+    const key = `${align}:${bytes.join(',')}`;
+    const keys = (this.constantKeys ??= new Map());
+    let label = keys.get(key);
+    if (label === undefined) {
+      label = this.newLabel();
+      keys.set(key, label);
+      this.constants.push({ label, bytes: bytes.slice(), align });
+    }
+    return amLabel(label, 0);
   }
 
   /** A label that, when jumped to, traps with `code`. */
@@ -254,6 +316,14 @@ export interface IsaFeatures {
   lzcnt: boolean;
   popcnt: boolean;
   fma: boolean;
+  /** `lock cmpxchg16b` (i128 atomics); absent means no. */
+  cmpxchg16b?: boolean;
+  /** `enable_pinned_reg`: r15 holds the pinned register and is never allocated. */
+  pinnedReg?: boolean;
+  /** The shared `tls_model` setting (`none`, `elf_gd`, `macho`, `coff`). */
+  tlsModel?: string;
+  /** The shared `stack_switch_model` setting (`none`, `basic`, `update_windows_tib`). */
+  stackSwitchModel?: string;
 }
 
 /** Operand size for an integer type in ALU ops: narrow types compute in 32 bits. */
@@ -374,6 +444,9 @@ class OperandCollector {
 
 const collector = new OperandCollector();
 
+/** rdi: the stack_switch payload register. */
+const rdiPReg: number = rdi;
+
 /** Reports an MInst's operands (with its X64Extra) to the VCode operand sink. */
 export function collectOperands(inst: MInst, extra: X64Extra | null, sink: Sink): void {
   if ((inst.op as number) === PseudoOp.AtomicRmwLoop) {
@@ -382,6 +455,28 @@ export function collectOperands(inst: MInst, extra: X64Extra | null, sink: Sink)
     sink.operand(inst.dst - VREG_BASE, RAKind.Def, OperandPos.Early, Constraint.Reg, 0, 0);
     const d = extra?.fixedDefs;
     if (d) sink.operand(d[0], RAKind.Def, OperandPos.Early, Constraint.Fixed, d[1], -1);
+    return;
+  }
+  if ((inst.op as number) === PseudoOp.StackSwitch) {
+    // The context pointers are read after rax/rcx are written: those temporaries are early defs.
+    sink.operand(inst.src - VREG_BASE, RAKind.Use, OperandPos.Early, Constraint.Reg, 0, 1);
+    sink.operand(inst.src2 - VREG_BASE, RAKind.Use, OperandPos.Early, Constraint.Reg, 0, 2);
+    const u = extra?.fixedUses ?? [];
+    for (let k = 0; k < u.length; k += 2) sink.operand(u[k], RAKind.Use, OperandPos.Early, Constraint.Fixed, u[k + 1], -1);
+    const d = extra?.fixedDefs ?? [];
+    for (let k = 0; k < d.length; k += 2) {
+      sink.operand(d[k], RAKind.Def, d[k + 1] === rdiPReg ? OperandPos.Late : OperandPos.Early, Constraint.Fixed, d[k + 1], -1);
+    }
+    for (const c of extra?.clobbers ?? []) sink.clobber(c);
+    return;
+  }
+  if ((inst.op as number) === PseudoOp.AtomicRmwLoop128) {
+    // Every register is written before the last read of the uses: all defs are early.
+    sink.operand((inst.mem as NonNullable<MInst['mem']>).base - VREG_BASE, RAKind.Use, OperandPos.Early, Constraint.Reg, 0, 3);
+    sink.operand(inst.src - VREG_BASE, RAKind.Use, OperandPos.Early, Constraint.Reg, 0, 1);
+    sink.operand(inst.src2 - VREG_BASE, RAKind.Use, OperandPos.Early, Constraint.Reg, 0, 2);
+    const d = extra?.fixedDefs ?? [];
+    for (let k = 0; k < d.length; k += 2) sink.operand(d[k], RAKind.Def, OperandPos.Early, Constraint.Fixed, d[k + 1], -1);
     return;
   }
   collector.run(inst, extra, sink);

@@ -47,6 +47,69 @@ block0(v0: i32, v1: i32):
     expect(out[1].message).toMatch(/trapped/);
   });
 
+  it.skipIf(!hasCc)('reads several return values with a vector among them from their registers', () => {
+    const clif = parseClif(`test run
+target x86_64
+function %vi(i64x2, i64) -> i64x2, i64, f64x2 {
+block0(v0: i64x2, v1: i64):
+    v2 = iadd_imm v1, 1
+    v3 = f64const 0x1.8p1
+    v4 = splat.f64x2 v3
+    return v0, v2, v4
+}
+; run: %vi([1 2], 41) == [[1 2], 42, [0x1.8p1 0x1.8p1]]
+function %wi(i32x4, i32) -> i32x4, i32 windows_fastcall {
+block0(v0: i32x4, v1: i32):
+    v2 = iadd v0, v0
+    v3 = imul_imm v1, 3
+    return v2, v3
+}
+; run: %wi([1 2 3 4], 5) == [[2 4 6 8], 15]
+; run: %wi([1 2 3 4], 5) == [[2 4 6 9], 15]
+`, 't.clif');
+    const cases = buildRunCases(clif);
+    const out = runNative(clif, clif.functions.map((f) => f.func), cases, { isa: 'x86_64', flags: [] });
+    expect(out.slice(0, 2)).toEqual([{ status: 'pass' }, { status: 'pass' }]);
+    expect(out[2].status).toBe('fail');
+  });
+
+  it.skipIf(!hasCc)('moves f16 lanes between f16 registers and f16x8 vectors (fuzz finding)', () => {
+    const clif = parseClif(`test run
+target x86_64
+target x86_64 has_sse41
+function %s2v(f16) -> f16x8 {
+block0(v0: f16):
+    v1 = scalar_to_vector.f16x8 v0
+    return v1
+}
+; run: %s2v(0x1.5p2) == [0x1.5p2 0.0 0.0 0.0 0.0 0.0 0.0 0.0]
+function %splat(f16) -> f16x8 {
+block0(v0: f16):
+    v1 = splat.f16x8 v0
+    return v1
+}
+; run: %splat(-0x1.8p0) == [-0x1.8p0 -0x1.8p0 -0x1.8p0 -0x1.8p0 -0x1.8p0 -0x1.8p0 -0x1.8p0 -0x1.8p0]
+function %ext(f16x8) -> f16 {
+block0(v0: f16x8):
+    v1 = extractlane v0, 5
+    return v1
+}
+; run: %ext([0.0 0x1.0p0 0x1.0p1 0x1.0p2 0x1.0p3 0x1.0p4 0x1.0p5 0x1.0p6]) == 0x1.0p4
+function %ins(f16x8, f16) -> f16x8 {
+block0(v0: f16x8, v1: f16):
+    v2 = insertlane v0, v1, 3
+    return v2
+}
+; run: %ins([0.0 0x1.0p0 0x1.0p1 0x1.0p2 0x1.0p3 0x1.0p4 0x1.0p5 0x1.0p6], -0x1.0p1) == [0.0 0x1.0p0 0x1.0p1 -0x1.0p1 0x1.0p3 0x1.0p4 0x1.0p5 0x1.0p6]
+`, 'f16.clif');
+    const cases = buildRunCases(clif);
+    expect(cases).toHaveLength(4);
+    for (const flags of [[], ['has_sse41']]) {
+      const out = runNative(clif, clif.functions.map((f) => f.func), cases, { isa: 'x86_64', flags });
+      expect(out).toEqual(cases.map(() => ({ status: 'pass' })));
+    }
+  });
+
   it.skipIf(!hasCc)('calls windows_fastcall functions (stack arguments, a System V callee) from C', () => {
     const clif = parseClif(`test run
 target x86_64

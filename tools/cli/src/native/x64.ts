@@ -12,8 +12,9 @@ import {
 } from '@windlass/ir';
 import { buildIsa, defaultFlags, settingsBuilder, type CompiledCode, type Flags, type Reloc } from '@windlass/codegen';
 import { ObjectModule } from '@windlass/object';
-import { isVec128, needsReturnArea, symbolName } from '@windlass/isa-x64';
+import { assignReturns, calleePopBytes, isVec128, needsReturnArea, rax, rdx, symbolName, xmm } from '@windlass/isa-x64';
 import { vectorBytes, vectorLiteral } from './x64-vector';
+import { exceptionRuntimeSource, UNCAUGHT_EXCEPTION } from './x64-exceptions';
 import type { Value } from '@windlass/interpreter';
 import { compareResults, type ExecutionBackend, type RunCase, type RunOutcome, type TargetSpec } from '../runner/backend';
 
@@ -111,9 +112,25 @@ function driverProblem(f: Function): string | null {
   for (const p of [...sig.params, ...sig.returns]) {
     if ((isVector(p.type) && !isVec128(p.type)) || cType(p.type) === null) return `the native driver cannot pass ${typeName(p.type)}`;
   }
-  // C returns a struct holding a vector in memory, not in xmm0/xmm1 as Windlass does.
-  if (sig.returns.length > 1 && sig.returns.some((r) => isVec128(r.type))) return 'the native driver cannot return several values with a vector';
   return null;
+}
+
+/**
+ * Several register returns with a vector among them: C would return such a struct in memory,
+ * Windlass returns it in rax/rdx/xmm0/xmm1. These calls go through `wl_capture_thunk`, which
+ * stores the four return registers in `wl_cap` (rax at 0, rdx at 8, xmm0 at 16, xmm1 at 32);
+ * each value is then read from where `assignReturns` put it.
+ */
+function capturesReturns(sig: Function['signature']): boolean {
+  return sig.returns.length > 1 && sig.returns.some((r) => isVector(r.type)) && !needsReturnArea(sig.returns, sig.callConv);
+}
+
+function capturedValue(t: Type, parts: readonly { reg: number; isFloat: boolean }[]): string {
+  const at = (reg: number): number => (reg === rax ? 0 : reg === rdx ? 8 : reg === xmm(0) ? 16 : reg === xmm(1) ? 32 : -1);
+  const off = at(parts[0].reg);
+  if (off < 0) throw new Error(`return register ${parts[0].reg} is not captured`);
+  if (t === I128) return `((unsigned __int128)*(uint64_t *)(wl_cap + ${at(parts[1].reg)}) << 64 | *(uint64_t *)(wl_cap + ${off}))`;
+  return `(*(${cType(t)} *)(wl_cap + ${off}))`;
 }
 
 function printResult(expr: string, t: Type): string {
@@ -128,7 +145,11 @@ function printResult(expr: string, t: Type): string {
   }
 }
 
-export function driverSource(cases: readonly RunCase[], skip: readonly boolean[]): string {
+/**
+ * The C driver calling each case. `codes` (function name -> its compiled code) adds the exception
+ * runtime (`__cranelift_throw` and the try_call handler table, see x64-exceptions.ts).
+ */
+export function driverSource(cases: readonly RunCase[], skip: readonly boolean[], codes?: ReadonlyMap<string, CompiledCode>): string {
   const out: string[] = [
     '#include <stdint.h>', '#include <stdio.h>', '#include <string.h>', '#include <signal.h>', '#include <setjmp.h>',
     '#include <stdlib.h>',
@@ -139,8 +160,22 @@ export function driverSource(cases: readonly RunCase[], skip: readonly boolean[]
     'typedef uint8_t wl_v128 __attribute__((vector_size(16)));',
     'static wl_v128 v128b(uint64_t hi, uint64_t lo) { uint64_t x[2] = { lo, hi }; wl_v128 v; memcpy(&v, x, 16); return v; }',
     'static sigjmp_buf env;',
+    // A `tail` function removes its own stack arguments (callee-pop), which C callers do not
+    // expect: such calls go through this thunk, which restores rsp before returning to C.
+    'void *wl_pop_target, *wl_pop_ret, *wl_pop_sp;',
+    'extern char wl_callee_pop_thunk[];',
+    '__asm__(".pushsection .text\\n.globl wl_callee_pop_thunk\\nwl_callee_pop_thunk:\\n  popq wl_pop_ret(%rip)\\n  movq %rsp, wl_pop_sp(%rip)\\n'
+      + '  callq *wl_pop_target(%rip)\\n  movq wl_pop_sp(%rip), %rsp\\n  jmpq *wl_pop_ret(%rip)\\n.popsection\\n");',
+    'static void *wl_pop_thunk(void *f) { wl_pop_target = f; return (void *)wl_callee_pop_thunk; }',
+    '_Alignas(16) unsigned char wl_cap[48];',
+    'extern char wl_capture_thunk[];',
+    '__asm__(".pushsection .text\\n.globl wl_capture_thunk\\nwl_capture_thunk:\\n  popq wl_pop_ret(%rip)\\n  movq %rsp, wl_pop_sp(%rip)\\n'
+      + '  callq *wl_pop_target(%rip)\\n  movq wl_pop_sp(%rip), %rsp\\n  movq %rax, wl_cap(%rip)\\n  movq %rdx, wl_cap+8(%rip)\\n'
+      + '  movdqu %xmm0, wl_cap+16(%rip)\\n  movdqu %xmm1, wl_cap+32(%rip)\\n  jmpq *wl_pop_ret(%rip)\\n.popsection\\n");',
+    'static void *wl_capture(void *f) { wl_pop_target = f; return (void *)wl_capture_thunk; }',
     'static void on_signal(int sig) { siglongjmp(env, sig); }',
   ];
+  if (codes !== undefined) out.push(exceptionRuntimeSource(codes, testSymbol));
   const declared = new Set<string>();
   const body: string[] = [];
   cases.forEach((c, k) => {
@@ -156,7 +191,7 @@ export function driverSource(cases: readonly RunCase[], skip: readonly boolean[]
     if (sig.returns.length === 0) ret = 'void';
     else if (sig.returns.length === 1 && !area) ret = cType(sig.returns[0].type)!;
     else ret = `struct ret_${sym}`;
-    const member = (t: Type, j: number): string => `${cType(t)} r${j} __attribute__((aligned(${t === I128 || t === F128 ? 16 : 8})));`;
+    const member = (t: Type, j: number): string => `${cType(t)} r${j} __attribute__((aligned(${t === I128 || t === F128 || isVec128(t) ? 16 : 8})));`;
     if (!declared.has(sym)) {
       declared.add(sym);
       if (sig.returns.length >= 2 || area) out.push(`struct ret_${sym} { ${sig.returns.map((r, j) => member(r.type, j)).join(' ')} };`);
@@ -165,11 +200,22 @@ export function driverSource(cases: readonly RunCase[], skip: readonly boolean[]
     }
     const argList = c.args.map((a, j) => cLiteral(a, sig.params[j].type));
     const args = argList.join(', ');
-    const call = `${sym}(${args})`;
+    let pops = 0;
+    try {
+      pops = calleePopBytes(sig);
+    } catch {
+      // An unsupported signature failed to compile; the case is skipped above.
+    }
+    const fn = pops > 0 ? `((__typeof__(${sym}) *)wl_pop_thunk((void *)${sym}))` : sym;
+    const call = `${fn}(${args})`;
     const lines: string[] = [];
     lines.push(`  printf("R ${k}");`);
-    if (area) {
-      lines.push(`  { ${ret} r; ${sym}(${['&r', ...argList].join(', ')});`);
+    if (capturesReturns(sig)) {
+      const parts = assignReturns(sig.returns, sig.callConv);
+      lines.push(`  ((void (${attr}*)(${params}))wl_capture((void *)${sym}))(${args});`);
+      sig.returns.forEach((r, j) => lines.push(`  ${printResult(capturedValue(r.type, parts[j]), r.type)}`));
+    } else if (area) {
+      lines.push(`  { ${ret} r; ${fn}(${['&r', ...argList].join(', ')});`);
       sig.returns.forEach((r, j) => lines.push(`    ${printResult(`r.r${j}`, r.type)}`));
       lines.push('  }');
     } else if (sig.returns.length === 0) lines.push(`  ${call};`);
@@ -209,7 +255,10 @@ function parseBits(text: string, t: Type): Value {
   }
 }
 
-const SIGNALS: Record<number, string> = { 4: 'SIGILL (ud2 trap)', 8: 'SIGFPE', 11: 'SIGSEGV', 7: 'SIGBUS', 5: 'SIGTRAP' };
+const SIGNALS: Record<number, string> = {
+  4: 'SIGILL (ud2 trap)', 8: 'SIGFPE', 11: 'SIGSEGV', 7: 'SIGBUS', 5: 'SIGTRAP',
+  [UNCAUGHT_EXCEPTION]: 'uncaught exception (__cranelift_throw found no try_call handler for its tag)',
+};
 
 function targetLine(t: TargetSpec): string {
   return ['x86_64', ...t.flags].join(' ');
@@ -249,7 +298,7 @@ export function runNative(file: ClifFile, functions: readonly Function[], cases:
   const dir = mkdtempSync(join(tmpdir(), 'windlass-run-'));
   try {
     writeFileSync(join(dir, 'code.o'), built.object);
-    writeFileSync(join(dir, 'driver.c'), driverSource(cases, skip));
+    writeFileSync(join(dir, 'driver.c'), driverSource(cases, skip, built.codes));
     const exe = join(dir, 'driver');
     const cc = spawnSync('cc', ['-O0', '-w', '-no-pie', '-o', exe, join(dir, 'driver.c'), join(dir, 'code.o'), '-lm'], { encoding: 'utf8' });
     if (cc.status !== 0) {

@@ -7,6 +7,7 @@
 import type { ClifFile, Function } from '@windlass/ir';
 import { interpret, valuesEqual, formatValue, functionName, type Value } from '@windlass/interpreter';
 import type { Type } from '@windlass/ir';
+import { optimize } from '@windlass/codegen';
 
 export interface TargetSpec {
   /** ISA name as the file writes it: `x86_64`, `aarch64`, `riscv64`, `s390x`, `pulley64`, ... */
@@ -64,10 +65,22 @@ const CASE_FUEL = 20_000_000;
 export const interpreterBackend: ExecutionBackend = {
   name: 'interpreter',
   supports: () => true,
-  compileAndRun(_file, functions, cases) {
+  compileAndRun(file, functions, cases) {
+    // The interpreter runs the functions as written (as Cranelift's `test interpret` does), unless
+    // `--set opt_level=speed` asks for what the mid-end makes of them: the interpreter then checks
+    // the optimizer on every `; run:` line. `--set` overrides are the settings with line 0.
+    const level = file.settings.filter((s) => s.name === 'opt_level' && s.line === 0).pop()?.value;
+    const opt = level === 'speed' || level === 'speed_and_size';
     const byName = new Map<string, Function>();
-    for (const f of functions) byName.set(functionName(f), f);
-    return cases.map((c) => runOnInterpreter(byName, c));
+    for (const f of functions) {
+      let g = f;
+      if (opt) {
+        g = f.clone();
+        optimize(g);
+      }
+      byName.set(functionName(f), g);
+    }
+    return cases.map((c) => runOnInterpreter(byName, { ...c, callee: byName.get(functionName(c.callee)) ?? c.callee }));
   },
 };
 

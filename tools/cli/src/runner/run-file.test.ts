@@ -2,7 +2,8 @@ import { describe, it, expect } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runFile } from './run-file';
+import { parseClif } from '@windlass/ir';
+import { runFile, applySettingOverrides } from './run-file';
 import { collectFiles } from './runner';
 import { summaryLine } from './types';
 import type { TestOptions } from './types';
@@ -50,6 +51,18 @@ describe('runFile', () => {
     const p = write('both.clif', 'test interpret\ntest run\ntarget x86_64\n\nfunction %f() -> i8 {\nblock0:\n    v0 = iconst.i8 1\n    return v0\n}\n; run: %f() == 1\n');
     const r = await runFile(p, opts);
     expect(r.cases).toEqual([expect.objectContaining({ status: 'pass', line: 10 })]);
+  });
+
+  it('applies --set overrides after the file\'s own set lines, for every target', () => {
+    const clif = parseClif('test run\nset opt_level=none\ntarget x86_64\nset enable_verifier=false\ntarget aarch64\n\nfunction %f() {\nblock0:\n    return\n}\n');
+    applySettingOverrides(clif, ['opt_level=speed', 'enable_llvm_abi_extensions']);
+    const last = (xs: { name: string; value: string | null }[], n: string) => xs.filter((x) => x.name === n).pop()?.value;
+    expect(last(clif.settings, 'opt_level')).toBe('speed');
+    for (const t of clif.targets) {
+      expect(last(t.settings, 'opt_level')).toBe('speed');
+      expect(t.settings.some((x) => x.name === 'enable_llvm_abi_extensions' && x.value === null)).toBe(true);
+    }
+    expect(last(clif.targets[1].settings, 'enable_verifier')).toBe('false');
   });
 
   it('collects .clif files of folders in sorted order', () => {

@@ -27,6 +27,7 @@ export async function runFile(file: string, opts: TestOptions): Promise<FileResu
     else cases.push({ status: 'fail', kind: 'parse', line: 1, name: 'parse error', message: errorText(e) });
     return { file, cases };
   }
+  applySettingOverrides(clif, opts.settings ?? []);
   if (clif.testCommands.length === 0) {
     cases.push({ status: 'fail', kind: 'none', line: 1, name: file, message: 'no `test` line: a filetest starts with `test KIND` (cat, verifier, run, interpret, compile, ...)' });
     return { file, cases };
@@ -76,6 +77,16 @@ const KNOWN_TEST_KINDS = new Set([
   'alias-analysis', 'legalizer', 'licm', 'preopt', 'safepoint', 'simple-gvn', 'simple_gvn',
   'simple-preopt', 'unwind', 'dce', 'postopt', 'rodata', 'shrink', 'stack_maps', 'wasm',
 ]);
+
+/** `--set` overrides: appended to the file's settings and to every target's, so they win. */
+export function applySettingOverrides(clif: ClifFile, overrides: readonly string[]): void {
+  for (const o of overrides) {
+    const eq = o.indexOf('=');
+    const s = { name: eq < 0 ? o : o.slice(0, eq), value: eq < 0 ? null : o.slice(eq + 1), line: 0 };
+    clif.settings.push(s);
+    for (const t of clif.targets) t.settings.push(s);
+  }
+}
 
 export function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);

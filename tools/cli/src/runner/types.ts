@@ -30,6 +30,8 @@ export interface TestOptions {
   jobs: number;
   verbose: boolean;
   filter: string | null;
+  /** `--set NAME=VALUE` overrides, applied after each file's own `set` lines (e.g. `opt_level=speed`). */
+  settings?: string[];
 }
 
 export function summaryLine(results: readonly FileResult[]): string {

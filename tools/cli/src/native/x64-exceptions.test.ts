@@ -1,0 +1,166 @@
+import { describe, it, expect } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { parseClif } from '@windlass/ir';
+import { buildRunCases } from './test-support';
+import { buildObject, driverSource, runNative } from './index';
+import { handlerRows } from './x64-exceptions';
+import { testSymbol } from './x64';
+
+const hasCc = process.arch === 'x64' && spawnSync('cc', ['--version']).status === 0;
+
+// %throw calls the harness's `__cranelift_throw(entry_fp, exit_fp, exit_pc, tag, payload0,
+// payload1)`; %inner catches tag 1, %outer tag 2 (one frame further up), nothing catches tag 3.
+const THROW = `test run
+set preserve_frame_pointers=true
+target x86_64
+
+function %entry(i32) -> i64 tail {
+  fn0 = %outer(i64, i32) -> i64 tail
+block0(v0: i32):
+  v1 = get_frame_pointer.i64
+  v2 = call fn0(v1, v0)
+  return v2
+}
+; run: %entry(0) == 7
+; run: %entry(1) == 0x201
+; run: %entry(2) == 0x102
+; run: %entry(3) == 0
+; run: %entry(1) == 0x201
+
+function %outer(i64, i32) -> i64 tail {
+  sig0 = (i64, i32) -> i64 tail
+  fn0 = %inner(i64, i32) -> i64 tail
+block0(v0: i64, v1: i32):
+  v2 = iconst.i64 0x100
+  try_call fn0(v0, v1), sig0, block1(ret0), [ tag2: block2(exn0) ]
+block1(v3: i64):
+  return v3
+block2(v4: i64):
+  v5 = iadd v4, v2
+  return v5
+}
+
+function %inner(i64, i32) -> i64 tail {
+  sig0 = (i64, i32, i64, i64) tail
+  fn0 = %throw(i64, i32, i64, i64) tail
+block0(v0: i64, v1: i32):
+  v2 = iconst.i64 0x200
+  brif v1, block1, block2
+block1:
+  v3 = uextend.i64 v1
+  try_call fn0(v0, v1, v3, v2), sig0, block3, [ tag1: block4(exn0, exn1) ]
+block2:
+  v4 = iconst.i64 7
+  return v4
+block3:
+  v5 = iconst.i64 -1
+  return v5
+block4(v6: i64, v7: i64):
+  v8 = iadd v6, v7
+  return v8
+}
+
+function %throw(i64, i32, i64, i64) tail {
+  sig0 = (i64, i64, i64, i32, i64, i64)
+  fn0 = %__cranelift_throw(i64, i64, i64, i32, i64, i64)
+block0(v0: i64, v1: i32, v2: i64, v3: i64):
+  v4 = get_frame_pointer.i64
+  v5 = get_return_address.i64
+  v6 = load.i64 v4
+  v7 = func_addr.i64 fn0
+  call_indirect sig0, v7(v0, v6, v5, v1, v2, v3)
+  return
+}
+`;
+
+describe('x86_64 native exceptions', () => {
+  it("puts every try_call handler into the driver's table, in match order", () => {
+    const clif = parseClif(THROW, 't.clif');
+    const built = buildObject(clif.functions.map((f) => f.func), 'x86_64');
+    expect(built.errors.size).toBe(0);
+    const rows = handlerRows(built.codes, testSymbol);
+    expect(rows.map((r) => [r.symbol, r.tag])).toEqual([['wl_outer', 2], ['wl_inner', 1]]);
+    const inner = built.codes.get('inner')!;
+    expect(rows[1].spBelowFp).toBe(inner.frameSize - 8);
+    const src = driverSource(buildRunCases(clif), [false, false, false, false, false], built.codes);
+    expect(src).toContain('__cranelift_throw:');
+    expect(src).toContain(`wl_code_wl_inner + ${rows[1].handlerOffset}`);
+  });
+
+  it.skipIf(!hasCc)('unwinds to the nearest handler of the thrown tag, with the payload; an uncaught tag fails the case only', () => {
+    const clif = parseClif(THROW, 't.clif');
+    const cases = buildRunCases(clif);
+    const out = runNative(clif, clif.functions.map((f) => f.func), cases, { isa: 'x86_64', flags: [] });
+    expect(out.map((o) => o.status)).toEqual(['pass', 'pass', 'pass', 'fail', 'pass']);
+    expect(out[3].message).toMatch(/uncaught exception/);
+  });
+
+  it.skipIf(!hasCc)("leaves the callee-saved registers of the catching function's caller intact", () => {
+    // %entry keeps five values in callee-saved registers across its call; %middle fills those
+    // registers and is unwound without restoring them; %main (the catcher) must restore them.
+    const clif = parseClif(`test run
+set preserve_frame_pointers=true
+target x86_64
+function %entry(i64) -> i64 tail {
+  fn0 = %main(i64, i64) -> i64 tail
+block0(v0: i64):
+  v1 = get_frame_pointer.i64
+  v10 = iadd_imm v0, 1
+  v11 = iadd_imm v0, 2
+  v12 = iadd_imm v0, 3
+  v13 = iadd_imm v0, 4
+  v14 = iadd_imm v0, 5
+  v2 = call fn0(v1, v0)
+  v20 = imul_imm v10, 3
+  v21 = imul_imm v11, 5
+  v22 = imul_imm v12, 7
+  v23 = imul_imm v13, 11
+  v24 = imul_imm v14, 13
+  v30 = iadd v2, v20
+  v31 = iadd v30, v21
+  v32 = iadd v31, v22
+  v33 = iadd v32, v23
+  v34 = iadd v33, v24
+  return v34
+}
+; run: %entry(1) == 4278
+; run: %entry(100) == 8139
+function %main(i64, i64) -> i64 tail {
+  sig0 = (i64, i64) tail
+  fn0 = %middle(i64, i64) tail
+block0(v0: i64, v1: i64):
+  try_call fn0(v0, v1), sig0, block1, [ default: block2(exn0) ]
+block1:
+  v3 = iconst.i64 0
+  return v3
+block2(v4: i64):
+  return v4
+}
+function %middle(i64, i64) tail {
+  sig0 = (i64, i64, i64, i32, i64, i64)
+  fn0 = %__cranelift_throw(i64, i64, i64, i32, i64, i64)
+block0(v0: i64, v1: i64):
+  v10 = imul_imm v1, 0x10001
+  v11 = imul_imm v1, 0x10003
+  v12 = imul_imm v1, 0x10005
+  v13 = imul_imm v1, 0x10007
+  v14 = imul_imm v1, 0x10009
+  v15 = imul_imm v1, 0x1000b
+  v16 = iconst.i32 5
+  v17 = iconst.i64 0x1000
+  v18 = func_addr.i64 fn0
+  call_indirect sig0, v18(v0, v0, v0, v16, v17, v17)
+  v20 = iadd v10, v11
+  v21 = iadd v20, v12
+  v22 = iadd v21, v13
+  v23 = iadd v22, v14
+  v24 = iadd v23, v15
+  store v24, v0
+  return
+}
+`, 't.clif');
+    const cases = buildRunCases(clif);
+    const out = runNative(clif, clif.functions.map((f) => f.func), cases, { isa: 'x86_64', flags: [] });
+    expect(out).toEqual([{ status: 'pass' }, { status: 'pass' }]);
+  });
+});

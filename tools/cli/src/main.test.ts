@@ -13,6 +13,12 @@ describe('windlass command line', () => {
     });
   });
 
+  it('collects --set overrides in order', () => {
+    expect(parseTestArgs(['--set', 'opt_level=speed', '--set=enable_verifier=false', 'a']).settings).toEqual(['opt_level=speed', 'enable_verifier=false']);
+    expect(parseTestArgs(['a']).settings).toBeUndefined();
+    expect(() => parseTestArgs(['a', '--set'])).toThrow(/needs a value/);
+  });
+
   it('rejects bad options with a usage error', () => {
     expect(() => parseTestArgs([])).toThrow(UsageError);
     expect(() => parseTestArgs(['--jobs', '0', 'x'])).toThrow(/positive integer/);

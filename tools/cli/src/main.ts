@@ -19,6 +19,10 @@ Commands:
         --jobs N, -j N              run N files in parallel (worker threads; default: CPU count)
         --verbose, -v               print every case, and the reason of every skip
         --filter TEXT               only files whose path contains TEXT
+        --set NAME=VALUE            a shared setting applied after every file's own 'set' lines
+                                    (repeatable), e.g. --set opt_level=speed to run the corpus
+                                    through the mid-end; with --interpret the interpreter runs
+                                    the optimized functions
       One case is one '; run:' line (per target) or one whole file for the other test kinds
       (cat, verifier, domtree, print-cfg). The last line is 'N passed, N failed, N skipped';
       the exit status is 1 when anything failed.
@@ -31,13 +35,16 @@ Commands:
 
   cat FILE                        Parse FILE and print every function in canonical form.
   verify FILE                     Parse and verify FILE; print the errors (exit 1 if any).
-  wast [--interpret|--node] [-j N] [-v] FILE...
+  wast [--interpret|--node|--target x86_64 [--set NAME=VALUE]] [-j N] [-v] FILE...
                                   Run WebAssembly spec scripts (.wast): modules are decoded,
                                   validated and translated by the wasm frontend and run on the
-                                  interpreter (--interpret, the default until native wasm
-                                  execution exists), or run on Node's own WebAssembly engine
-                                  (--node: the differential check of the harness). One case per
-                                  assertion; last line 'N passed, N failed, N skipped'.
+                                  interpreter (--interpret, the default), or run on Node's own
+                                  WebAssembly engine (--node: the differential check of the
+                                  harness), or compiled by the x86-64 backend and run natively
+                                  (--target x86_64, a CLIF target line; --set adds a shared
+                                  setting such as opt_level=speed): only the functions that need
+                                  no wasm runtime run, the rest is skipped with the reason. One
+                                  case per assertion; last line 'N passed, N failed, N skipped'.
   wasm [--print-ir] FILE...       Decode, validate and translate wasm modules; print the IR of
                                   every function (errors name the byte offset and section).
   compile [--target LINE] FILE [-o OUT.o]
@@ -100,6 +107,8 @@ export function parseTestArgs(args: string[]): TestOptions {
     else if (a === '--jobs' || a === '-j') o.jobs = positiveInt(a, value());
     else if (a.startsWith('--jobs=')) o.jobs = positiveInt('--jobs', a.slice(7));
     else if (a === '--filter') o.filter = value();
+    else if (a === '--set') (o.settings ??= []).push(value());
+    else if (a.startsWith('--set=')) (o.settings ??= []).push(a.slice(6));
     else if (a.startsWith('-')) throw new UsageError(`unknown option '${a}' for 'windlass test'`);
     else o.paths.push(a);
   }
@@ -120,13 +129,14 @@ interface WastScript {
   skipReasons: Record<string, number>;
 }
 interface WasmTools {
-  runWastFiles(paths: string[], opts?: { interpret?: boolean; node?: boolean; verbose?: boolean; jobs?: number }): Promise<{
+  runWastFiles(paths: string[], opts?: { interpret?: boolean; node?: boolean; target?: string; settings?: string[]; verbose?: boolean; jobs?: number }): Promise<{
     passed: number;
     failed: number;
     skipped: number;
     perScript: WastScript[];
   }>;
   printWasmIr(path: string): string;
+  nativeTargetProblem(target: string, settings?: string[]): string | undefined;
 }
 
 async function runWasmCommand(cmd: 'wast' | 'wasm', args: string[]): Promise<number> {
@@ -140,13 +150,20 @@ async function runWasmCommand(cmd: 'wast' | 'wasm', args: string[]): Promise<num
     return 2;
   }
   const files: string[] = [];
-  let verbose = false, interpret = false, node = false, jobs: number | undefined;
+  let verbose = false, interpret = false, node = false, jobs: number | undefined, target: string | undefined;
+  const settings: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--verbose' || a === '-v') verbose = true;
     else if (a === '--interpret' && cmd === 'wast') interpret = true;
     else if (a === '--print-ir' && cmd === 'wasm') continue; // printing the IR is what `wasm` does
     else if (a === '--node' && cmd === 'wast') node = true;
+    else if (a === '--target' && cmd === 'wast') {
+      target = args[++i];
+      if (target === undefined) throw new UsageError(`${a} needs a target (x86_64)`);
+    } else if (a.startsWith('--target=') && cmd === 'wast') target = a.slice(9);
+    else if (a === '--set' && cmd === 'wast' && args[i + 1] !== undefined) settings.push(args[++i]!);
+    else if (a.startsWith('--set=') && cmd === 'wast') settings.push(a.slice(6));
     else if ((a === '--jobs' || a === '-j') && cmd === 'wast') {
       jobs = Number(args[++i]);
       if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`${a} needs a positive whole number`);
@@ -167,7 +184,11 @@ async function runWasmCommand(cmd: 'wast' | 'wasm', args: string[]): Promise<num
     }
     return status;
   }
-  const s = await tools.runWastFiles(files, { interpret: interpret || !node, node, verbose, jobs });
+  if (target !== undefined && (interpret || node)) throw new UsageError('windlass wast: --target cannot be combined with --interpret or --node');
+  if (settings.length > 0 && target === undefined) throw new UsageError('windlass wast: --set applies to --target only');
+  const targetProblem = target === undefined ? undefined : tools.nativeTargetProblem(target, settings);
+  if (targetProblem !== undefined) throw new UsageError(`wast --target ${target}: ${targetProblem}`);
+  const s = await tools.runWastFiles(files, { interpret: interpret || !node, node, target, settings, verbose, jobs });
   for (const script of s.perScript) {
     if (script.error) process.stdout.write(`${script.path}: ${script.error}\n`);
     for (const f of script.failures) process.stdout.write(`${script.path}:${f.line}: ${f.command}: ${f.message}\n`);

@@ -7,19 +7,33 @@ import { printFunction } from '@windlass/ir';
 import { StandardEnvironment, parseModule, translateFunction } from '@windlass/wasm-frontend';
 import { InterpreterEngine } from './interp-engine';
 import { NodeEngine } from './node-engine';
+import { NativeEngine } from './native-engine';
 import { runWastWithEngine, type WastOptions, type WastSummary } from './wast';
 
 export { countAssertions, runWastWithEngine } from './wast';
 export type { ScriptResult, WastOptions, WastSummary, CaseFailure } from './wast';
 export { NodeEngine } from './node-engine';
 export { InterpreterEngine } from './interp-engine';
+export { NativeEngine, WastUnsupported } from './native-engine';
 export * from './engine';
 export * from './values';
 export { spectestModule } from './spectest';
 
 export async function runWastFiles(paths: string[], opts: WastOptions = {}): Promise<WastSummary> {
-  const make = opts.interpret ? () => new InterpreterEngine() : () => new NodeEngine();
+  const make = opts.target
+    ? () => new NativeEngine({ target: opts.target, settings: opts.settings })
+    : opts.interpret ? () => new InterpreterEngine() : () => new NodeEngine();
   return runWastWithEngine(paths, make, opts);
+}
+
+/** Why `target` cannot be a native `wast` target (not x86-64, a bad flag), or undefined. */
+export function nativeTargetProblem(target: string, settings: string[] = []): string | undefined {
+  try {
+    new NativeEngine({ target, settings });
+    return undefined;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
 }
 
 /**

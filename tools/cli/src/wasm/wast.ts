@@ -1,8 +1,9 @@
 /**
  * The `.wast` script runner: wabt's `wast2json` turns a script into JSON commands plus module
  * binaries; each command runs here. Malformed / invalid modules go through Windlass's own
- * decoder and validator; everything that executes goes to an engine (Node's WebAssembly, or
- * Windlass IR on the interpreter).
+ * decoder and validator; everything that executes goes to an engine (Node's WebAssembly,
+ * Windlass IR on the interpreter, or x86-64 code run natively). An engine that can run only
+ * part of a script throws `WastUnsupported`: those cases count as skipped, with its reason.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -12,10 +13,15 @@ import { WasmError, parseModule, type Module } from '@windlass/wasm-frontend';
 import { normalizeWast } from './normalize';
 import { WastExhaustion, WastLinkError, WastTrap, type WastEngine, type WastInstance } from './engine';
 import { formatExpected, formatValue, parseValue, valueMatches, HostRef, type JsonValue, type WastValue } from './values';
+import { WastUnsupported } from './unsupported';
 
 export interface WastOptions {
   interpret?: boolean;
   node?: boolean;
+  /** Run natively for this target (a CLIF target line: `x86_64`, `x86_64 has_avx2`). */
+  target?: string;
+  /** Shared settings for the native target (`opt_level=speed`). */
+  settings?: string[];
   verbose?: boolean;
   jobs?: number;
 }
@@ -67,6 +73,28 @@ interface JsonCommand {
 }
 
 export type EngineFactory = () => WastEngine;
+
+/** What an engine that runs only part of a script (the native engine) may add. */
+interface PartialEngine extends WastEngine {
+  /**
+   * Batching: after a module instantiates, the runner hands the engine every call the rest of
+   * the script makes to that instance, before running them one by one as usual.
+   */
+  prepare?(inst: WastInstance, calls: { field: string; args: WastValue[] }[]): void;
+  /**
+   * Why the engine cannot tell whether `module` links and instantiates (for
+   * `assert_unlinkable` / `assert_uninstantiable`, which are then skipped), or undefined.
+   */
+  instantiationUnsupported?(module: Module): string | undefined;
+}
+
+/** A module the engine cannot run (`WastUnsupported` at instantiation): its cases are skipped. */
+class UnsupportedInstance implements WastInstance {
+  constructor(
+    readonly module: Module,
+    readonly reason: string,
+  ) {}
+}
 
 const ASSERTIONS = new Set([
   'assert_return',
@@ -171,12 +199,39 @@ class ScriptRunner {
 
   private act(a: JsonAction): WastValue[] {
     const inst = this.instance(a.module);
+    if (inst instanceof UnsupportedInstance) throw new WastUnsupported(inst.reason);
     if (a.type === 'get') return [this.engine.get(inst, a.field)];
     const args = (a.args ?? []).map((v) => parseValue(v, this.hostRefs));
     return this.engine.invoke(inst, a.field, args);
   }
 
-  async command(c: JsonCommand): Promise<void> {
+  /**
+   * The invocations of `inst` in `commands` after `from`: actions naming the module, and
+   * unnamed ones until the next module command.
+   */
+  private plannedCalls(commands: readonly JsonCommand[], from: number, name: string | undefined): { field: string; args: WastValue[] }[] {
+    const out: { field: string; args: WastValue[] }[] = [];
+    let current = true;
+    for (let j = from + 1; j < commands.length; j++) {
+      const c = commands[j];
+      if (c.type === 'module') {
+        current = false;
+        if (name === undefined || c.name === name) break;
+        continue;
+      }
+      const a = c.action;
+      if (!a || a.type !== 'invoke') continue;
+      if (a.module === undefined ? !current : a.module !== name) continue;
+      try {
+        out.push({ field: a.field, args: (a.args ?? []).map((v) => parseValue(v, this.hostRefs)) });
+      } catch {
+        // An argument the harness cannot build fails when the command runs.
+      }
+    }
+    return out;
+  }
+
+  async command(c: JsonCommand, commands: readonly JsonCommand[] = [], index = 0): Promise<void> {
     switch (c.type) {
       case 'module': {
         this.current = undefined;
@@ -192,20 +247,26 @@ class ScriptRunner {
           this.current = this.engine.instantiate(bytes, module);
           if (c.name) this.named.set(c.name, this.current);
         } catch (e) {
-          this.result.failures.push({ line: c.line, command: 'module', message: `instantiation failed: ${(e as Error).message}` });
+          if (e instanceof WastUnsupported) {
+            this.current = new UnsupportedInstance(module, e.message);
+            if (c.name) this.named.set(c.name, this.current);
+          } else this.result.failures.push({ line: c.line, command: 'module', message: `instantiation failed: ${(e as Error).message}` });
+          return;
         }
+        const engine = this.engine as PartialEngine;
+        if (engine.prepare) engine.prepare(this.current, this.plannedCalls(commands, index, c.name));
         return;
       }
       case 'register': {
         const inst = c.name ? this.named.get(c.name) : this.current;
-        if (inst) this.engine.register(c.as!, inst);
+        if (inst && !(inst instanceof UnsupportedInstance)) this.engine.register(c.as!, inst);
         return;
       }
       case 'action':
         try {
           this.act(c.action!);
         } catch (e) {
-          this.result.failures.push({ line: c.line, command: 'action', message: (e as Error).message });
+          if (!(e instanceof WastUnsupported)) this.result.failures.push({ line: c.line, command: 'action', message: (e as Error).message });
         }
         return;
       case 'assert_return':
@@ -218,6 +279,7 @@ class ScriptRunner {
           this.fail(c, `returned ${r.map(formatValue).join(' ')}, expected ${c.text}`);
         } catch (e) {
           if (e instanceof want) this.pass();
+          else if (e instanceof WastUnsupported) this.skip(e.message);
           else this.fail(c, `threw ${(e as Error).name}: ${(e as Error).message}, expected ${c.text}`);
         }
         return;
@@ -248,12 +310,18 @@ class ScriptRunner {
           this.fail(c, `rejected by the validator: ${(e as Error).message}`);
           return;
         }
+        const unsupported = (this.engine as PartialEngine).instantiationUnsupported?.(module);
+        if (unsupported !== undefined) {
+          this.skip(unsupported);
+          return;
+        }
         const want = c.type === 'assert_unlinkable' ? WastLinkError : WastTrap;
         try {
           this.engine.instantiate(bytes, module);
           this.fail(c, `instantiated, expected "${c.text}"`);
         } catch (e) {
           if (e instanceof want) this.pass();
+          else if (e instanceof WastUnsupported) this.skip(e.message);
           else this.fail(c, `threw ${(e as Error).name}: ${(e as Error).message}, expected "${c.text}"`);
         }
         return;
@@ -268,7 +336,8 @@ class ScriptRunner {
     try {
       got = this.act(c.action!);
     } catch (e) {
-      this.fail(c, `threw ${(e as Error).name}: ${(e as Error).message}`);
+      if (e instanceof WastUnsupported) this.skip(e.message);
+      else this.fail(c, `threw ${(e as Error).name}: ${(e as Error).message}`);
       return;
     }
     const expected = c.expected ?? [];
@@ -326,9 +395,9 @@ async function runScript(path: string, makeEngine: EngineFactory): Promise<Scrip
     const script = JSON.parse(await readFile(json, 'utf8')) as { commands: JsonCommand[] };
     const runner = new ScriptRunner(path, dir, makeEngine());
     if (note) runner.result.note = note;
-    for (const c of script.commands) {
+    for (const [i, c] of script.commands.entries()) {
       try {
-        await runner.command(c);
+        await runner.command(c, script.commands, i);
       } catch (e) {
         // A harness-level problem on one command still counts as that case failing.
         if (ASSERTIONS.has(c.type)) runner.result.failed++;

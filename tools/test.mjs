@@ -82,7 +82,20 @@ function expandGlob(arg) {
   return readdirSync(dir).filter((f) => re.test(f)).sort().map((f) => `${dir}/${f}`);
 }
 
-// 4. Corpus runs (each ends with its own `N passed, N failed, N skipped` line).
+// 4. The repository's own filetests (`*.clif` beside the code, e.g. isa-x64's soft-float runtests):
+// run on the interpreter and natively where the host can; every case must pass.
+{
+  const own = readdirSync(join(root, 'packages'), { recursive: true })
+    .map(String).filter((f) => f.endsWith('.clif') && f.includes('/src/') && !f.includes('node_modules')).sort().map((f) => `packages/${f}`);
+  if (own.length > 0) {
+    const r = step('filetests in packages/*/src', 'node', ['tools/cli/bin/windlass.mjs', 'test', '--jobs', '2', ...own], { capture: true });
+    const m = /^(\d+) passed, (\d+) failed(?:, (\d+) skipped)?\s*$/m.exec([...(r.stdout ?? '').split('\n')].reverse().join('\n'));
+    if (!m) failures.push('filetests in packages/*/src (no summary line)');
+    else { passed += Number(m[1]); failed += Number(m[2]); skipped += Number(m[3] ?? 0); } // a failure exits 1: step() records it
+  }
+}
+
+// 5. Corpus runs (each ends with its own `N passed, N failed, N skipped` line).
 const corpus = join(root, '..', 'shared', 'corpus');
 const corpusRuns = existsSync(join(root, 'tools', 'corpus-runs.json')) ? JSON.parse(readFileSync(join(root, 'tools', 'corpus-runs.json'), 'utf8')) : [];
 if (!existsSync(corpus)) {

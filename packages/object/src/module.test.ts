@@ -151,6 +151,25 @@ describe('ObjectModule', () => {
     expect((err as ObjectError).message).toMatch(/tls_var: a thread-local relocation refers to it/);
   });
 
+  it('rejects the COFF and Mach-O thread-local relocations with typed errors naming the kind', () => {
+    const m = new ObjectModule({ target: 'x86_64' });
+    m.declareData('tls_var', 'import', { tls: true });
+    // lea rax, [rax+tls_var@secrel32]; ret  and  mov rdi, [rip+tls_var@tlvp]; call [rdi]; ret
+    const secrel = { bytes: new Uint8Array([0x48, 0x8d, 0x80, 0, 0, 0, 0, 0xc3]), relocs: [{ offset: 3, kind: 'X86SecRel' as const, target: { kind: 'symbol' as const, name: 'tls_var' }, addend: 0 }] };
+    const tlv = { bytes: new Uint8Array([0x48, 0x8b, 0x3d, 0, 0, 0, 0, 0xff, 0x17, 0xc3]), relocs: [{ offset: 3, kind: 'MachOX86_64Tlv' as const, target: { kind: 'symbol' as const, name: 'tls_var' }, addend: -4 }] };
+    for (const [name, body, kind, format] of [['coff_tls', secrel, 'X86SecRel', 'COFF'], ['macho_tls', tlv, 'MachOX86_64Tlv', 'Mach-O']] as const) {
+      let err: unknown;
+      try {
+        m.defineFunction(m.declareFunction(name, 'export'), body);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(ObjectError);
+      expect(err).toMatchObject({ kind: 'unsupported-relocation', location: { symbol: name, offset: 3 } });
+      expect((err as ObjectError).message).toBe(`${name}+3: relocation ${kind} is a ${format} relocation, which ELF objects cannot express (for thread-local variables compile with tls_model=elf_gd)`);
+    }
+  });
+
   it('rejects unresolved external-name targets and unpaired pcrel_lo relocations', () => {
     const m = new ObjectModule({ target: 'riscv64' });
     const f = m.declareFunction('f', 'export');

@@ -62,6 +62,8 @@ interface Declaration {
 }
 
 const LINKAGE_RANK: Record<Linkage, number> = { import: 0, local: 1, hidden: 2, export: 3 };
+/** Relocation kinds of other object formats: this writer only makes ELF. */
+const OTHER_FORMAT_RELOCS: Partial<Record<RelocKind, string>> = { X86SecRel: 'COFF', MachOX86_64Tlv: 'Mach-O' };
 /** Relocation kinds whose target is a thread-local symbol. */
 const TLS_RELOCS: ReadonlySet<RelocKind> = new Set<RelocKind>(['ElfX86_64TlsGd']);
 
@@ -228,8 +230,10 @@ export class ObjectModule {
       }
       const info = this.machine.relocs[r.kind];
       if (info === undefined) {
-        throw new ObjectError('unsupported-relocation',
-          `relocation ${r.kind} is not supported for ${this.machine.isa} ELF objects`, { symbol, offset: r.offset });
+        const format = OTHER_FORMAT_RELOCS[r.kind];
+        throw new ObjectError('unsupported-relocation', format !== undefined
+          ? `relocation ${r.kind} is a ${format} relocation, which ELF objects cannot express (for thread-local variables compile with tls_model=elf_gd)`
+          : `relocation ${r.kind} is not supported for ${this.machine.isa} ELF objects`, { symbol, offset: r.offset });
       }
       if (!Number.isInteger(r.offset) || r.offset < 0 || r.offset + info.size > size) {
         throw new ObjectError('bad-definition', `relocation ${r.kind} field at ${r.offset} does not fit in ${size} bytes`,

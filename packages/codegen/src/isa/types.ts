@@ -24,6 +24,13 @@ export type RelocKind =
   | 'PCRel4'
   | 'X86PCRel4' | 'X86CallPCRel4' | 'X86CallPLTRel4' | 'X86GOTPCRel4' | 'X86GOTPCRelX4' | 'X86RexGOTPCRelX4'
   | 'ElfX86_64TlsGd'
+  /**
+   * Object formats other than ELF (the ELF writer of `@windlass/object` rejects them): the COFF
+   * section-relative offset of a symbol (32 bits, `IMAGE_REL_AMD64_SECREL`: a thread-local
+   * variable's place in the image's TLS template), and the Mach-O thread-local variable
+   * descriptor load (`X86_64_RELOC_TLV`, PC-relative 32 bits on a `movq`).
+   */
+  | 'X86SecRel' | 'MachOX86_64Tlv'
   | 'Arm64Call' | 'Aarch64AdrPrelPgHi21' | 'Aarch64AddAbsLo12Nc' | 'Aarch64AdrGotPage21' | 'Aarch64Ld64GotLo12Nc'
   | 'RiscvCallPlt' | 'RiscvPCRelHi20' | 'RiscvPCRelLo12I' | 'RiscvGotHi20'
   | 'S390xPCRel32Dbl' | 'S390xPLTRel32Dbl' | 'S390xGotEnt32Dbl';

@@ -223,6 +223,34 @@ block0(v0: i32, v1: i32, v2: i32, v3: i32, v4: i32, v5: i32, v6: i32):
     expect(code.listing).toMatch(/ret\s+0x10$/);
   });
 
+  it('loads only the incoming stack arguments that are used, wherever the use is', () => {
+    // Four System V stack arguments at rbp+0x10..0x28: v7 (rbp+0x18) is used in block1 only,
+    // v29 (the second float on the stack, rbp+0x38) in block0; the other stack arguments are dead.
+    const code = compile(`function %pick(${I64x10}, f64, f64, f64, f64, f64, f64, f64, f64, f64, f64, f64) -> i64, f64 system_v {
+block0(v0: i64, v1: i64, v2: i64, v3: i64, v4: i64, v5: i64, v6: i64, v7: i64, v8: i64, v9: i64, v20: f64, v21: f64, v22: f64, v23: f64, v24: f64, v25: f64, v26: f64, v27: f64, v28: f64, v29: f64, v30: f64):
+    v10 = fadd v21, v29
+    brif v0, block1, block2
+block1:
+    v11 = iadd v7, v1
+    return v11, v10
+block2:
+    return v0, v10
+}`);
+    const incoming = code.listing.split('\n').filter((l) => /\[rbp\+0x/.test(l));
+    expect(incoming.map((l) => l.replace(/^\s*[0-9a-f]+:\s*/, '').replace(/^\S+\s+\w+,/, ''))).toEqual([
+      'QWORD PTR [rbp+0x18]', 'QWORD PTR [rbp+0x38]',
+    ]);
+    // Windows passes the fifth and sixth vectors by reference through stack slots (rbp+0x30,
+    // rbp+0x38): only the used one's pointer is loaded, and dereferenced.
+    const win = compile(`function %sixth(i64x2, i64, i64x2, i64x2, i64x2, i64x2) -> i64x2 windows_fastcall {
+block0(v0: i64x2, v1: i64, v2: i64x2, v3: i64x2, v4: i64x2, v5: i64x2):
+    return v5
+}`);
+    expect(win.listing.split('\n').filter((l) => /\[rbp\+0x/.test(l)).map((l) => l.replace(/^\s*[0-9a-f]+:\s*/, '')))
+      .toEqual([expect.stringMatching(/^mov\s+\w+,QWORD PTR \[rbp\+0x38\]$/)]);
+    expect(win.listing).toMatch(/movups xmm0,XMMWORD PTR \[\w+\]/);
+  });
+
   it('grows the incoming argument area of a function that tail-calls one with more stack arguments', () => {
     const f = parseClif(`function %f(i64) -> i64 tail {
     fn0 = %g(${I64x10}) -> i64 tail

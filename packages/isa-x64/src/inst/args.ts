@@ -56,8 +56,16 @@ export const Reloc = {
   Abs4: 'Abs4',
   /** General-dynamic TLS descriptor of `lea rdi, [rip+sym@tlsgd]`: `R_X86_64_TLSGD`. */
   ElfX86_64TlsGd: 'ElfX86_64TlsGd',
+  /** COFF: 32-bit offset of the symbol from the start of its section: `IMAGE_REL_AMD64_SECREL`. */
+  X86SecRel: 'X86SecRel',
+  /** Mach-O: 32-bit PC-relative thread-local variable descriptor of a `movq`: `X86_64_RELOC_TLV`. */
+  MachOX86_64Tlv: 'MachOX86_64Tlv',
 } as const;
 export type Reloc = (typeof Reloc)[keyof typeof Reloc];
+
+/** Segment-override prefixes, valued as their prefix byte. */
+export const Seg = { None: 0, Fs: 0x64, Gs: 0x65 } as const;
+export type Seg = (typeof Seg)[keyof typeof Seg];
 
 /**
  * A memory operand. One shape for every kind keeps property access monomorphic; the fields a
@@ -74,10 +82,12 @@ export class Amode {
     public disp: number,
     /** Label number for RipLabel. */
     public label: number,
-    /** Symbol for RipSym. */
+    /** Symbol for RipSym; in a Reg kind, a symbol whose relocated value is the displacement field. */
     public sym: string | number | null,
-    /** Relocation kind for RipSym. */
+    /** Relocation kind for RipSym, and for a Reg-kind `sym` displacement. */
     public reloc: Reloc,
+    /** Segment-override prefix byte (Seg.Fs, Seg.Gs), or Seg.None. */
+    public seg: Seg = Seg.None,
   ) {}
 }
 
@@ -104,6 +114,18 @@ export function amSym(sym: string | number, addend = 0, reloc: Reloc = Reloc.X86
 /** [disp32] absolute (sign-extended to 64 bits). */
 export function amAbs(addr: number): Amode {
   return new Amode(AmodeKind.Abs, NO_REG, NO_REG, 0, addr, -1, null, Reloc.X86PCRel4);
+}
+/**
+ * [base + index << shift + sym + addend]: the 32-bit displacement is a relocated field (e.g.
+ * `X86SecRel`, a COFF section offset); base and index may each be NO_REG.
+ */
+export function amBaseSym(base: Reg, sym: string | number, addend: number, reloc: Reloc, index: Reg = NO_REG, shift = 0): Amode {
+  return new Amode(AmodeKind.Reg, base, index, shift, addend, -1, sym, reloc);
+}
+/** `m` with a segment override (`gs:[...]`): Windows thread data is reached through gs. */
+export function amSeg(seg: Seg, m: Amode): Amode {
+  m.seg = seg;
+  return m;
 }
 
 export function fitsI8(v: number): boolean {

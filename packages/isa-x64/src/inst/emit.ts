@@ -69,6 +69,15 @@ function memRexXB(inst: MInst, m: Amode): number {
   return bits;
 }
 
+/** The disp32 of a Reg-kind operand: a relocated field (addend `disp`) when it names a symbol. */
+function putDisp32(s: CodeSink, m: Amode): void {
+  if (m.sym === null) s.put4(m.disp);
+  else {
+    s.addReloc(s.curOffset(), m.reloc, m.sym, m.disp);
+    s.put4(0);
+  }
+}
+
 /**
  * ModRM (+SIB, displacement) for a memory operand. `trailing` is the number of immediate
  * bytes after the displacement: RIP-relative displacements count from the end of the whole
@@ -85,12 +94,12 @@ function emitMem(s: CodeSink, inst: MInst, reg3: number, m: Amode, trailing: num
         // No base: SIB with base=101 and mod=00 means disp32 alone.
         s.put1(r | 4);
         s.put1((m.shift << 6) | ((m.index === NO_REG ? 4 : m.index & 7) << 3) | 5);
-        s.put4(disp);
+        putDisp32(s, m);
         return;
       }
       const b = m.base & 7;
       // rbp/r13 as base with mod=00 would mean RIP/disp32, so they always carry a disp8.
-      const mod = disp === 0 && b !== 5 ? 0 : fitsI8(disp) ? 1 : 2;
+      const mod = m.sym !== null ? 2 : disp === 0 && b !== 5 ? 0 : fitsI8(disp) ? 1 : 2;
       if (m.index === NO_REG && b !== 4) {
         s.put1((mod << 6) | r | b);
       } else {
@@ -99,7 +108,7 @@ function emitMem(s: CodeSink, inst: MInst, reg3: number, m: Amode, trailing: num
         s.put1((m.shift << 6) | ((m.index === NO_REG ? 4 : m.index & 7) << 3) | b);
       }
       if (mod === 1) s.put1(disp);
-      else if (mod === 2) s.put4(disp);
+      else if (mod === 2) putDisp32(s, m);
       return;
     }
     case AmodeKind.RipDisp:
@@ -137,6 +146,8 @@ function emitMem(s: CodeSink, inst: MInst, reg3: number, m: Amode, trailing: num
  */
 function encRM(s: CodeSink, inst: MInst, pfx: number, opc: number, w: number, reg: number,
   rm: number, mem: Amode | null, forceRex: boolean, trailing: number): void {
+  // A segment override comes first, as GNU as orders prefixes.
+  if (mem !== null && mem.seg !== 0) s.put1(mem.seg);
   emitPrefixes(s, pfx);
   let rex = (w << 3) | ((reg >> 3) << 2);
   rex |= mem !== null ? memRexXB(inst, mem) : rm >> 3;
@@ -150,6 +161,7 @@ function encRM(s: CodeSink, inst: MInst, pfx: number, opc: number, w: number, re
 function encVex(s: CodeSink, inst: MInst, pp: number, map: number, w: number, opc: number,
   reg: number, vvvv: number, rm: number, mem: Amode | null, trailing: number): void {
   const xb = mem !== null ? memRexXB(inst, mem) : rm >> 3;
+  if (mem !== null && mem.seg !== 0) s.put1(mem.seg);
   const rBar = (~reg >> 3) & 1;
   const vBar = ~vvvv & 15;
   if (map === 1 && w === 0 && xb === 0) {

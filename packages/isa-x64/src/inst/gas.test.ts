@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  type Amode, amAbs, amBase, amIndex, amLabel, amRip, amSym, CC, Reloc,
+  type Amode, amAbs, amBase, amBaseSym, amIndex, amLabel, amRip, amSeg, amSym, CC, Reloc, Seg,
 } from './args';
 import { emitInst } from './emit';
 import * as I from './mod';
@@ -408,6 +408,23 @@ function sseVexForms(): MInst[] {
   return out;
 }
 
+/** fs:/gs: overrides on every addressing-mode shape, in legacy, locked, prefixed-SSE and VEX encodings. */
+function segmentForms(): MInst[] {
+  const out: MInst[] = [];
+  amodes().forEach((m, k) => {
+    const sm = amSeg(k % 3 === 0 ? Seg.Fs : Seg.Gs, m);
+    const r = GPRS[(k * 5) % 16];
+    const x = XMMS[(k * 3) % 16];
+    for (const size of SIZES) out.push(I.load(size, r, sm), I.store(size, GPRS[15 - (k % 16)], sm));
+    out.push(
+      I.aluMI(AluOp.Add, 4, sm, 0x1234), I.aluMR(AluOp.Xor, 8, sm, r, true), I.aluRM(AluOp.Sub, 2, r, sm),
+      I.movzx(1, 4, r, sm), I.xmmLoad(XmmMovOp.Movss, x, sm), I.xmmStore(XmmMovOp.Movdqu, x, sm),
+      I.withVex(I.xmmLoad(XmmMovOp.Movups, x, sm)), I.withVex(I.xmmStore(XmmMovOp.Movsd, XMMS[15 - (k % 16)], sm)),
+    );
+  });
+  return out;
+}
+
 /**
  * The regalloc contract, checked on every generated form: visitOperands reports exactly the
  * register fields that hold a register, each once, with the register's class.
@@ -418,7 +435,7 @@ describe('x64 operand roles cover every register field', () => {
     I.jumpTable(GPRS[1], GPRS[2], GPRS[3], [1, 2]), I.jmpSym('f'), I.tlsGd('t'), I.movAbsSym(GPRS[5], 's'),
     I.jmp(1), I.jcc(CC.E, 2), I.callSym('g'), I.callLabel(3), I.nop(7), I.fence(),
   ];
-  const all = [gprMoves, aluForms, intForms, bmiForms, atomicAndControlForms, sseForms, avxForms, sseVexForms, pseudo];
+  const all = [gprMoves, aluForms, intForms, bmiForms, atomicAndControlForms, sseForms, avxForms, sseVexForms, segmentForms, symDispForms, pseudo];
   it('reports each present field once, with its class', () => {
     const bad: string[] = [];
     const fields = Object.values(RegField);
@@ -457,6 +474,7 @@ suite('x64 encoder against GNU as (skipped without binutils)', () => {
     ['SSE moves, arithmetic, logic, rounding and conversions', sseForms],
     ['AVX scalar and FMA VEX forms', avxForms],
     ['AVX (VEX) encodings of SSE moves, conversions, compares and rounding', sseVexForms],
+    ['fs:/gs: segment overrides on every addressing mode', segmentForms],
   ];
   for (const [name, gen] of forms) {
     it(name, () => {
@@ -505,6 +523,26 @@ function relocProgram(): MInst[] {
     I.xmmRMImm(I.SseImmOp.Roundss, XMMS[12], amSym('k', 0), 1),
     I.callInd(amSym('ext', 0, Reloc.X86GOTPCRel4)),
     I.movAbsSym(GPRS[0], 'data'), I.movAbsSym(GPRS[11], 'data', 24),
+  ];
+}
+
+/**
+ * Relocated displacements of the COFF and Mach-O TLS sequences (SECREL on a base/index
+ * operand, TLV on a RIP-relative movq) and the gs: TEB load. GNU as for ELF has no @secrel32 /
+ * @tlvp operators: it checks the same bytes with the ELF relocation of the same field.
+ */
+function symDispForms(): MInst[] {
+  const [rax, rcx, , rbx, rsp, rbp, , rdi, r8, r9, , r11, r12, r13, , r15] = GPRS;
+  const sec = (base: number, addend = 0, index: number = NO_REG, shift = 0): Amode => amBaseSym(base, 'tv', addend, Reloc.X86SecRel, index, shift);
+  return [
+    I.lea(8, rax, sec(rax)), I.lea(8, r9, sec(r9, 0x18)), I.lea(8, rcx, sec(rsp)), I.lea(8, r12, sec(r12, -8)),
+    I.lea(8, rbp, sec(rbp)), I.lea(8, r13, sec(r13, 0x7fffffff)), I.lea(4, rdi, sec(r8, 4)),
+    I.lea(8, r15, sec(rbx, 0, r11, 3)), I.lea(8, r11, sec(r13, 8, rbp, 2)), I.lea(8, rbx, sec(NO_REG, 0, r8, 3)),
+    I.lea(8, rdi, sec(NO_REG, 0x40)), I.load(8, r8, sec(rcx, 16)), I.load(4, rax, amSeg(Seg.Gs, sec(rdi))),
+    I.load(8, rdi, amSym('tv', 0, Reloc.MachOX86_64Tlv)), I.load(8, r11, amSym('tv', 0, Reloc.MachOX86_64Tlv)),
+    I.load(8, rax, amSym('tv', 8, Reloc.MachOX86_64Tlv)), I.callInd(amBase(rdi)),
+    I.load(4, r13, amSym('_tls_index')), I.load(8, rcx, amSeg(Seg.Gs, amAbs(0x58))), I.load(8, r9, amSeg(Seg.Gs, amAbs(0x58))),
+    I.load(8, rax, amIndex(rcx, rax, 3)), I.load(8, r12, amIndex(r13, r12, 3)),
   ];
 }
 
@@ -619,6 +657,31 @@ suite('x64 labels and relocations against GNU as (skipped without binutils)', ()
       const mine = sink.relocs[k];
       expect(mine.offset).toBe(r.offset);
       expect(RELOC_NAMES[mine.kind]).toContain(r.type);
+      const addend = mine.addend === 0 ? '' : mine.addend < 0 ? `-0x${(-mine.addend).toString(16)}` : `+0x${mine.addend.toString(16)}`;
+      expect(`${String(mine.symbol)}${addend}`).toBe(r.target);
+    });
+  });
+
+  it('encodes relocated displacements (COFF SECREL, Mach-O TLV) as GAS encodes the ELF relocation of the field', () => {
+    const insts = symDispForms();
+    const sink = new BasicCodeSink();
+    for (const i of insts) emitInst(i, sink);
+    const ours = sink.finish();
+    const texts = insts.map((i) => printInst(i));
+    expect(texts.filter((t) => /@secrel32/.test(t)).length).toBe(13);
+    expect(texts.filter((t) => /\[rip\+tv@tlvp(\+0x8)?\]/.test(t)).length).toBe(3);
+    expect(texts.filter((t) => /QWORD PTR gs:0x58$/.test(t)).length).toBe(2);
+    const { insts: dis, relocs } = assemble(texts.map((t) => t.replace(/@(secrel32|tlvp)/, '')));
+    expect(hex(ours)).toBe(dis.map((d) => d.bytes).join(' '));
+    // SECREL fields are absolute (GAS: R_X86_64_32S), TLV fields PC-relative like PC32.
+    const elfOf: Record<string, string[]> = {
+      [Reloc.X86SecRel]: ['R_X86_64_32S', 'R_X86_64_32'], [Reloc.MachOX86_64Tlv]: ['R_X86_64_PC32'], [Reloc.X86PCRel4]: ['R_X86_64_PC32'],
+    };
+    expect(sink.relocs.length).toBe(relocs.length);
+    relocs.forEach((r, k) => {
+      const mine = sink.relocs[k];
+      expect(mine.offset).toBe(r.offset);
+      expect(elfOf[mine.kind]).toContain(r.type);
       const addend = mine.addend === 0 ? '' : mine.addend < 0 ? `-0x${(-mine.addend).toString(16)}` : `+0x${mine.addend.toString(16)}`;
       expect(`${String(mine.symbol)}${addend}`).toBe(r.target);
     });

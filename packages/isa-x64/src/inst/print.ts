@@ -3,7 +3,7 @@
 // size, `BYTE PTR`-style memory sizes, `ds:` absolute addresses), so a listing can be diffed
 // against a disassembly. Labels print as `L<n>` unless a resolver names them.
 
-import { type Amode, AmodeKind, CC_NAMES, Reloc } from './args';
+import { type Amode, AmodeKind, CC_NAMES, Reloc, Seg } from './args';
 import {
   ALU_NAMES, GRP3_NAMES, type MInst, Op, SHIFT_NAMES, FLAG_LOCK, FLAG_VEX, vexUpperSource,
 } from './mod';
@@ -42,35 +42,50 @@ const PTR: Record<number, string> = {
 /** A memory operand; `size` 0 omits the PTR keyword (lea). `size` 32 means OWORD (cmpxchg16b). */
 export function amodeText(m: Amode, size: number, opts?: PrintOptions): string {
   const ptr = size === 0 ? '' : (PTR[size] ?? '');
+  // objdump names the segment of a bare address always (ds: by default), of a bracket only when overridden.
+  const seg = m.seg === Seg.Gs ? 'gs:' : m.seg === Seg.Fs ? 'fs:' : '';
   switch (m.kind) {
     case AmodeKind.Reg: {
-      if (m.base === NO_REG && m.index === NO_REG) return `${ptr}ds:${immText(8, m.disp)}`;
+      if (m.base === NO_REG && m.index === NO_REG && m.sym === null) return `${ptr}${seg || 'ds:'}${immText(8, m.disp)}`;
       let s = '[';
       if (m.base !== NO_REG) s += gprName(m.base, 8);
       if (m.index !== NO_REG) {
         if (m.base !== NO_REG) s += '+';
         s += `${gprName(m.index, 8)}*${1 << m.shift}`;
       }
+      if (m.sym !== null) {
+        // A relocated displacement, spelled as GNU as takes it: `[rax+var@secrel32+0x8]`.
+        if (s !== '[') s += '+';
+        return `${ptr}${seg}${s}${String(m.sym)}${relocSuffix(m.reloc)}${m.disp !== 0 ? signedDisp(m.disp) : ''}]`;
+      }
       // objdump shows an encoded displacement even when it is zero: rbp/r13 bases and a
       // missing base force one.
       const forced = m.base === NO_REG || (m.base & 7) === 5;
       if (m.disp !== 0 || forced) s += signedDisp(m.disp);
-      return `${ptr}${s}]`;
+      return `${ptr}${seg}${s}]`;
     }
     case AmodeKind.RipDisp:
-      return `${ptr}[rip+${immText(8, m.disp)}]`;
+      return `${ptr}${seg}[rip+${immText(8, m.disp)}]`;
     case AmodeKind.RipLabel: {
       const name = opts?.labelName ? opts.labelName(m.label) : `L${m.label}`;
-      return `${ptr}[rip+${name}${m.disp !== 0 ? signedDisp(m.disp) : ''}]`;
+      return `${ptr}${seg}[rip+${name}${m.disp !== 0 ? signedDisp(m.disp) : ''}]`;
     }
-    case AmodeKind.RipSym: {
-      const got = m.reloc === Reloc.X86GOTPCRel4 ? '@GOTPCREL' : '';
-      return `${ptr}[rip+${String(m.sym)}${got}${m.disp !== 0 ? signedDisp(m.disp) : ''}]`;
-    }
+    case AmodeKind.RipSym:
+      return `${ptr}${seg}[rip+${String(m.sym)}${relocSuffix(m.reloc)}${m.disp !== 0 ? signedDisp(m.disp) : ''}]`;
     case AmodeKind.Abs:
-      return `${ptr}ds:${immText(8, m.disp)}`;
+      return `${ptr}${seg || 'ds:'}${immText(8, m.disp)}`;
   }
   return '[?]';
+}
+
+/** The assembler's operator for a symbol relocated other than as a plain address (`sym@GOTPCREL`). */
+function relocSuffix(r: Reloc): string {
+  switch (r) {
+    case Reloc.X86GOTPCRel4: return '@GOTPCREL';
+    case Reloc.X86SecRel: return '@secrel32';
+    case Reloc.MachOX86_64Tlv: return '@tlvp';
+    default: return '';
+  }
 }
 
 /** Malformed sub-ops print as `?` rather than failing: listings must never throw. */

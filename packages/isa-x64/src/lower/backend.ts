@@ -182,6 +182,9 @@ export class X64Backend implements LowerBackend<MInst, X64Extra> {
     params.forEach((v, k) => {
       const parts = assign.params[area ? k + 1 : k];
       if (parts === undefined) throw new UnsupportedError('entry block parameters do not match the signature', ctx.loc());
+      // The entry block is lowered last (after every block it reaches), so a parameter no
+      // lowered instruction asked for is dead: it gets no vreg and its stack slot no load.
+      if (!ctx.isUsed(v)) return;
       const regs = ctx.regsOf(v);
       parts.forEach((p, j) => {
         const r = regs[j];

@@ -2,10 +2,11 @@
 // compare and return the condition(s) that hold.
 
 import {
-  type Inst, type Type, type Value, FCMP, FloatCC, I128, ICMP, ICMP_IMM, IntCC, bytes,
+  type Inst, type Type, type Value, F16, F128, FCMP, FloatCC, I128, ICMP, ICMP_IMM, IntCC, bytes,
 } from '@windlass/ir';
 import { AluOp, CC, SseOp, aluRI, aluRM, test, xmmRM, type MInst } from '../inst';
 import { exactSize, type X64Lower } from './state';
+import { f128Cond, f16ToF32 } from './float-soft';
 
 /** One condition code, or two combined (float eq / ne need two flags). */
 export interface Cond {
@@ -86,7 +87,9 @@ function lowerIcmp128(L: X64Lower, cc: IntCC, a: Value, b: Value | null, bImm: n
 
 /** ucomiss/ucomisd of a and b (swapped for lt/le/ugt/uge) and the condition. */
 export function lowerFcmp(L: X64Lower, cc: FloatCC, a: Value, b: Value, t: Type): Cond {
-  const op = bytes(t) === 4 ? SseOp.Ucomiss : SseOp.Ucomisd;
+  // f128: libgcc compare routines; f16: both sides widened to f32 (exact), then ucomiss.
+  if (t === F128) return f128Cond(L, cc, L.xmmOf(a), L.xmmOf(b));
+  const op = bytes(t) === 8 ? SseOp.Ucomisd : SseOp.Ucomiss;
   let x = a;
   let y = b;
   let c: Cond;
@@ -105,6 +108,11 @@ export function lowerFcmp(L: X64Lower, cc: FloatCC, a: Value, b: Value, t: Type)
     case FloatCC.Ule: c = { cc: CC.BE, cc2: -1, and: false }; break;
     case FloatCC.Ugt: c = { cc: CC.B, cc2: -1, and: false }; [x, y] = [b, a]; break;
     default: c = { cc: CC.BE, cc2: -1, and: false }; [x, y] = [b, a]; break;
+  }
+  if (t === F16) {
+    const fx = f16ToF32(L, L.xmmOf(x));
+    L.emit(xmmRM(op, fx, f16ToF32(L, L.xmmOf(y))));
+    return c;
   }
   L.emit(xmmRM(op, L.xmmOf(x), L.xmmOf(y)));
   return c;

@@ -1,8 +1,9 @@
 // Scalar float rules (SSE, AVX when enabled): arithmetic, sign operations, rounding,
-// min/max, conversions between floats and integers (trapping and saturating).
+// min/max, conversions between floats and integers (trapping and saturating). Sign and bitwise
+// ops also cover f16/f128 (bits in an xmm register); their arithmetic is in float-soft.ts.
 
 import {
-  type Inst, type Type, F32, F64, I128, I16, I32, I64, I8, bytes,
+  type Inst, type Type, F16, F32, F64, F128, I128, I16, I32, I64, I8, bytes,
   FADD, FSUB, FMUL, FDIV, SQRT, FNEG, FABS, FCOPYSIGN, FMIN, FMAX, FMA, CEIL, FLOOR, TRUNC, NEAREST,
   FPROMOTE, FDEMOTE, BAND, BOR, BXOR, BNOT, BAND_NOT, BITSELECT, FCVT_FROM_SINT, FCVT_FROM_UINT, FCVT_TO_SINT, FCVT_TO_UINT, FCVT_TO_SINT_SAT, FCVT_TO_UINT_SAT,
 } from '@windlass/ir';
@@ -59,30 +60,43 @@ export function fconst(L: X64Lower, t: Type, lo: number, hi: number, x: number =
   L.emit(xmmLoad(size === 4 ? XmmMovOp.Movss : XmmMovOp.Movsd, x, L.constAmode(b)));
   return x;
 }
+/** An xmm register holding the sign bit of `t` (f16: bit 15, f128: bit 127). */
 function signMask(L: X64Lower, t: Type): number {
+  if (t === F16) return fconst(L, F32, 0x8000, 0);
+  if (t === F128) {
+    const b = new Uint8Array(16);
+    b[15] = 0x80;
+    const x = L.tmp(RegClass.Float);
+    L.emit(xmmLoad(XmmMovOp.Movaps, x, L.constAmode(b, 16)));
+    return x;
+  }
   return t === F32 ? fconst(L, t, 0x80000000 | 0, 0) : fconst(L, t, 0, 0x80000000 | 0);
+}
+/** Sign operations work on the bits: every float type, f16 and f128 included. */
+function isSignType(t: Type): boolean {
+  return t === F32 || t === F64 || t === F16 || t === F128;
 }
 
 function fneg(L: X64Lower, inst: Inst): boolean {
   const t = ft(L, inst);
-  if (t !== F32 && t !== F64) return false;
+  if (!isSignType(t)) return false;
   const m = signMask(L, t);
-  L.emitMod(xmmRM(t === F32 ? SseOp.Xorps : SseOp.Xorpd, L.out(), m), L.xmmOf(L.f.arg(inst, 0)));
+  L.emitMod(xmmRM(t !== F64 ? SseOp.Xorps : SseOp.Xorpd, L.out(), m), L.xmmOf(L.f.arg(inst, 0)));
   return true;
 }
 function fabs(L: X64Lower, inst: Inst): boolean {
   const t = ft(L, inst);
-  if (t !== F32 && t !== F64) return false;
+  if (!isSignType(t)) return false;
   const m = signMask(L, t);
   // andnps: dst = ~dst & src: the sign mask, complemented, and x.
-  L.emitMod(xmmRM(t === F32 ? SseOp.Andnps : SseOp.Andnpd, L.out(), L.xmmOf(L.f.arg(inst, 0))), m);
+  L.emitMod(xmmRM(t !== F64 ? SseOp.Andnps : SseOp.Andnpd, L.out(), L.xmmOf(L.f.arg(inst, 0))), m);
   return true;
 }
 function fcopysign(L: X64Lower, inst: Inst): boolean {
   const t = ft(L, inst);
-  if (t !== F32 && t !== F64) return false;
+  if (!isSignType(t)) return false;
   const m = signMask(L, t);
-  const ps = t === F32;
+  const ps = t !== F64;
   const mag = L.tmp(RegClass.Float);
   L.emitMod(xmmRM(ps ? SseOp.Andnps : SseOp.Andnpd, mag, L.xmmOf(L.f.arg(inst, 0))), m);
   const sgn = L.tmp(RegClass.Float);
@@ -137,33 +151,38 @@ const FLOAT_LOGIC: ReadonlyMap<number, [SseOp, SseOp]> = new Map([
 ]);
 function floatLogic(L: X64Lower, inst: Inst): boolean {
   const t = ft(L, inst);
-  if (t !== F32 && t !== F64) return false;
+  if (!isSignType(t)) return false;
   const f = L.f;
   const op = f.instOpcode[inst];
+  const ps = t !== F64;
   const a = L.xmmOf(f.arg(inst, 0));
   if (op === BNOT) {
-    const ones = fconst(L, t, -1, -1);
-    L.emitMod(xmmRM(t === F32 ? SseOp.Xorps : SseOp.Xorpd, L.out(), ones), a);
+    let ones: number;
+    if (t === F128) {
+      ones = L.tmp(RegClass.Float);
+      L.emit(xmmLoad(XmmMovOp.Movaps, ones, L.constAmode(new Uint8Array(16).fill(0xff), 16)));
+    } else ones = fconst(L, t === F16 ? F32 : t, -1, -1);
+    L.emitMod(xmmRM(ps ? SseOp.Xorps : SseOp.Xorpd, L.out(), ones), a);
     return true;
   }
   const b = L.xmmOf(f.arg(inst, 1));
   if (op === BAND_NOT) {
-    L.emitMod(xmmRM(t === F32 ? SseOp.Andnps : SseOp.Andnpd, L.out(), a), b);
+    L.emitMod(xmmRM(ps ? SseOp.Andnps : SseOp.Andnpd, L.out(), a), b);
     return true;
   }
   const ops = FLOAT_LOGIC.get(op);
   if (ops === undefined) return false;
-  L.emitMod(xmmRM(t === F32 ? ops[0] : ops[1], L.out(), b), a);
+  L.emitMod(xmmRM(ps ? ops[0] : ops[1], L.out(), b), a);
   return true;
 }
 function floatBitselect(L: X64Lower, inst: Inst): boolean {
   const t = ft(L, inst);
-  if (t !== F32 && t !== F64) return false;
+  if (!isSignType(t)) return false;
   const f = L.f;
   const c = L.xmmOf(f.arg(inst, 0));
   const x = L.xmmOf(f.arg(inst, 1));
   const y = L.xmmOf(f.arg(inst, 2));
-  const ps = t === F32;
+  const ps = t !== F64;
   const t1 = L.tmp(RegClass.Float);
   L.emitMod(xmmRM(ps ? SseOp.Andps : SseOp.Andpd, t1, c), x);
   const t2 = L.tmp(RegClass.Float);
@@ -213,7 +232,8 @@ function zeroXmm(L: X64Lower): number {
   L.emit(gprToXmm(4, x, g));
   return x;
 }
-function cvtInto(L: X64Lower, toF64: boolean, size: 4 | 8, src: number, dst: number): void {
+/** dst <- the integer in GPR src (4 or 8 bytes, signed) converted to f32/f64. */
+export function cvtInto(L: X64Lower, toF64: boolean, size: 4 | 8, src: number, dst: number): void {
   L.emitMod(cvtIntToFloat(toF64, size, dst, src), zeroXmm(L));
 }
 
@@ -293,73 +313,79 @@ function toInt(signed: boolean, sat: boolean) {
     const v = f.arg(inst, 0);
     const t = f.valueType[f.resolveAliases(v)] as Type;
     if ((t !== F32 && t !== F64) || !(it === I8 || it === I16 || it === I32 || it === I64)) return false;
-    const x = L.xmmOf(v);
-    const bits = bytes(it) * 8;
-    const out = L.out();
-    if (!sat) {
-      ucomis(L, t, x, x);
-      L.emit(jcc(CC.P, L.trapLabel(251)));
-      const ovf = L.trapLabel(253);
-      if (signed) {
-        // Valid when -2^(bits-1) - 1 < x < 2^(bits-1).
-        // -2^(bits-1) - 1 is not representable in f32 (bits >= 32) or f64 (bits = 64): there
-        // the bound is -2^(bits-1) itself, inclusive.
-        const inexact = (t === F32 && bits >= 32) || bits === 64;
-        const lo = inexact ? fconst(L, t, ...pow2(t, bits - 1, true)) : fconstOf(L, t, -(2 ** (bits - 1)) - 1);
-        const hi = fconst(L, t, ...pow2(t, bits - 1));
-        ucomis(L, t, x, lo);
-        L.emit(jcc(inexact ? CC.B : CC.BE, ovf));
-        ucomis(L, t, x, hi);
-        L.emit(jcc(CC.AE, ovf));
-        L.move(out, cvtt(L, t, bits === 64 ? 8 : 4, x));
-        return true;
-      }
-      const m1 = fconstOf(L, t, -1);
-      const hi = fconst(L, t, ...pow2(t, bits));
-      ucomis(L, t, x, m1);
-      L.emit(jcc(CC.BE, ovf));
-      ucomis(L, t, x, hi);
-      L.emit(jcc(CC.AE, ovf));
-      L.move(out, toUnsignedRaw(L, t, x, bits));
-      return true;
-    }
-    const zero = L.constReg(0, 0);
-    if (signed) {
-      const cvtSize = bits === 64 ? 8 : 4;
-      const r = cvtt(L, t, cvtSize, x);
-      const hiF = fconst(L, t, ...pow2(t, cvtSize * 8 - 1));
-      const max = L.constReg(-1, bits === 64 ? 0x7fffffff : 0, cvtSize);
-      const maxv = bits === 64 ? max : L.constReg(0x7fffffff, 0, 4);
-      ucomis(L, t, x, hiF);
-      const r2 = L.tmp();
-      L.emitMod(cmov(CC.AE, cvtSize, r2, maxv), r);
-      ucomis(L, t, x, x);
-      const r3 = L.tmp();
-      L.emitMod(cmov(CC.P, cvtSize, r3, zero), r2);
-      if (bits >= 32) {
-        L.move(out, r3);
-        return true;
-      }
-      const hiI = L.constReg(2 ** (bits - 1) - 1, 0, 4);
-      const loI = L.constReg(-(2 ** (bits - 1)), -1, 4);
-      L.emit(aluRM(AluOp.Cmp, 4, r3, hiI));
-      const r4 = L.tmp();
-      L.emitMod(cmov(CC.G, 4, r4, hiI), r3);
-      L.emit(aluRM(AluOp.Cmp, 4, r4, loI));
-      L.emitMod(cmov(CC.L, 4, out, loI), r4);
-      return true;
-    }
-    const r = toUnsignedRaw(L, t, x, bits);
-    const maxv = L.constReg(bits === 64 ? -1 : bits === 32 ? -1 : 2 ** bits - 1, bits === 64 ? -1 : 0);
-    const hiF = fconst(L, t, ...pow2(t, bits));
-    ucomis(L, t, x, hiF);
-    const r2 = L.tmp();
-    L.emitMod(cmov(CC.AE, 8, r2, maxv), r);
-    const z = fconst(L, t, 0, 0);
-    ucomis(L, t, x, z);
-    L.emitMod(cmov(CC.B, 8, out, zero), r2);
+    toIntCore(L, t, L.xmmOf(v), it, signed, sat, L.out());
     return true;
   };
+}
+
+/**
+ * out <- the f32/f64 in x converted to the integer type `it` (i8..i64): trapping on NaN and
+ * overflow, or saturating (NaN to 0).
+ */
+export function toIntCore(L: X64Lower, t: Type, x: number, it: Type, signed: boolean, sat: boolean, out: number): void {
+  const bits = bytes(it) * 8;
+  if (!sat) {
+    ucomis(L, t, x, x);
+    L.emit(jcc(CC.P, L.trapLabel(251)));
+    const ovf = L.trapLabel(253);
+    if (signed) {
+      // Valid when -2^(bits-1) - 1 < x < 2^(bits-1).
+      // -2^(bits-1) - 1 is not representable in f32 (bits >= 32) or f64 (bits = 64): there
+      // the bound is -2^(bits-1) itself, inclusive.
+      const inexact = (t === F32 && bits >= 32) || bits === 64;
+      const lo = inexact ? fconst(L, t, ...pow2(t, bits - 1, true)) : fconstOf(L, t, -(2 ** (bits - 1)) - 1);
+      const hi = fconst(L, t, ...pow2(t, bits - 1));
+      ucomis(L, t, x, lo);
+      L.emit(jcc(inexact ? CC.B : CC.BE, ovf));
+      ucomis(L, t, x, hi);
+      L.emit(jcc(CC.AE, ovf));
+      L.move(out, cvtt(L, t, bits === 64 ? 8 : 4, x));
+      return;
+    }
+    const m1 = fconstOf(L, t, -1);
+    const hi = fconst(L, t, ...pow2(t, bits));
+    ucomis(L, t, x, m1);
+    L.emit(jcc(CC.BE, ovf));
+    ucomis(L, t, x, hi);
+    L.emit(jcc(CC.AE, ovf));
+    L.move(out, toUnsignedRaw(L, t, x, bits));
+    return;
+  }
+  const zero = L.constReg(0, 0);
+  if (signed) {
+    const cvtSize = bits === 64 ? 8 : 4;
+    const r = cvtt(L, t, cvtSize, x);
+    const hiF = fconst(L, t, ...pow2(t, cvtSize * 8 - 1));
+    const max = L.constReg(-1, bits === 64 ? 0x7fffffff : 0, cvtSize);
+    const maxv = bits === 64 ? max : L.constReg(0x7fffffff, 0, 4);
+    ucomis(L, t, x, hiF);
+    const r2 = L.tmp();
+    L.emitMod(cmov(CC.AE, cvtSize, r2, maxv), r);
+    ucomis(L, t, x, x);
+    const r3 = L.tmp();
+    L.emitMod(cmov(CC.P, cvtSize, r3, zero), r2);
+    if (bits >= 32) {
+      L.move(out, r3);
+      return;
+    }
+    const hiI = L.constReg(2 ** (bits - 1) - 1, 0, 4);
+    const loI = L.constReg(-(2 ** (bits - 1)), -1, 4);
+    L.emit(aluRM(AluOp.Cmp, 4, r3, hiI));
+    const r4 = L.tmp();
+    L.emitMod(cmov(CC.G, 4, r4, hiI), r3);
+    L.emit(aluRM(AluOp.Cmp, 4, r4, loI));
+    L.emitMod(cmov(CC.L, 4, out, loI), r4);
+    return;
+  }
+  const r = toUnsignedRaw(L, t, x, bits);
+  const maxv = L.constReg(bits === 64 ? -1 : bits === 32 ? -1 : 2 ** bits - 1, bits === 64 ? -1 : 0);
+  const hiF = fconst(L, t, ...pow2(t, bits));
+  ucomis(L, t, x, hiF);
+  const r2 = L.tmp();
+  L.emitMod(cmov(CC.AE, 8, r2, maxv), r);
+  const z = fconst(L, t, 0, 0);
+  ucomis(L, t, x, z);
+  L.emitMod(cmov(CC.B, 8, out, zero), r2);
 }
 
 function fconstOf(L: X64Lower, t: Type, x: number): number {

@@ -24,6 +24,7 @@ import {
 import { condOf, intCC, lowerFcmp, lowerIcmp } from './cond';
 import { aluSize, exactSize, VREG_BASE, type X64Lower } from './state';
 import { fconst, lowerFloatRules } from './float';
+import { lowerSoftFloatRules } from './float-soft';
 import { lowerAtomicRules } from './atomics';
 import { lowerTlsRules } from './tls';
 import { lowerStackSwitchRules } from './stack-switch';
@@ -462,7 +463,7 @@ function materialize(L: X64Lower, c: { cc: CC; cc2: number; and: boolean }, dst:
 function fcmpRule(L: X64Lower, inst: Inst): boolean {
   const f = L.f;
   const t = argType(L, inst, 0);
-  if (t !== F32 && t !== F64) return false;
+  if (t !== F32 && t !== F64 && t !== F16 && t !== F128) return false;
   const c = lowerFcmp(L, f.instImm0[inst] as FloatCC, f.arg(inst, 0), f.arg(inst, 1), t);
   materialize(L, c, L.out());
   return true;
@@ -1321,6 +1322,7 @@ export function buildRules(): RuleTable<X64Lower> {
     return true;
   });
   lowerFloatRules(r);
+  lowerSoftFloatRules(r);
   lowerAtomicRules(r);
   lowerTlsRules(r);
   lowerStackSwitchRules(r);

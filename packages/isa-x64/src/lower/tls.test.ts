@@ -7,8 +7,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { parseClif } from '@windlass/ir';
-import { buildIsa, settingsBuilder, UnsupportedError, type CompiledCode } from '@windlass/codegen';
-import { ObjectModule } from '@windlass/object';
+import { buildIsa, settingsBuilder, UnsupportedError, type CompiledCode, type Reloc } from '@windlass/codegen';
+import { ObjectError, ObjectModule } from '@windlass/object';
 import '../index';
 import { canRunNative, inScratchDir, runC } from './test-support/native';
 
@@ -53,11 +53,13 @@ block0(v0: i64):
 }
 `;
 
-const C_MAIN = `#include <stdio.h>
+/**
+ * Calls the compiled functions from two threads. `wl_counter` and `wl_pair` name the variables
+ * as C sees them (declared by the prelude), `enter_thread()` sets a thread up first.
+ */
+const C_REPORT = `#include <stdio.h>
 #include <stdint.h>
 #include <pthread.h>
-extern __thread uint64_t wl_counter;
-extern __thread uint64_t wl_pair[2];
 uint64_t *wl_tls_addr(void);
 uint64_t wl_tls_bump(uint64_t);
 uint64_t wl_tls_second(uint64_t);
@@ -67,8 +69,9 @@ static void report(const char *who) {
   printf("%s %d %llu %llu %llu %llu %llu\\n", who, wl_tls_addr() == &wl_counter, (unsigned long long)a,
     (unsigned long long)b, (unsigned long long)wl_counter, (unsigned long long)s, (unsigned long long)wl_pair[1]);
 }
-static void *thread(void *arg) { (void)arg; report("thread"); return 0; }
+static void *thread(void *arg) { (void)arg; enter_thread(); report("thread"); return 0; }
 int main(void) {
+  enter_thread();
   wl_counter = 100;
   report("main");
   pthread_t t; pthread_create(&t, 0, thread, 0); pthread_join(t, 0);
@@ -76,6 +79,11 @@ int main(void) {
   return 0;
 }
 `;
+const C_MAIN = `#include <stdint.h>
+extern __thread uint64_t wl_counter;
+extern __thread uint64_t wl_pair[2];
+static void enter_thread(void) {}
+${C_REPORT}`;
 const C_VARS = '#include <stdint.h>\n__thread uint64_t wl_counter = 1;\n__thread uint64_t wl_pair[2] = { 10, 20 };\n';
 
 /** The compiled functions as one ELF object with `wl_` symbols, the TLS variables imported. */
@@ -114,12 +122,53 @@ block0(v0: i64):
     expect(c.listing).toMatch(/movups XMMWORD PTR \[rsp[^\]]*\],xmm6[\s\S]*__tls_get_addr[\s\S]*movups xmm6,/);
   });
 
-  it('rejects the Mach-O and COFF models, and a missing model, with typed errors naming them', () => {
+  it('needs a TLS model: without one tls_value is a typed error naming the choices', () => {
     const f = TLS_FUNCTIONS.split('\n; v0')[0];
-    expect(() => compileAll(f, ['tls_model=macho'])).toThrow(UnsupportedError);
-    expect(() => compileAll(f, ['tls_model=macho'])).toThrow(/tls_model=macho/);
-    expect(() => compileAll(f, ['tls_model=coff'])).toThrow(/tls_model=coff/);
-    expect(() => compileAll(f, [])).toThrow(/set tls_model=elf_gd/);
+    expect(() => compileAll(f, [])).toThrow(UnsupportedError);
+    expect(() => compileAll(f, [])).toThrow(/set tls_model=elf_gd, macho or coff\); tls_model=none/);
+  });
+
+  it('under tls_model=coff indexes the TEB\'s ThreadLocalStoragePointer by _tls_index and adds the SECREL offset', () => {
+    const c = compileAll(TLS_FUNCTIONS, ['tls_model=coff']).get('tls_second')!;
+    const body = c.listing.split('\n').map((l) => l.replace(/^\s*[0-9a-f]+:\s+/, '').replace(/\s+/g, ' '));
+    const at = body.findIndex((l) => l.includes('_tls_index'));
+    const [index, slots, block, addr] = body.slice(at, at + 4);
+    const idx = /^mov (e\w+|r\d+d),DWORD PTR \[rip\+_tls_index\]$/.exec(index);
+    const tab = /^mov (r\w+),QWORD PTR gs:0x58$/.exec(slots);
+    expect(idx).not.toBeNull();
+    expect(tab).not.toBeNull();
+    const blk = new RegExp(`^mov (r\\w+),QWORD PTR \\[${tab![1]}\\+(r\\w+)\\*8\\]$`).exec(block);
+    expect(blk).not.toBeNull();
+    // The index register's 64-bit name (the 32-bit load zero-extends it).
+    expect(blk![2].replace(/^e/, 'r').replace(/d$/, '')).toBe(idx![1].replace(/^e/, 'r').replace(/d$/, ''));
+    expect(addr).toMatch(new RegExp(`^lea r\\w+,\\[${blk![1]}\\+wl_pair@secrel32\\+0x8\\]$`));
+    // No call: nothing is clobbered, v0 stays in rdi.
+    expect(c.listing).not.toMatch(/call/);
+    expect(c.relocations.map((r) => [r.kind, r.target, r.addend])).toEqual([
+      ['X86PCRel4', { kind: 'symbol', name: '_tls_index' }, -4],
+      ['X86SecRel', { kind: 'symbol', name: 'wl_pair' }, 8],
+    ]);
+  });
+
+  it('under tls_model=macho loads the TLV descriptor into rdi and calls its thunk', () => {
+    const code = compileAll(TLS_FUNCTIONS, ['tls_model=macho']);
+    const addr = code.get('tls_addr')!;
+    expect(addr.listing).toMatch(/mov\s+rdi,QWORD PTR \[rip\+wl_counter@tlvp\]\n.*call\s+QWORD PTR \[rdi\]/);
+    expect(addr.relocations.map((r) => [r.kind, r.target, r.addend])).toEqual([['MachOX86_64Tlv', { kind: 'symbol', name: 'wl_counter' }, -4]]);
+    // The symbol offset is added to the thunk's result.
+    expect(code.get('tls_second')!.listing).toMatch(/call\s+QWORD PTR \[rdi\]\n.*add\s+rax,0x8/);
+  });
+
+  it('leaves COFF and Mach-O code to other object writers: the ELF writer rejects it naming the relocation', () => {
+    for (const [model, kind] of [['coff', 'X86SecRel'], ['macho', 'MachOX86_64Tlv']] as const) {
+      const c = compileAll(TLS_FUNCTIONS, [`tls_model=${model}`]).get('tls_addr')!;
+      const m = new ObjectModule({ target: 'x86_64', name: 'tls' });
+      m.declareData('wl_counter', 'import', { tls: true });
+      m.declareData('_tls_index', 'import');
+      const f = m.declareFunction('wl_tls_addr', 'export');
+      expect(() => m.defineFunction(f, { bytes: c.bytes, relocs: c.relocations })).toThrow(ObjectError);
+      expect(() => m.defineFunction(f, { bytes: c.bytes, relocs: c.relocations })).toThrow(new RegExp(`relocation ${kind} is a (COFF|Mach-O) relocation`));
+    }
   });
 
   const suite = canRunNative() ? describe : describe.skip;
@@ -140,8 +189,95 @@ block0(v0: i64):
       // The variables live in the library; their default visibility keeps the GD sequence a real call.
       expect(runSharedLibrary(obj)).toEqual(want);
     });
+
+    // The Windows and macOS runtimes, played by C on Linux: the relocations are resolved as the
+    // PE and Mach-O linkers resolve them, the code runs unchanged.
+    it('runs the COFF sequence against a Windows-style TEB (gs base set by arch_prctl) and per-thread TLS blocks', () => {
+      const asm = asmOf(compileAll(TLS_FUNCTIONS, ['tls_model=coff']), (r, name) => {
+        // _tls_index is PC-relative data; SECREL is the variable's offset in the TLS template section.
+        if (r.kind === 'X86PCRel4') return `${name} + (${r.addend}) - .`;
+        if (r.kind === 'X86SecRel') return `tpl_${name} + (${r.addend}) - wl_tls_start`;
+        throw new Error(`relocation ${r.kind}`);
+      });
+      expect(runC(C_COFF_PRELUDE + asm + C_REPORT, { args: ['-pthread'] })).toEqual(want);
+    });
+
+    it('runs the Mach-O sequence through TLV descriptors whose thunk returns the thread\'s variable', () => {
+      const asm = asmOf(compileAll(TLS_FUNCTIONS, ['tls_model=macho']), (r, name) => {
+        // The movq reads the TLV pointer slot (ld64 may turn it into a lea of the descriptor).
+        if (r.kind === 'MachOX86_64Tlv') return `tlvp_${name} + (${r.addend}) - .`;
+        throw new Error(`relocation ${r.kind}`);
+      });
+      expect(runC(C_MACHO_PRELUDE + asm + C_REPORT, { args: ['-pthread'] })).toEqual(want);
+    });
   });
 });
+
+/** The compiled functions as top-level asm `wl_NAME`, each relocated field a `.long` of `field`'s expression. */
+function asmOf(code: Map<string, CompiledCode>, field: (r: Reloc, target: string) => string): string {
+  let asm = '.text\n';
+  for (const [name, c] of code) {
+    asm += `.p2align 4\n.globl wl_${name}\nwl_${name}:\n`;
+    let at = 0;
+    const bytes = (end: number): void => {
+      if (end > at) asm += `.byte ${Array.from(c.bytes.subarray(at, end)).join(',')}\n`;
+      at = end;
+    };
+    for (const r of [...c.relocations].sort((a, b) => a.offset - b.offset)) {
+      if (r.target.kind !== 'symbol') throw new Error(`relocation to a ${r.target.kind}`);
+      bytes(r.offset);
+      asm += `.long ${field(r, r.target.name)}\n`;
+      at += 4;
+    }
+    bytes(c.bytes.length);
+  }
+  return `__asm__(${JSON.stringify(asm)});\n`;
+}
+
+/**
+ * Windows x64 TLS: gs:0x58 (the TEB's ThreadLocalStoragePointer) points at the thread's array
+ * of TLS blocks, one per image, `_tls_index` is this image's slot; each thread's block is a
+ * copy of the image's TLS template (here the `.wltls` section, SECREL offsets into it).
+ */
+const C_COFF_PRELUDE = `#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <asm/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+__asm__(".section .wltls,\\"a\\"\\n.p2align 3\\n.globl wl_tls_start, tpl_wl_counter, tpl_wl_pair, wl_tls_end\\n"
+  "wl_tls_start:\\n.quad 0x5eed\\ntpl_wl_counter: .quad 1\\ntpl_wl_pair: .quad 10, 20\\nwl_tls_end:\\n.text\\n");
+extern const unsigned char wl_tls_start[], tpl_wl_counter[], tpl_wl_pair[], wl_tls_end[];
+uint32_t _tls_index = 2;
+static __thread unsigned char *wl_block;
+#define wl_counter (*(uint64_t *)(wl_block + (tpl_wl_counter - wl_tls_start)))
+#define wl_pair ((uint64_t *)(wl_block + (tpl_wl_pair - wl_tls_start)))
+static void enter_thread(void) {
+  size_t n = (size_t)(wl_tls_end - wl_tls_start);
+  wl_block = malloc(n);
+  memcpy(wl_block, wl_tls_start, n);
+  void **blocks = calloc(4, sizeof(void *));
+  blocks[_tls_index] = wl_block;
+  unsigned char *teb = calloc(1, 0x100);
+  memcpy(teb + 0x58, &blocks, sizeof blocks);
+  if (syscall(SYS_arch_prctl, ARCH_SET_GS, teb) != 0) abort();
+}
+`;
+
+/**
+ * macOS TLS: a variable's TLV descriptor holds a thunk, called with the descriptor in rdi, that
+ * returns the variable's address in the calling thread (dyld's reads a pthread key and an offset).
+ */
+const C_MACHO_PRELUDE = `#include <stdint.h>
+struct tlv { void *(*thunk)(struct tlv *); uint64_t key; uint64_t offset; };
+static __thread struct { uint64_t counter; uint64_t pair[2]; } wl_vars = { 1, { 10, 20 } };
+static void *tlv_get_addr(struct tlv *d) { return (unsigned char *)&wl_vars + d->offset; }
+static struct tlv desc_counter = { tlv_get_addr, 0, 0 }, desc_pair = { tlv_get_addr, 0, 8 };
+struct tlv *const tlvp_wl_counter = &desc_counter, *const tlvp_wl_pair = &desc_pair;
+#define wl_counter (wl_vars.counter)
+#define wl_pair (wl_vars.pair)
+static void enter_thread(void) {}
+`;
 
 const PINNED_FUNCTIONS = `
 function %wl_inner() -> i64 {

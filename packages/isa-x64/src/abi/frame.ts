@@ -29,7 +29,7 @@
 // An ordinary call to a callee-pop function is followed by `sub rsp, B`, re-reserving the
 // arguments the callee removed, so rsp stays fixed for the whole body.
 
-import { CodegenError, type LabelUseKind, MachBuffer, type MachBufferFinalized, type VCode, type MachLabel } from '@windlass/codegen';
+import { CodegenError, UnsupportedError, type LabelUseKind, MachBuffer, type MachBufferFinalized, type VCode, type MachLabel } from '@windlass/codegen';
 import { EditSide, type RegAllocOutput, SLOT_BASE } from '@windlass/regalloc';
 import {
   type Amode, type CodeSink, type LabelUse, type MInst, AluOp, InstOp as Op, RegClass, aluRI, amBase, dwarfReg, emitInst, genMove,
@@ -136,7 +136,8 @@ export function emitFunction(inp: FrameInput): FrameOutput {
   // x86-64 reaches every frame slot with a signed 32-bit displacement from rsp, and `&` below
   // works on 32 bits: a larger frame is an error, never silently wrapped code.
   if (area + pushBytes > 0x7fff_0000) {
-    throw new CodegenError(`stack frame of ${area + pushBytes} bytes is too large: x86-64 frames are limited to ${0x7fff_0000} bytes`);
+    // An implementation limit, not a bug: typed as unsupported, like any input the backend refuses.
+    throw new UnsupportedError(`a stack frame of ${area + pushBytes} bytes (too large: x86-64 frames are limited to ${0x7fff_0000} bytes)`);
   }
   const n = ((area + pushBytes + 15) & ~15) - pushBytes;
   for (const a of inp.slotAmodes) a.disp += inp.outgoingBytes;

@@ -39,7 +39,7 @@ export type DriverResult =
   | { kind: 'signal'; signal: number; rip: bigint; addr: bigint; rsp: bigint; stackTop: bigint; where?: { fn: number; offset: number } }
   | { kind: 'error'; message: string };
 
-function cParam(t: Type): { decl: string; words: number; expr: (w: string[]) => string } {
+export function cParam(t: Type): { decl: string; words: number; expr: (w: string[]) => string } {
   if (isVec128(t)) return { decl: 'wl_v128', words: 2, expr: (w) => `v128b(${w[0]}, ${w[1]})` };
   switch (t) {
     // The upper half of a register holding an i32 is undefined: the driver fills it with a
@@ -53,12 +53,12 @@ function cParam(t: Type): { decl: string; words: number; expr: (w: string[]) => 
 }
 
 /** 64-bit words a function's return area holds (0: results come back in registers). */
-function areaWords(sig: Signature): number {
+export function areaWords(sig: Signature): number {
   if (!needsReturnArea(sig.returns, sig.callConv)) return 0;
   return Math.ceil(returnAreaLayout(sig.returns).size / 8);
 }
 
-const THUNK = [
+export const THUNK = [
   '.pushsection .text',
   '.globl wl_thunk',
   'wl_thunk:',
@@ -74,21 +74,20 @@ const THUNK = [
 ];
 
 /**
- * The driver's C source: `calls[k]` calls `functions[calls[k].fn]`; the vmctx passed is a
- * zeroed buffer of `vmctxBytes` (pure code reads at most dead fields of it).
- * `functions` lists every function of the object (a trap's rip is looked up among them all).
+ * The start of every generated driver: headers, bit-pattern constructors, the call thunk that
+ * records the return registers and the callee-saved ones, and a signal handler that keeps the
+ * faulting rip/rsp/address for trap naming.
  */
-export function driverSource(functions: readonly DriverFunction[], calls: readonly DriverCall[], timeoutSeconds = 10, vmctxBytes = 16): string {
-  const out: string[] = [
-    '#define _GNU_SOURCE',
-    '#include <stdint.h>', '#include <stdio.h>', '#include <string.h>', '#include <signal.h>', '#include <setjmp.h>',
-    '#include <stdlib.h>', '#include <ucontext.h>', '#include <unistd.h>',
-    'typedef uint8_t wl_v128 __attribute__((vector_size(16)));',
-    'static float f32b(uint64_t b) { uint32_t x = (uint32_t)b; float f; memcpy(&f, &x, 4); return f; }',
-    'static double f64b(uint64_t b) { double f; memcpy(&f, &b, 8); return f; }',
-    'static wl_v128 v128b(uint64_t lo, uint64_t hi) { uint64_t x[2] = { lo, hi }; wl_v128 v; memcpy(&v, x, 16); return v; }',
-    'void *wl_target, *wl_ret;',
-    'uint64_t wl_out[6], wl_saved[7], wl_after[7];',
+export const DRIVER_PRELUDE: readonly string[] = [
+  '#define _GNU_SOURCE',
+  '#include <stdint.h>', '#include <stdio.h>', '#include <string.h>', '#include <signal.h>', '#include <setjmp.h>',
+  '#include <stdlib.h>', '#include <ucontext.h>', '#include <unistd.h>', '#include <sys/mman.h>',
+  'typedef uint8_t wl_v128 __attribute__((vector_size(16)));',
+  'static float f32b(uint64_t b) { uint32_t x = (uint32_t)b; float f; memcpy(&f, &x, 4); return f; }',
+  'static double f64b(uint64_t b) { double f; memcpy(&f, &b, 8); return f; }',
+  'static wl_v128 v128b(uint64_t lo, uint64_t hi) { uint64_t x[2] = { lo, hi }; wl_v128 v; memcpy(&v, x, 16); return v; }',
+  'void *wl_target, *wl_ret;',
+  'uint64_t wl_out[6], wl_saved[7], wl_after[7];',
     'extern char wl_thunk[];',
     `__asm__(${JSON.stringify(THUNK.join('\n') + '\n')});`,
     'static sigjmp_buf env;',
@@ -98,7 +97,15 @@ export function driverSource(functions: readonly DriverFunction[], calls: readon
     '  f_rip = (uint64_t)uc->uc_mcontext.gregs[REG_RIP]; f_rsp = (uint64_t)uc->uc_mcontext.gregs[REG_RSP]; f_addr = (uint64_t)si->si_addr;',
     '  siglongjmp(env, sig);',
     '}',
-  ];
+];
+
+/**
+ * The driver's C source: `calls[k]` calls `functions[calls[k].fn]`; the vmctx passed is a
+ * zeroed buffer of `vmctxBytes` (pure code reads at most dead fields of it).
+ * `functions` lists every function of the object (a trap's rip is looked up among them all).
+ */
+export function driverSource(functions: readonly DriverFunction[], calls: readonly DriverCall[], timeoutSeconds = 10, vmctxBytes = 16): string {
+  const out: string[] = [...DRIVER_PRELUDE];
   const maxArea = Math.max(1, ...functions.map((f) => areaWords(f.signature)));
   out.push(`static uint64_t wl_area[${maxArea}] __attribute__((aligned(16)));`);
   out.push(`static uint64_t wl_vmctx[${Math.max(2, Math.ceil(vmctxBytes / 8))}] __attribute__((aligned(16)));`);
@@ -170,7 +177,7 @@ export function driverSource(functions: readonly DriverFunction[], calls: readon
 }
 
 /** Where each result of `sig` comes back: a return register word pair or return-area words. */
-function resultWords(sig: Signature, regs: bigint[], area: bigint[]): bigint[][] {
+export function resultWords(sig: Signature, regs: bigint[], area: bigint[]): bigint[][] {
   if (needsReturnArea(sig.returns, sig.callConv)) {
     const { offsets } = returnAreaLayout(sig.returns);
     return sig.returns.map((r, j) => {

@@ -7,10 +7,10 @@ import { parseClif } from '@windlass/ir';
 import { StandardEnvironment, parseModule, translateFunction } from '@windlass/wasm-frontend';
 import { buildObject, fnSymbolName, testSymbol } from '../native/x64';
 import { corpus, haveWabt, script as writeScript } from './test-support';
-import { NativeEngine, WastUnsupported, nativeHostProblem } from './native-engine';
+import { NativeEngine, nativeHostProblem } from './native-engine';
 import { analyzeModule } from './purity';
 import { decodeResults, driverSource } from './driver';
-import { WastExhaustion, WastTrap } from './engine';
+import { WastExhaustion, WastLinkError, WastTrap } from './engine';
 import { nativeTargetProblem, runWastFiles } from './index';
 import type { WastValue } from './values';
 
@@ -78,27 +78,103 @@ describe.runIf(haveWabt && canRun)(`NativeEngine (x86-64 code run natively)${can
     expect(asI32(out[3])).toBe(5);
   });
 
-  it('refuses what needs the runtime: calls to imports, memory and globals, deciding instantiation', () => {
+  it('runs stateful modules in script order: memory, globals, tables, segments, libcalls', () => {
     const e = new NativeEngine();
-    const imp = wasm(`(module (import "spectest" "print_i32" (func $p (param i32)))
-      (func (export "sq") (param i32) (result i32) (i32.mul (local.get 0) (local.get 0)))
-      (func (export "print") (call $p (i32.const 1))))`);
-    const withImport = parseModule(imp);
-    expect(e.instantiationUnsupported(withImport)).toMatch(/instantiation: imports/);
-    const linked = e.instantiate(imp, withImport); // not linked: nothing pure can see it
-    expect(e.invoke(linked, 'sq', [i32(9)]).map(asI32)).toEqual([81]);
-    expect(() => e.invoke(linked, 'print', [])).toThrow(WastUnsupported);
-    const bytes = wasm(`(module (memory 1) (global $g (export "g") i32 (i32.const 1))
-      (func (export "pure") (result i32) (i32.const 42))
-      (func (export "load") (result i32) (i32.load (i32.const 0))))`);
+    const bytes = wasm(`(module (memory 1 2) (data (i32.const 8) "\\01\\02\\03\\04")
+      (global $g (export "g") (mut i32) (i32.const 5))
+      (table 3 funcref) (elem (i32.const 1) $seven) (type $r (func (result i32)))
+      (func $seven (result i32) (i32.const 7))
+      (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))
+      (func (export "store") (param i32 i32) (i32.store (local.get 0) (local.get 1)))
+      (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+      (func (export "inc") (global.set $g (i32.add (global.get $g) (i32.const 1))))
+      (func (export "ci") (param i32) (result i32) (call_indirect (type $r) (local.get 0)))
+      (func (export "copy") (param i32 i32 i32) (memory.copy (local.get 0) (local.get 1) (local.get 2))))`);
     const inst = e.instantiate(bytes, parseModule(bytes));
-    expect(e.instantiationUnsupported(inst.module)).toBeUndefined();
-    expect(e.invoke(inst, 'pure', []).map(asI32)).toEqual([42]); // reads the memory record, dead
-    expect(() => e.invoke(inst, 'load', [])).toThrow(/needs the wasm runtime: .*\(memory\)/);
-    expect(() => e.get(inst, 'g')).toThrow(WastUnsupported);
+    const script: [string, WastValue[]][] = [['store', [i32(0), i32(42)]], ['load', [i32(0)]], ['inc', []]];
+    e.prepare(inst, script.map(([field, args]) => ({ field, args })));
+    expect(e.invoke(inst, 'store', [i32(0), i32(42)])).toEqual([]);
+    expect(e.invoke(inst, 'load', [i32(0)]).map(asI32)).toEqual([42]); // the store's effect
+    expect(e.invoke(inst, 'inc', [])).toEqual([]);
+    // Not prepared: the driver replays the history (store, inc), then runs the command.
+    expect(asI32(e.get(inst, 'g'))).toBe(6);
+    expect(e.invoke(inst, 'load', [i32(8)]).map(asI32)).toEqual([0x04030201]); // the data segment
+    expect(() => e.invoke(inst, 'load', [i32(65533)])).toThrow(new WastTrap('out of bounds memory access'));
+    expect(e.invoke(inst, 'grow', [i32(1)]).map(asI32)).toEqual([1]);
+    expect(e.invoke(inst, 'load', [i32(65533)]).map(asI32)).toEqual([0]); // grown
+    expect(e.invoke(inst, 'grow', [i32(1)]).map(asI32)).toEqual([-1]); // past the maximum
+    expect(e.invoke(inst, 'ci', [i32(1)]).map(asI32)).toEqual([7]);
+    expect(() => e.invoke(inst, 'ci', [i32(0)])).toThrow(new WastTrap('uninitialized element'));
+    expect(() => e.invoke(inst, 'ci', [i32(3)])).toThrow(new WastTrap('out of bounds table access'));
+    // A trap raised by a libcall (C code) rather than at a trap site.
+    expect(() => e.invoke(inst, 'copy', [i32(131000), i32(0), i32(1000)])).toThrow(new WastTrap('out of bounds memory access'));
   });
 
-  it('runs a script: wrong expectations fail, runtime cases are skipped with the reason', async () => {
+  it('runs code translated for guard-page bounds checks on an 8 GiB reservation', () => {
+    const e = new NativeEngine({ boundsChecks: 'guard' });
+    const bytes = wasm(`(module (memory 1 3)
+      (func (export "load") (param i32) (result i32) (i32.load offset=16 (local.get 0)))
+      (func (export "far") (param i32) (result i32) (i32.load offset=0xfffffff0 (local.get 0)))
+      (func (export "grow") (result i32) (memory.grow (i32.const 1))))`);
+    const inst = e.instantiate(bytes, parseModule(bytes));
+    expect(e.invoke(inst, 'load', [i32(65516)]).map(asI32)).toEqual([0]);
+    expect(() => e.invoke(inst, 'load', [i32(65517)])).toThrow(new WastTrap('out of bounds memory access'));
+    expect(() => e.invoke(inst, 'load', [i32(-1)])).toThrow(new WastTrap('out of bounds memory access')); // 4 GiB past the base
+    expect(() => e.invoke(inst, 'far', [i32(-1)])).toThrow(new WastTrap('out of bounds memory access')); // 8 GiB past the base
+    expect(e.invoke(inst, 'grow', []).map(asI32)).toEqual([1]);
+    expect(e.invoke(inst, 'load', [i32(65517)]).map(asI32)).toEqual([0]);
+  });
+
+  it('instantiates natively: spectest imports, start functions and failing segments', () => {
+    const e = new NativeEngine();
+    const imp = wasm(`(module (import "spectest" "print_i32" (func $p (param i32)))
+      (import "spectest" "global_i32" (global $gi i32)) (global $s (mut i32) (i32.const 0))
+      (func $start (call $p (i32.const 1)) (global.set $s (i32.const 9)))
+      (func (export "get") (result i32) (i32.add (global.get $gi) (global.get $s))) (start $start))`);
+    const withImport = parseModule(imp);
+    expect(e.instantiationUnsupported(withImport)).toBeUndefined();
+    expect(e.invoke(e.instantiate(imp, withImport), 'get', []).map(asI32)).toEqual([675]);
+    const trapping = wasm('(module (func $u unreachable) (start $u))');
+    expect(() => e.instantiate(trapping, parseModule(trapping))).toThrow(new WastTrap('unreachable'));
+    const oob = wasm('(module (memory 1) (data (i32.const 65535) "ab"))');
+    expect(() => e.instantiate(oob, parseModule(oob))).toThrow(new WastTrap('out of bounds memory access'));
+    const unknown = wasm('(module (import "spectest" "nope" (func)))');
+    expect(() => e.instantiate(unknown, parseModule(unknown))).toThrow(WastLinkError);
+  });
+
+  it('runs instances that share state in one driver, in script order', () => {
+    const e = new NativeEngine();
+    const a = wasm(`(module (memory (export "mem") 1) (global (export "g") (mut i32) (i32.const 1))
+      (func (export "pure") (result i32) (i32.const 3))
+      (func (export "load") (result i32) (i32.load8_u (i32.const 0)))
+      (func (export "grow") (result i32) (memory.grow (i32.const 1))))`);
+    const ia = e.instantiate(a, parseModule(a));
+    e.register('A', ia);
+    expect(e.invoke(ia, 'load', []).map(asI32)).toEqual([0]);
+    // Importing a pure function links its code into the importer's object.
+    const b = wasm(`(module (import "A" "pure" (func $p (result i32))) (func (export "twice") (result i32) (i32.add (call $p) (call $p))))`);
+    expect(e.invoke(e.instantiate(b, parseModule(b)), 'twice', []).map(asI32)).toEqual([6]);
+    // Importing the memory and a mutable global: A and C run in one driver, C's effects show in A.
+    const c = wasm(`(module (import "A" "mem" (memory 1)) (import "A" "g" (global $g (mut i32))) (data (i32.const 0) "x")
+      (func (export "set") (global.set $g (i32.const 9))))`);
+    const ic = e.instantiate(c, parseModule(c));
+    expect(e.invoke(ia, 'load', []).map(asI32)).toEqual([0x78]);
+    expect(e.invoke(ic, 'set', [])).toEqual([]);
+    expect(asI32(e.get(ia, 'g'))).toBe(9);
+    // A failing instantiation keeps the effects of the segments before the failing one.
+    const d = wasm(`(module (import "A" "mem" (memory 1)) (data (i32.const 0) "y") (data (i32.const 65536) "z"))`);
+    expect(() => e.instantiate(d, parseModule(d))).toThrow(new WastTrap('out of bounds memory access'));
+    expect(e.invoke(ia, 'load', []).map(asI32)).toEqual([0x79]);
+    // Whether a larger minimum links depends on how much A's memory grew: the driver tells.
+    const big = wasm('(module (import "A" "mem" (memory 2)) (func (export "size") (result i32) (memory.size)))');
+    expect(e.instantiationUnsupported(parseModule(big))).toBeUndefined();
+    expect(() => e.instantiate(big, parseModule(big))).toThrow(WastLinkError);
+    expect(e.invoke(ia, 'grow', []).map(asI32)).toEqual([1]);
+    expect(e.invoke(e.instantiate(big, parseModule(big)), 'size', []).map(asI32)).toEqual([2]);
+    expect(e.invoke(ia, 'load', []).map(asI32)).toEqual([0x79]);
+  });
+
+  it('runs a script: wrong expectations fail; memories shared through spectest and registered modules', async () => {
     const path = writeScript(`
       (module
         (func (export "add") (param i64 i64) (result i64) (i64.add (local.get 0) (local.get 1)))
@@ -112,17 +188,24 @@ describe.runIf(haveWabt && canRun)(`NativeEngine (x86-64 code run natively)${can
       (assert_return (invoke "nan") (f64.const nan:canonical))
       (assert_return (invoke "v" (v128.const i32x4 1 2 3 4) (v128.const i32x4 10 20 30 -1)) (v128.const i32x4 11 22 33 3))
       (assert_return (invoke "id" (ref.extern 7)) (ref.extern 7))
-      (module $m (memory 1) (func (export "load") (result i32) (i32.load (i32.const 0))))
+      (module $m (memory 1) (func (export "load") (result i32) (i32.load (i32.const 0)))
+        (func (export "store") (param i32) (i32.store (i32.const 0) (local.get 0))))
       (assert_return (invoke $m "load") (i32.const 0))
-      (assert_trap (module (func $u unreachable) (start $u)) "unreachable")`);
+      (invoke $m "store" (i32.const 5))
+      (assert_return (invoke $m "load") (i32.const 5))
+      (assert_trap (module (func $u unreachable) (start $u)) "unreachable")
+      (module $a (import "spectest" "memory" (memory 1)) (data (i32.const 0) "\\2a"))
+      (module $b (import "spectest" "memory" (memory 1)) (func (export "f") (result i32) (i32.load8_u (i32.const 0))))
+      (assert_return (invoke $b "f") (i32.const 42))
+      (register "b" $b)
+      (assert_unlinkable (module (import "b" "f" (func (result i64)))) "incompatible import type")
+      (module $m1 (memory (export "m") 1))
+      (register "m1" $m1)
+      (assert_unlinkable (module (import "m1" "m" (memory 3))) "incompatible import type")`);
     try {
       const s = await runWastFiles([path], { target: 'x86_64', jobs: 1 });
       expect(s.perScript[0].failures.map((f) => f.line)).toEqual([9]);
-      expect([s.passed, s.failed, s.skipped]).toEqual([5, 1, 2]);
-      expect(Object.keys(s.perScript[0].skipReasons)).toEqual([
-        'needs the wasm runtime: memory/table/globals/imports (memory)',
-        'needs the wasm runtime: memory/table/globals/imports (instantiation: start function)',
-      ]);
+      expect([s.passed, s.failed, s.skipped]).toEqual([11, 1, 0]);
     } finally {
       rmSync(resolve(path, '..'), { recursive: true, force: true });
     }

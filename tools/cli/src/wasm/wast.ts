@@ -77,10 +77,11 @@ export type EngineFactory = () => WastEngine;
 /** What an engine that runs only part of a script (the native engine) may add. */
 interface PartialEngine extends WastEngine {
   /**
-   * Batching: after a module instantiates, the runner hands the engine every call the rest of
-   * the script makes to that instance, before running them one by one as usual.
+   * Batching: after a module instantiates, the runner hands the engine every command (`invoke`
+   * or `get`, in script order) the rest of the script gives that instance, before running them
+   * one by one as usual.
    */
-  prepare?(inst: WastInstance, calls: { field: string; args: WastValue[] }[]): void;
+  prepare?(inst: WastInstance, calls: { field: string; args: WastValue[]; kind: 'invoke' | 'get' }[]): void;
   /**
    * Why the engine cannot tell whether `module` links and instantiates (for
    * `assert_unlinkable` / `assert_uninstantiable`, which are then skipped), or undefined.
@@ -209,8 +210,8 @@ class ScriptRunner {
    * The invocations of `inst` in `commands` after `from`: actions naming the module, and
    * unnamed ones until the next module command.
    */
-  private plannedCalls(commands: readonly JsonCommand[], from: number, name: string | undefined): { field: string; args: WastValue[] }[] {
-    const out: { field: string; args: WastValue[] }[] = [];
+  private plannedCalls(commands: readonly JsonCommand[], from: number, name: string | undefined): { field: string; args: WastValue[]; kind: 'invoke' | 'get' }[] {
+    const out: { field: string; args: WastValue[]; kind: 'invoke' | 'get' }[] = [];
     let current = true;
     for (let j = from + 1; j < commands.length; j++) {
       const c = commands[j];
@@ -220,10 +221,10 @@ class ScriptRunner {
         continue;
       }
       const a = c.action;
-      if (!a || a.type !== 'invoke') continue;
+      if (!a || (a.type !== 'invoke' && a.type !== 'get')) continue;
       if (a.module === undefined ? !current : a.module !== name) continue;
       try {
-        out.push({ field: a.field, args: (a.args ?? []).map((v) => parseValue(v, this.hostRefs)) });
+        out.push({ field: a.field, args: (a.args ?? []).map((v) => parseValue(v, this.hostRefs)), kind: a.type });
       } catch {
         // An argument the harness cannot build fails when the command runs.
       }

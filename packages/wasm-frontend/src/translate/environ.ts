@@ -47,7 +47,7 @@ import {
 } from '@windlass/ir';
 import type { Module, ValType } from '../types';
 import type { SsaBuilder } from './ssa';
-import { TRAP_BAD_SIGNATURE, TRAP_INDIRECT_NULL, TRAP_TABLE_OOB } from './trapcodes';
+import { TRAP_BAD_SIGNATURE, TRAP_INDIRECT_NULL, TRAP_TABLE_OOB, TRAP_UNDEFINED_ELEMENT } from './trapcodes';
 
 /** wasm's v128 is carried as i8x16 and reinterpreted per operation, as Cranelift does. */
 export const I8X16 = vectorOf(I8, 16);
@@ -260,11 +260,11 @@ export class StandardEnvironment implements FuncEnvironment {
   }
 
   /** Address of element `index` of table `t`, trapping when out of bounds. */
-  private tableElem(b: SsaBuilder, vmctx: Value, t: number, index: Value): Value {
+  private tableElem(b: SsaBuilder, vmctx: Value, t: number, index: Value, oobTrap: number = TRAP_TABLE_OOB): Value {
     const rec = this.load(b, I64, vmctx, this.layout.table(t), VM_READONLY_FLAGS);
     const len = this.load(b, I32, rec, 8);
     const oob = b.ins1(ICMP, [index, len], INVALID, IntCC.Uge);
-    b.ins(TRAPNZ, [oob], INVALID, TRAP_TABLE_OOB);
+    b.ins(TRAPNZ, [oob], INVALID, oobTrap);
     const base = this.load(b, I64, rec, 0);
     const idx = b.ins1(UEXTEND, [index], I64);
     const scaled = b.insImm64(ISHL_IMM, [idx], 3, 0);
@@ -315,7 +315,8 @@ export class StandardEnvironment implements FuncEnvironment {
   }
 
   callIndirect(b: SsaBuilder, vmctx: Value, table: number, typeIndex: number, callee: Value, args: Value[]): Value[] {
-    const fref = this.tableGet(b, vmctx, table, callee);
+    // Past the table's end is "undefined element" (table.get would say out of bounds).
+    const fref = this.load(b, I64, this.tableElem(b, vmctx, table, callee, TRAP_UNDEFINED_ELEMENT), 0);
     b.ins(TRAPZ, [fref], INVALID, TRAP_INDIRECT_NULL);
     const actual = this.load(b, I32, fref, 16);
     const expected = this.load(b, I32, vmctx, this.layout.sigId(typeIndex), VM_READONLY_FLAGS);

@@ -8,6 +8,8 @@ export const TRAP_UNREACHABLE = 1;
 export const TRAP_TABLE_OOB = 2;
 export const TRAP_INDIRECT_NULL = 3;
 export const TRAP_BAD_SIGNATURE = 4;
+/** `call_indirect` with an index past the end of the table (table.get/set trap TRAP_TABLE_OOB). */
+export const TRAP_UNDEFINED_ELEMENT = 5;
 
 /** The spec test suite's message for each trap code. */
 export const WASM_TRAP_MESSAGES: Record<number, string> = {
@@ -20,4 +22,5 @@ export const WASM_TRAP_MESSAGES: Record<number, string> = {
   [TRAP_TABLE_OOB]: 'out of bounds table access',
   [TRAP_INDIRECT_NULL]: 'uninitialized element',
   [TRAP_BAD_SIGNATURE]: 'indirect call type mismatch',
+  [TRAP_UNDEFINED_ELEMENT]: 'undefined element',
 };

@@ -30,6 +30,11 @@ export interface WastInstance {
 
 export interface WastEngine {
   readonly name: string;
+  /**
+   * Trap messages are the spec's (from the frontend's trap codes), so `assert_trap` also checks
+   * the message. Node's engine reports V8's own wording: only "it trapped" is checked there.
+   */
+  readonly specTrapMessages?: boolean;
   /** Instantiates a validated module against the registered modules (and `spectest`). */
   instantiate(bytes: Uint8Array, module: Module): WastInstance;
   /** Makes an instance's exports importable under `name`. */

@@ -10,7 +10,7 @@ import { NodeEngine } from './node-engine';
 import { NativeEngine } from './native-engine';
 import { runWastWithEngine, type WastOptions, type WastSummary } from './wast';
 
-export { countAssertions, runWastWithEngine } from './wast';
+export { countAssertions, runWastWithEngine, trapMatches } from './wast';
 export type { ScriptResult, WastOptions, WastSummary, CaseFailure } from './wast';
 export { NodeEngine } from './node-engine';
 export { InterpreterEngine } from './interp-engine';

@@ -163,6 +163,7 @@ function sameType(a: FuncType, b: FuncType): boolean {
 
 export class InterpreterEngine implements WastEngine {
   readonly name = 'interpreter';
+  readonly specTrapMessages = true;
   private readonly arena = new ArenaMemory();
   private readonly functions = new Map<string, IrFunction>();
   private readonly targets: ({ kind: 'function'; func: IrFunction } | { kind: 'libcall'; name: string })[] = [];

@@ -225,6 +225,7 @@ function argWords(v: WastValue, handles: (ref: unknown) => number): string[] {
 
 export class NativeEngine implements WastEngine {
   readonly name = 'x86_64 (native)';
+  readonly specTrapMessages = true;
   private readonly targetLine: string;
   private readonly flags: Flags;
   private readonly hostProblem: string | null;

@@ -2,7 +2,17 @@ import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { corpus, haveWabt, script as writeScript } from './test-support';
-import { countAssertions, runWastFiles, summaryLine } from './index';
+import { countAssertions, runWastFiles, summaryLine, trapMatches } from './index';
+
+describe('trapMatches', () => {
+  it('accepts the trap the script names, or one the script states with an extra detail', () => {
+    expect(trapMatches('out of bounds memory access', 'out of bounds memory access')).toBe(true);
+    expect(trapMatches('uninitialized element', 'uninitialized element 2')).toBe(true);
+    expect(trapMatches('out of bounds table access', 'undefined element')).toBe(false);
+    expect(trapMatches('integer overflow', 'integer divide by zero')).toBe(false);
+    expect(trapMatches('', 'unreachable')).toBe(false);
+  });
+});
 
 describe('countAssertions', () => {
   it('counts top-level assertions, ignoring comments and strings', () => {

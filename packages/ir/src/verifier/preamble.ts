@@ -24,16 +24,18 @@ function extName(e: string): string {
 }
 
 export function checkSignature(ctx: VerifyContext, sig: Signature, entity: string): void {
-  sig.params.forEach((p, k) => {
+  for (let k = 0; k < sig.params.length; k++) {
+    const p = sig.params[k];
     if (p.extension !== 'none' && !(isInt(p.type) && !isVector(p.type))) {
       ctx.report(entity, 'signature', `Parameter at position ${k} has invalid extension ${extName(p.extension)}`);
     }
-  });
-  sig.returns.forEach((p, k) => {
+  }
+  for (let k = 0; k < sig.returns.length; k++) {
+    const p = sig.returns[k];
     if (p.extension !== 'none' && !(isInt(p.type) && !isVector(p.type))) {
       ctx.report(entity, 'signature', `Return value at position ${k} has invalid extension ${extName(p.extension)}`);
     }
-  });
+  }
   if (sig.callConv === 'preserve_all' && sig.returns.length > 0) {
     ctx.report(entity, 'signature', 'Signature with `preserve_all` ABI cannot have return values');
   }
@@ -49,6 +51,7 @@ export function globalValueType(ctx: VerifyContext, g: number): Type {
 /** False when a cycle makes later checks meaningless. */
 export function checkGlobalValues(ctx: VerifyContext): boolean {
   const gvs = ctx.f.globalValues;
+  if (gvs.length === 0) return true;
   let ok = true;
   const inCycle = new Uint8Array(gvs.length);
   for (let g = 0; g < gvs.length; g++) {
@@ -96,6 +99,7 @@ export function checkGlobalValues(ctx: VerifyContext): boolean {
 }
 
 export function checkMemoryRegions(ctx: VerifyContext): void {
+  if (ctx.f.memoryRegions.length === 0) return;
   const seen = new Set<number>();
   ctx.f.memoryRegions.forEach((r, k) => {
     if (!r) return;
@@ -108,17 +112,17 @@ export function checkEntryBlock(ctx: VerifyContext): void {
   const f = ctx.f;
   const entry = f.firstBlock;
   if (entry === NONE) return;
-  const e = `block${entry}`;
-  if (f.isBlockCold(entry as Block)) ctx.report(e, 'entry-block', 'entry block cannot be marked as cold');
+  if (f.isBlockCold(entry as Block)) ctx.report(`block${entry}`, 'entry-block', 'entry block cannot be marked as cold');
   const params = f.blockParams[entry];
   const sig = f.signature.params;
   if (params.length !== sig.length) {
-    ctx.report(e, 'entry-block', `entry block parameters (${params.length}) must match function signature (${sig.length})`);
+    ctx.report(`block${entry}`, 'entry-block', `entry block parameters (${params.length}) must match function signature (${sig.length})`);
     return;
   }
-  params.forEach((v, k) => {
+  for (let k = 0; k < params.length; k++) {
+    const v = params[k];
     if (f.valueType[v] !== sig[k].type) {
-      ctx.report(e, 'entry-block', `entry block parameter ${k} expected to have type ${typeName(sig[k].type)}, got ${typeName(f.valueType[v] as Type)}`);
+      ctx.report(`block${entry}`, 'entry-block', `entry block parameter ${k} expected to have type ${typeName(sig[k].type)}, got ${typeName(f.valueType[v] as Type)}`);
     }
-  });
+  }
 }

@@ -10,16 +10,15 @@
 //      are not checked, as in Cranelift)
 
 import { type Block, type Inst, type Value, NONE, blockArgIndex, blockArgKind } from '../entities';
-import { type BlockCall, type Function, ValueKind } from '../function';
+import { type Function, ValueKind } from '../function';
 import { ENDIAN_NATIVE, FLOAT_CC_NAMES, INT_CC_NAMES, MEMFLAGS_DEFAULT, MEM_READONLY, memEndianness, memRegion, memWithEndianness } from '../immediates';
 import { FORMAT_FIXED_ARGS, Format, OPCODES, type Opcode, opcodeByName } from '../opcodes';
 import type { Signature } from '../signature';
 import { resolveTypeDesc } from '../typing';
 import { INVALID, type Type, I64, bits, bytes, isInt, isValidType, isVector, laneCount, typeName } from '../types';
-import { computeCfg } from '../analysis/cfg';
-import { DominatorTree } from '../analysis/domtree';
 import { printedEntities } from '../analysis/print';
 import type { SourceLines } from '../analysis/source-lines';
+import { type BlockDominance, releaseDominance, takeDominance } from './dominance';
 import { type VerifierRule, VerificationFailed, VerifierError } from './errors';
 import { type VerifyContext, checkEntryBlock, checkGlobalValues, checkMemoryRegions, checkSignature, globalValueType } from './preamble';
 import { inTypeSet, wildcardOperandOk } from './type-rules';
@@ -45,8 +44,6 @@ const SYMBOL_VALUE = op('symbol_value');
 const TLS_VALUE = op('tls_value');
 const INSERTLANE = op('insertlane');
 const EXTRACTLANE = op('extractlane');
-
-const NO_DESTS: BlockCall[] = [];
 
 /** Narrow memory accesses: the smallest scalar integer they extend to / truncate from (Cranelift's iExt8/16/32). */
 const EXT_MEM_MIN_BITS = new Map<number, number>([
@@ -82,13 +79,13 @@ function sigsEqual(a: Signature, b: Signature): boolean {
 
 class Verifier implements VerifyContext {
   readonly errors: VerifierError[] = [];
-  private readonly name: string;
+  /** Branch destinations of the instruction being checked (see `destinations`). */
+  private readonly dests: number[] = [];
   private texts: Map<string, string> | undefined;
   readonly ptr: Type;
   readonly pointerKnown: boolean;
 
   constructor(readonly f: Function, private readonly opts: VerifierOptions) {
-    this.name = funcName(f);
     this.ptr = opts.pointerType ?? I64;
     this.pointerKnown = opts.pointerType !== undefined;
   }
@@ -107,7 +104,12 @@ class Verifier implements VerifyContext {
 
   report(entity: string, rule: VerifierRule, reason: string): void {
     const inst = entity.startsWith('inst') ? Number(entity.slice(4)) : -1;
-    this.errors.push(new VerifierError(this.name, entity, inst, inst >= 0 ? this.text(inst as Inst) : '', rule, reason, this.opts.lines?.get(entity)));
+    this.errors.push(new VerifierError(funcName(this.f), entity, inst, inst >= 0 ? this.text(inst as Inst) : '', rule, reason, this.opts.lines?.get(entity)));
+  }
+
+  /** `report` about instruction `inst` (its entity name is only built for an error). */
+  private reportInst(inst: number, rule: VerifierRule, reason: string): void {
+    this.report(`inst${inst}`, rule, reason);
   }
 
   private ty(t: Type): string {
@@ -124,18 +126,23 @@ class Verifier implements VerifyContext {
     checkMemoryRegions(this);
     checkEntryBlock(this);
     if (!gvOk || !this.checkLayout()) return;
-    const cfg = computeCfg(this.f);
-    const dt = new DominatorTree(this.f, cfg);
-    const f = this.f;
-    for (let b: number = f.firstBlock; b !== NONE; b = f.blockNext[b]) {
-      for (let i = f.blockFirstInst[b]; i !== NONE; i = f.instNext[i]) {
-        if (!this.checkReferences(i as Inst)) continue;
-        this.checkTypes(i as Inst);
-        this.checkImmediates(i as Inst);
-        this.checkBranches(i as Inst);
-        this.checkCall(i as Inst);
-        if (dt.isReachable(b as Block)) this.checkDominance(i as Inst, b as Block, dt);
+    const dt = takeDominance();
+    try {
+      dt.compute(this.f);
+      const f = this.f;
+      for (let b: number = f.firstBlock; b !== NONE; b = f.blockNext[b]) {
+        const reachable = dt.isReachable(b);
+        for (let i = f.blockFirstInst[b]; i !== NONE; i = f.instNext[i]) {
+          if (!this.checkReferences(i as Inst)) continue;
+          this.checkTypes(i as Inst);
+          this.checkImmediates(i as Inst);
+          this.checkBranches(i as Inst);
+          this.checkCall(i as Inst);
+          if (reachable) this.checkDominance(i as Inst, b as Block, dt);
+        }
       }
+    } finally {
+      releaseDominance(dt);
     }
   }
 
@@ -183,20 +190,20 @@ class Verifier implements VerifyContext {
   /** Every referenced entity exists; false skips the instruction's other checks. */
   private checkReferences(inst: Inst): boolean {
     const f = this.f;
-    const e = `inst${inst}`;
+    const e = inst;
     const info = OPCODES[f.instOpcode[inst]];
     let ok = true;
     const fixed = FORMAT_FIXED_ARGS[info.format];
     const n = f.instArgLen[inst];
     if (fixed >= 0 ? n !== fixed : n < info.operands.length) {
-      this.report(e, 'entity-reference', `\`${info.name}\` has ${n} value operand(s), expected ${fixed >= 0 ? fixed : `at least ${info.operands.length}`}`);
+      this.reportInst(e, 'entity-reference', `\`${info.name}\` has ${n} value operand(s), expected ${fixed >= 0 ? fixed : `at least ${info.operands.length}`}`);
       ok = false;
     }
     const off = f.instArgOff[inst];
     for (let k = 0; k < n; k++) {
       const v = f.pool[off + k];
       if (!this.validValue(v)) {
-        this.report(e, 'entity-reference', `invalid value reference v${v}`);
+        this.reportInst(e, 'entity-reference', `invalid value reference v${v}`);
         ok = false;
       }
     }
@@ -237,19 +244,21 @@ class Verifier implements VerifyContext {
       default:
         break;
     }
-    for (const bc of this.destinations(inst)) {
+    const nd = this.destinations(inst);
+    for (let d = 0; d < nd; d++) {
+      const bc = this.dests[d];
       const b = f.bcBlock[bc];
       if (!f.isBlockDefined(b as Block) || !f.isBlockInLayout(b as Block)) ok = this.badRef(e, 'block', `block${b}`);
       else if (b === f.firstBlock) {
         // As in Cranelift: the entry block's parameters are the function's arguments, so no branch may target it.
-        this.report(e, 'entity-reference', `invalid reference to entry block block${b}`);
+        this.reportInst(e, 'entity-reference', `invalid reference to entry block block${b}`);
         ok = false;
       }
       const aoff = f.bcArgOff[bc];
       for (let k = 0; k < f.bcArgLen[bc]; k++) {
         const a = f.pool[aoff + k];
         if (a >= 0 && !this.validValue(a)) {
-          this.report(e, 'entity-reference', `invalid value reference v${a}`);
+          this.reportInst(e, 'entity-reference', `invalid value reference v${a}`);
           ok = false;
         }
       }
@@ -257,20 +266,46 @@ class Verifier implements VerifyContext {
     return ok;
   }
 
-  private badRef(entity: string, kind: string, name: string): false {
-    this.report(entity, 'entity-reference', `invalid ${kind} reference ${name}`);
+  private badRef(inst: number, kind: string, name: string): false {
+    this.reportInst(inst, 'entity-reference', `invalid ${kind} reference ${name}`);
     return false;
   }
 
-  private destinations(inst: Inst): BlockCall[] {
+  /**
+   * Puts the branch destinations of `inst` (`Function.branchDestinations`; none when its
+   * table is missing) into `dests` and returns how many there are.
+   */
+  private destinations(inst: Inst): number {
     const f = this.f;
     const info = OPCODES[f.instOpcode[inst]];
-    if (!info.isBranch) return NO_DESTS;
-    const fmt = info.format;
-    if (fmt === Format.BranchTable && !f.jumpTables[f.instImm0[inst]]) return [];
-    if (fmt === Format.TryCall && !f.exceptionTables[f.instImm1[inst]]) return [];
-    if (fmt === Format.TryCallIndirect && !f.exceptionTables[f.instImm0[inst]]) return [];
-    return f.branchDestinations(inst);
+    if (!info.isBranch) return 0;
+    const out = this.dests;
+    switch (info.format) {
+      case Format.Jump:
+        out[0] = f.instImm0[inst];
+        return 1;
+      case Format.Brif:
+        out[0] = f.instImm0[inst];
+        out[1] = f.instImm1[inst];
+        return 2;
+      case Format.BranchTable: {
+        const jt = f.jumpTables[f.instImm0[inst]];
+        if (!jt) return 0;
+        out[0] = jt.defaultCall;
+        for (let k = 0; k < jt.entries.length; k++) out[k + 1] = jt.entries[k];
+        return jt.entries.length + 1;
+      }
+      case Format.TryCall: case Format.TryCallIndirect: {
+        const et = f.exceptionTables[info.format === Format.TryCall ? f.instImm1[inst] : f.instImm0[inst]];
+        if (!et) return 0;
+        let n = 0;
+        out[n++] = et.normalReturn;
+        for (const it of et.items) if (it.kind !== 'context') out[n++] = it.call;
+        return n;
+      }
+      default:
+        return 0;
+    }
   }
 
   // ------------------------------------------------------------ types
@@ -281,27 +316,27 @@ class Verifier implements VerifyContext {
 
   private checkTypes(inst: Inst): void {
     const f = this.f;
-    const e = `inst${inst}`;
+    const e = inst;
     const opc = f.instOpcode[inst] as Opcode;
     const info = OPCODES[opc];
     const ctrl = this.ctrlTypeOf(inst);
     if (info.ctrl !== 'none') {
       if (!isValidType(ctrl)) {
-        this.report(e, 'operand-type', `\`${info.name}\` has no controlling type`);
+        this.reportInst(e, 'operand-type', `\`${info.name}\` has no controlling type`);
         return;
       }
       if (!inTypeSet(info.ctrlTypes, ctrl)) {
         if (info.ctrl === 'operand' && info.ctrlOperand < f.instArgLen[inst]) {
           const v = f.pool[f.instArgOff[inst] + info.ctrlOperand];
-          this.report(e, 'operand-type', `arg ${info.ctrlOperand} (v${v}) with type ${this.ty(ctrl)} failed to satisfy type set`);
+          this.reportInst(e, 'operand-type', `arg ${info.ctrlOperand} (v${v}) with type ${this.ty(ctrl)} failed to satisfy type set`);
         } else {
-          this.report(e, 'operand-type', `has an invalid controlling type ${this.ty(ctrl)}`);
+          this.reportInst(e, 'operand-type', `has an invalid controlling type ${this.ty(ctrl)}`);
         }
         return;
       }
       const minBits = EXT_MEM_MIN_BITS.get(opc);
       if (minBits !== undefined && (isVector(ctrl) || bits(ctrl) < minBits || bits(ctrl) > 64)) {
-        this.report(e, 'operand-type', `\`${info.name}\` needs a scalar integer type of ${minBits} to 64 bits, not ${this.ty(ctrl)}`);
+        this.reportInst(e, 'operand-type', `\`${info.name}\` needs a scalar integer type of ${minBits} to 64 bits, not ${this.ty(ctrl)}`);
         return;
       }
     }
@@ -314,21 +349,21 @@ class Verifier implements VerifyContext {
       const t = this.valueTy(v);
       if (desc === 'A') {
         if (!(isInt(t) && !isVector(t) && (bits(t) === 32 || bits(t) === 64))) {
-          this.report(e, 'operand-type', `arg ${k} (v${v}) has type ${this.ty(t)}, expected an address (i32 or i64)`);
+          this.reportInst(e, 'operand-type', `arg ${k} (v${v}) has type ${this.ty(t)}, expected an address (i32 or i64)`);
         } else if (this.pointerKnown && t !== this.ptr) {
-          this.report(e, 'operand-type', `invalid pointer width (got ${bits(t)}, expected ${bits(this.ptr)}) encountered v${v}`);
+          this.reportInst(e, 'operand-type', `invalid pointer width (got ${bits(t)}, expected ${bits(this.ptr)}) encountered v${v}`);
         }
         continue;
       }
       if (desc === 'I' || desc === '*') {
         if (!wildcardOperandOk(opc, desc, ctrl, t)) {
-          this.report(e, 'operand-type', `arg ${k} (v${v}) with type ${this.ty(t)} failed to satisfy type set`);
+          this.reportInst(e, 'operand-type', `arg ${k} (v${v}) with type ${this.ty(t)} failed to satisfy type set`);
         }
         continue;
       }
       const want = resolveTypeDesc(desc, ctrl);
       if (want !== INVALID && t !== want) {
-        this.report(e, 'operand-type', `arg ${k} (v${v}) has type ${this.ty(t)}, expected ${this.ty(want)}`);
+        this.reportInst(e, 'operand-type', `arg ${k} (v${v}) has type ${this.ty(t)}, expected ${this.ty(want)}`);
       }
     }
     if (opc === BITCAST) this.checkBitcast(inst, ctrl);
@@ -336,7 +371,7 @@ class Verifier implements VerifyContext {
     if (info.results === 'sig') return; // checkCall
     const res = f.instResLen[inst];
     if (res !== info.results.length) {
-      this.report(e, 'result-type', `has ${res} result(s), expected ${info.results.length}`);
+      this.reportInst(e, 'result-type', `has ${res} result(s), expected ${info.results.length}`);
       return;
     }
     const roff = f.instResOff[inst];
@@ -344,7 +379,7 @@ class Verifier implements VerifyContext {
       const want = resolveTypeDesc(info.results[k], ctrl);
       const v = f.pool[roff + k];
       if (want !== INVALID && f.valueType[v] !== want) {
-        this.report(e, 'result-type', `result ${k} (v${v}) has type ${this.ty(f.valueType[v] as Type)}, expected ${this.ty(want)}`);
+        this.reportInst(e, 'result-type', `result ${k} (v${v}) has type ${this.ty(f.valueType[v] as Type)}, expected ${this.ty(want)}`);
       }
     }
   }
@@ -362,17 +397,17 @@ class Verifier implements VerifyContext {
 
   private checkBitcast(inst: Inst, ctrl: Type): void {
     const f = this.f;
-    const e = `inst${inst}`;
+    const e = inst;
     const v = f.pool[f.instArgOff[inst]];
     const t = this.valueTy(v);
     if (bits(t) !== bits(ctrl)) {
-      this.report(e, 'operand-type', `The bitcast argument v${v} has a type of ${bits(t)} bits, which doesn't match an expected type of ${bits(ctrl)} bits`);
+      this.reportInst(e, 'operand-type', `The bitcast argument v${v} has a type of ${bits(t)} bits, which doesn't match an expected type of ${bits(ctrl)} bits`);
     }
     const flags = f.instImm0[inst];
     if (memWithEndianness(flags, ENDIAN_NATIVE) !== MEMFLAGS_DEFAULT) {
-      this.report(e, 'memory-flags', 'The bitcast instruction only accepts the `big` or `little` memory flags');
+      this.reportInst(e, 'memory-flags', 'The bitcast instruction only accepts the `big` or `little` memory flags');
     } else if (laneCount(t) !== laneCount(ctrl) && memEndianness(flags) === ENDIAN_NATIVE) {
-      this.report(e, 'memory-flags', 'Byte order specifier required for bitcast instruction changing lane count');
+      this.reportInst(e, 'memory-flags', 'Byte order specifier required for bitcast instruction changing lane count');
     }
   }
 
@@ -380,7 +415,7 @@ class Verifier implements VerifyContext {
 
   private checkImmediates(inst: Inst): void {
     const f = this.f;
-    const e = `inst${inst}`;
+    const e = inst;
     const opc = f.instOpcode[inst] as Opcode;
     const info = OPCODES[opc];
     const ctrl = this.ctrlTypeOf(inst);
@@ -389,33 +424,33 @@ class Verifier implements VerifyContext {
       case Format.UnaryConst: {
         const size = f.constants[imm0].length;
         const want = opc === VCONST ? bytes(ctrl) : 16;
-        if (size !== want) this.report(e, 'immediate', `The instruction expects const${imm0} to have a size of ${want} bytes but it has ${size}`);
+        if (size !== want) this.reportInst(e, 'immediate', `The instruction expects const${imm0} to have a size of ${want} bytes but it has ${size}`);
         break;
       }
       case Format.UnaryImm:
         if (!immFits(f.instImm1[inst], f.instImm2[inst], bits(ctrl))) {
-          this.report(e, 'immediate', `constant immediate ${f.imm64(inst)} is out of bounds for ${this.ty(ctrl)}`);
+          this.reportInst(e, 'immediate', `constant immediate ${f.imm64(inst)} is out of bounds for ${this.ty(ctrl)}`);
         }
         break;
       case Format.Shuffle: {
         const mask = f.immediates[imm0];
         for (const x of mask) {
           if (x > 31) {
-            this.report(e, 'immediate', `shuffle immediate index ${x} is larger than the maximum 31`);
+            this.reportInst(e, 'immediate', `shuffle immediate index ${x} is larger than the maximum 31`);
             break;
           }
         }
         break;
       }
       case Format.IntCompare: case Format.IntCompareImm:
-        if (imm0 < 0 || imm0 >= INT_CC_NAMES.length) this.report(e, 'immediate', `invalid integer condition code ${imm0}`);
+        if (imm0 < 0 || imm0 >= INT_CC_NAMES.length) this.reportInst(e, 'immediate', `invalid integer condition code ${imm0}`);
         break;
       case Format.FloatCompare:
-        if (imm0 < 0 || imm0 >= FLOAT_CC_NAMES.length) this.report(e, 'immediate', `invalid float condition code ${imm0}`);
+        if (imm0 < 0 || imm0 >= FLOAT_CC_NAMES.length) this.reportInst(e, 'immediate', `invalid float condition code ${imm0}`);
         break;
       case Format.BinaryImm8: case Format.TernaryImm8:
         if ((opc === INSERTLANE || opc === EXTRACTLANE) && (imm0 < 0 || imm0 >= laneCount(ctrl))) {
-          this.report(e, 'immediate', `The lane ${imm0} does not index into the type ${this.ty(ctrl)}`);
+          this.reportInst(e, 'immediate', `The lane ${imm0} does not index into the type ${this.ty(ctrl)}`);
         }
         break;
       case Format.UnaryGlobalValue:
@@ -424,7 +459,7 @@ class Verifier implements VerifyContext {
           const gt = globalValueType(this, imm0);
           const known = d.kind === 'load' || d.kind === 'iadd_imm' || this.pointerKnown;
           if (known && gt !== ctrl) {
-            this.report(e, 'global-value', `global_value instruction with type ${this.ty(ctrl)} references global value with type ${this.ty(gt)}`);
+            this.reportInst(e, 'global-value', `global_value instruction with type ${this.ty(ctrl)} references global value with type ${this.ty(gt)}`);
           }
         }
         break;
@@ -432,9 +467,9 @@ class Verifier implements VerifyContext {
       case Format.AtomicRmw: case Format.AtomicCas: {
         if (opc === BITCAST) break;
         const r = memRegion(imm0);
-        if (r >= 0 && !f.memoryRegions[r]) this.report(e, 'memory-flags', `undefined alias region region${r}`);
+        if (r >= 0 && !f.memoryRegions[r]) this.reportInst(e, 'memory-flags', `undefined alias region region${r}`);
         if ((info.format === Format.Store || info.format === Format.StoreNoOffset) && imm0 & MEM_READONLY) {
-          this.report(e, 'memory-flags', 'A store instruction cannot have the `readonly` MemFlag');
+          this.reportInst(e, 'memory-flags', 'A store instruction cannot have the `readonly` MemFlag');
         }
         break;
       }
@@ -442,21 +477,21 @@ class Verifier implements VerifyContext {
         const idx = f.imm64(inst);
         const last = f.blockLastInst[imm0];
         const lastFmt = last === NONE ? -1 : OPCODES[f.instOpcode[last]].format;
-        if (idx < 0n) this.report(e, 'exceptions', `exception handler index ${idx} cannot be negative`);
+        if (idx < 0n) this.reportInst(e, 'exceptions', `exception handler index ${idx} cannot be negative`);
         else if (lastFmt !== Format.TryCall && lastFmt !== Format.TryCallIndirect) {
-          this.report(e, 'exceptions', `referenced block block${imm0} does not end in a try_call`);
+          this.reportInst(e, 'exceptions', `referenced block block${imm0} does not end in a try_call`);
         } else {
           const et = f.exceptionTables[lastFmt === Format.TryCall ? f.instImm1[last] : f.instImm0[last]];
           const handlers = et ? et.items.filter((it) => it.kind !== 'context').length : 0;
-          if (idx >= BigInt(handlers)) this.report(e, 'exceptions', `exception handler index ${idx} is out-of-range`);
+          if (idx >= BigInt(handlers)) this.reportInst(e, 'exceptions', `exception handler index ${idx} is out-of-range`);
         }
         break;
       }
       default:
         break;
     }
-    if (f.debugTags.has(inst) && !info.isCall && opc !== SEQUENCE_POINT) {
-      this.report(e, 'debug-tags', 'debug tags present on non-call, non-sequence point instruction');
+    if (f.debugTags.size > 0 && f.debugTags.has(inst) && !info.isCall && opc !== SEQUENCE_POINT) {
+      this.reportInst(e, 'debug-tags', 'debug tags present on non-call, non-sequence point instruction');
     }
   }
 
@@ -464,7 +499,7 @@ class Verifier implements VerifyContext {
 
   private checkBranches(inst: Inst): void {
     const f = this.f;
-    const e = `inst${inst}`;
+    const e = inst;
     const info = OPCODES[f.instOpcode[inst]];
     if (!info.isBranch) return;
     const isTry = info.format === Format.TryCall || info.format === Format.TryCallIndirect;
@@ -474,22 +509,23 @@ class Verifier implements VerifyContext {
       callSig = this.tryCallSignature(inst);
       const callee = this.calleeSignature(inst);
       if (callee && !EXCEPTION_CONVS.has(callee.callConv)) {
-        this.report(e, 'exceptions', `calling convention \`${callee.callConv}\` of callee does not support exceptions`);
+        this.reportInst(e, 'exceptions', `calling convention \`${callee.callConv}\` of callee does not support exceptions`);
       } else if (callee) {
         payloads = [this.ptr, this.ptr];
       }
     }
-    const dests = this.destinations(inst);
-    dests.forEach((bc, k) => {
+    const nd = this.destinations(inst);
+    for (let k = 0; k < nd; k++) {
+      const bc = this.dests[k];
       const b = f.bcBlock[bc];
-      if (!f.isBlockDefined(b as Block)) return;
+      if (!f.isBlockDefined(b as Block)) continue;
       const params = f.blockParams[b];
       const off = f.bcArgOff[bc];
       const n = f.bcArgLen[bc];
       const normal = isTry && k === 0;
       if (n !== params.length) {
-        this.report(e, 'branch-args', `mismatched argument count for \`${this.text(inst)}\`: got ${n}, expected ${params.length}`);
-        return;
+        this.reportInst(e, 'branch-args', `mismatched argument count for \`${this.text(inst)}\`: got ${n}, expected ${params.length}`);
+        continue;
       }
       for (let j = 0; j < n; j++) {
         const a = f.pool[off + j];
@@ -498,23 +534,23 @@ class Verifier implements VerifyContext {
         let got: Type;
         if (kind === 'value') got = this.valueTy(a);
         else if (!isTry || (kind === 'ret') !== normal) {
-          this.report(e, 'exceptions', `\`${kind}N\` block argument used outside normal-return target of \`try_call\``);
+          this.reportInst(e, 'exceptions', `\`${kind}N\` block argument used outside normal-return target of \`try_call\``);
           continue;
         } else {
           const list = kind === 'ret' ? (callSig?.returns.map((p) => p.type) ?? []) : payloads;
           const idx = blockArgIndex(a);
           if (idx >= list.length) {
-            this.report(e, 'exceptions', `out-of-bounds \`${kind}N\` block argument`);
+            this.reportInst(e, 'exceptions', `out-of-bounds \`${kind}N\` block argument`);
             continue;
           }
           got = list[idx];
         }
         if (got !== want) {
           const name = kind === 'value' ? `v${a}` : `${kind}${blockArgIndex(a)}`;
-          this.report(e, 'branch-args', `arg ${name} has type ${this.ty(got)}, expected ${this.ty(want)}`);
+          this.reportInst(e, 'branch-args', `arg ${name} has type ${this.ty(got)}, expected ${this.ty(want)}`);
         }
       }
-    });
+    }
   }
 
   /** The signature a try_call's exception table declares. */
@@ -540,11 +576,11 @@ class Verifier implements VerifyContext {
 
   private checkCall(inst: Inst): void {
     const f = this.f;
-    const e = `inst${inst}`;
+    const e = inst;
     const opc = f.instOpcode[inst] as Opcode;
     const info = OPCODES[opc];
     if (info.format === Format.MultiAry && info.isReturn) {
-      this.checkReturnValues(inst, f.instArgs(inst).map((v) => this.valueTy(v)), 'arguments of return must match function signature');
+      this.checkReturnArgs(inst);
       return;
     }
     const fmt = info.format;
@@ -557,66 +593,87 @@ class Verifier implements VerifyContext {
       const et = f.exceptionTables[f.instImm1[inst]];
       const etSig = this.tryCallSignature(inst);
       if (etSig && !sigsEqual(etSig, callee)) {
-        this.report(e, 'exceptions', `exception table signature sig${et.signature} did not match function fn${f.instImm0[inst]}'s signature sig${f.funcRefs[f.instImm0[inst]]!.signature}`);
+        this.reportInst(e, 'exceptions', `exception table signature sig${et.signature} did not match function fn${f.instImm0[inst]}'s signature sig${f.funcRefs[f.instImm0[inst]]!.signature}`);
       }
       if (etSig) sig = etSig;
     }
-    const args = f.instArgs(inst).slice(indirect ? 1 : 0);
-    if (args.length !== sig.params.length) {
-      this.report(e, 'call', `mismatched argument count for \`${this.text(inst)}\`: got ${args.length}, expected ${sig.params.length}`);
+    const skip = indirect ? Math.min(1, f.instArgLen[inst]) : 0;
+    const argOff = f.instArgOff[inst] + skip;
+    const argLen = f.instArgLen[inst] - skip;
+    if (argLen !== sig.params.length) {
+      this.reportInst(e, 'call', `mismatched argument count for \`${this.text(inst)}\`: got ${argLen}, expected ${sig.params.length}`);
     } else {
-      args.forEach((v, k) => {
+      for (let k = 0; k < argLen; k++) {
+        const v = f.pool[argOff + k];
         const t = this.valueTy(v);
-        if (t !== sig.params[k].type) this.report(e, 'call', `arg ${k} (v${v}) has type ${this.ty(t)}, expected ${this.ty(sig.params[k].type)}`);
-      });
+        if (t !== sig.params[k].type) this.reportInst(e, 'call', `arg ${k} (v${v}) has type ${this.ty(t)}, expected ${this.ty(sig.params[k].type)}`);
+      }
     }
     if (fmt === Format.Call) {
       const fr = f.funcRefs[f.instImm0[inst]]!;
       if (fr.patchable) {
-        if (!fr.colocated) this.report(e, 'call', 'patchable call to non-colocated function');
-        if (sig.returns.length > 0) this.report(e, 'call', 'patchable call cannot occur to a function with return values');
+        if (!fr.colocated) this.reportInst(e, 'call', 'patchable call to non-colocated function');
+        if (sig.returns.length > 0) this.reportInst(e, 'call', 'patchable call cannot occur to a function with return values');
       }
     }
     if (opc === RETURN_CALL || opc === RETURN_CALL_INDIRECT) {
-      if (sig.callConv !== 'tail') this.report(e, 'tail-call', `calling convention \`${sig.callConv}\` does not support tail calls`);
-      if (sig.callConv !== f.signature.callConv) this.report(e, 'tail-call', "callee's calling convention must match caller");
+      if (sig.callConv !== 'tail') this.reportInst(e, 'tail-call', `calling convention \`${sig.callConv}\` does not support tail calls`);
+      if (sig.callConv !== f.signature.callConv) this.reportInst(e, 'tail-call', "callee's calling convention must match caller");
       this.checkReturnValues(inst, sig.returns.map((p) => p.type), 'results of callee must match caller');
       return;
     }
     if (info.results !== 'sig') return;
     const res = f.instResults(inst);
     if (res.length !== sig.returns.length) {
-      this.report(e, 'call', `has ${res.length} result(s), the signature returns ${sig.returns.length}`);
+      this.reportInst(e, 'call', `has ${res.length} result(s), the signature returns ${sig.returns.length}`);
       return;
     }
     res.forEach((v, k) => {
       if (f.valueType[v] !== sig.returns[k].type) {
-        this.report(e, 'call', `result ${k} (v${v}) has type ${this.ty(f.valueType[v] as Type)}, expected ${this.ty(sig.returns[k].type)}`);
+        this.reportInst(e, 'call', `result ${k} (v${v}) has type ${this.ty(f.valueType[v] as Type)}, expected ${this.ty(sig.returns[k].type)}`);
       }
     });
+  }
+
+  /** A `return`'s operands against the function's signature (`checkReturnValues` without arrays). */
+  private checkReturnArgs(inst: Inst): void {
+    const f = this.f;
+    const want = f.signature.returns;
+    const off = f.instArgOff[inst];
+    const n = f.instArgLen[inst];
+    if (n !== want.length) {
+      this.reportInst(inst, 'return', 'arguments of return must match function signature');
+      return;
+    }
+    for (let k = 0; k < n; k++) {
+      const t = this.valueTy(f.pool[off + k]);
+      if (t !== want[k].type) this.reportInst(inst, 'return', `result ${k} has type ${this.ty(t)}, must match function signature of ${this.ty(want[k].type)}`);
+    }
   }
 
   private checkReturnValues(inst: Inst, types: Type[], countMessage: string): void {
     const want = this.f.signature.returns;
     const rule: VerifierRule = OPCODES[this.f.instOpcode[inst]].isCall ? 'tail-call' : 'return';
     if (types.length !== want.length) {
-      this.report(`inst${inst}`, rule, countMessage);
+      this.reportInst(inst, rule, countMessage);
       return;
     }
     types.forEach((t, k) => {
-      if (t !== want[k].type) this.report(`inst${inst}`, rule, `result ${k} has type ${this.ty(t)}, must match function signature of ${this.ty(want[k].type)}`);
+      if (t !== want[k].type) this.reportInst(inst, rule, `result ${k} has type ${this.ty(t)}, must match function signature of ${this.ty(want[k].type)}`);
     });
   }
 
   // ------------------------------------------------------------ SSA dominance
 
-  private checkDominance(inst: Inst, block: Block, dt: DominatorTree): void {
+  private checkDominance(inst: Inst, block: Block, dt: BlockDominance): void {
     const f = this.f;
     const off = f.instArgOff[inst];
     for (let k = 0; k < f.instArgLen[inst]; k++) this.checkUse(inst, block, f.pool[off + k], dt);
     const info = OPCODES[f.instOpcode[inst]];
     if (!info.isBranch) return;
-    for (const bc of this.destinations(inst)) {
+    const nd = this.destinations(inst);
+    for (let d = 0; d < nd; d++) {
+      const bc = this.dests[d];
       const aoff = f.bcArgOff[bc];
       for (let k = 0; k < f.bcArgLen[bc]; k++) {
         const a = f.pool[aoff + k];
@@ -625,18 +682,18 @@ class Verifier implements VerifyContext {
     }
   }
 
-  private checkUse(inst: Inst, block: Block, v: number, dt: DominatorTree): void {
+  private checkUse(inst: Inst, block: Block, v: number, dt: BlockDominance): void {
     const f = this.f;
     const r = f.resolveAliases(v as Value);
     const def = f.valueDef[r];
-    const e = `inst${inst}`;
+    const e = inst;
     if (f.valueKind[r] === ValueKind.Result) {
-      if (def === inst) this.report(e, 'ssa-dominance', `uses value v${v} from itself`);
-      else if (f.instBlock[def] === NONE) this.report(e, 'ssa-dominance', `uses value v${v} from inst${def}, which is not in the layout`);
-      else if (!dt.instDominates(f, def as Inst, inst)) this.report(e, 'ssa-dominance', `uses value v${v} from non-dominating inst${def}`);
+      if (def === inst) this.reportInst(e, 'ssa-dominance', `uses value v${v} from itself`);
+      else if (f.instBlock[def] === NONE) this.reportInst(e, 'ssa-dominance', `uses value v${v} from inst${def}, which is not in the layout`);
+      else if (!dt.instDominates(def, inst)) this.reportInst(e, 'ssa-dominance', `uses value v${v} from non-dominating inst${def}`);
     } else if (f.valueKind[r] === ValueKind.Param) {
-      if (!f.isBlockInLayout(def as Block)) this.report(e, 'ssa-dominance', `uses value v${v} from block${def}, which is not in the layout`);
-      else if (!dt.dominates(def as Block, block)) this.report(e, 'ssa-dominance', `uses value arg from non-dominating block${def}`);
+      if (!f.isBlockInLayout(def as Block)) this.reportInst(e, 'ssa-dominance', `uses value v${v} from block${def}, which is not in the layout`);
+      else if (!dt.dominates(def as Block, block)) this.reportInst(e, 'ssa-dominance', `uses value arg from non-dominating block${def}`);
     }
   }
 }

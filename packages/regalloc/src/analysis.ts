@@ -219,38 +219,37 @@ function checkOperands(f: RegAllocFunction, env: Env, defOp: Int32Array, defInst
     for (let o = s; o < e; o++) {
       const v = f.opVReg[o];
       const info = f.opInfo[o];
-      const loc = { inst: i, operand: o - s };
-      if (!(v >= 0 && v < nv)) throw new InvalidInputError(`operand vreg ${v} is out of range`, loc);
+      if (!(v >= 0 && v < nv)) throw new InvalidInputError(`operand vreg ${v} is out of range`, { inst: i, operand: o - s });
       const cls = opClass(info);
-      if (cls !== f.vregClass[v]) throw new InvalidInputError(`operand class ${CLASS_NAMES[cls] ?? cls} differs from v${v}'s class ${CLASS_NAMES[f.vregClass[v]]}`, loc);
+      if (cls !== f.vregClass[v]) throw new InvalidInputError(`operand class ${CLASS_NAMES[cls] ?? cls} differs from v${v}'s class ${CLASS_NAMES[f.vregClass[v]]}`, { inst: i, operand: o - s });
       const c = opConstraint(info);
       const arg = opArg(info);
-      if (c > Constraint.Stack) throw new InvalidInputError(`unknown constraint ${c}`, loc);
+      if (c > Constraint.Stack) throw new InvalidInputError(`unknown constraint ${c}`, { inst: i, operand: o - s });
       if ((c === Constraint.Reg || c === Constraint.Reuse) && !env.classHasRegs(cls)) {
-        throw new InvalidEnvError(`operand needs a ${CLASS_NAMES[cls]} register but the environment has none`, loc);
+        throw new InvalidEnvError(`operand needs a ${CLASS_NAMES[cls]} register but the environment has none`, { inst: i, operand: o - s });
       }
       if (c === Constraint.Fixed) {
         if (!(arg < env.numPRegs && (env.pregIsStack[arg] || env.pregClass[arg] === cls))) {
-          throw new InvalidInputError(`fixed register ${arg} is not a ${CLASS_NAMES[cls]} register or fixed stack slot of the environment`, loc);
+          throw new InvalidInputError(`fixed register ${arg} is not a ${CLASS_NAMES[cls]} register or fixed stack slot of the environment`, { inst: i, operand: o - s });
         }
-        if (env.scratch[cls] === arg) throw new InvalidInputError(`fixed register ${arg} is the reserved scratch register`, loc);
+        if (env.scratch[cls] === arg) throw new InvalidInputError(`fixed register ${arg} is the reserved scratch register`, { inst: i, operand: o - s });
       }
       if (opKind(info) === OperandKind.Use) {
         uses++;
-        if (c === Constraint.Reuse) throw new InvalidInputError('a use cannot have a reuse constraint', loc);
+        if (c === Constraint.Reuse) throw new InvalidInputError('a use cannot have a reuse constraint', { inst: i, operand: o - s });
       } else {
         defs++;
-        if (flags & (InstFlag.Branch | InstFlag.Ret)) throw new InvalidInputError('branches and returns cannot define vregs', loc);
-        if (defOp[v] !== -2) throw new UseBeforeDefError('vreg is defined more than once (the input must be SSA)', { ...loc, vreg: v });
+        if (flags & (InstFlag.Branch | InstFlag.Ret)) throw new InvalidInputError('branches and returns cannot define vregs', { inst: i, operand: o - s });
+        if (defOp[v] !== -2) throw new UseBeforeDefError('vreg is defined more than once (the input must be SSA)', { inst: i, operand: o - s, vreg: v });
         defOp[v] = o;
         defInst[v] = i;
         if (c === Constraint.Reuse) {
           const t = s + arg;
           if (arg >= e - s || opKind(f.opInfo[t]) !== OperandKind.Use || opConstraint(f.opInfo[t]) !== Constraint.Reg || opPos(f.opInfo[t]) !== OperandPos.Early) {
-            throw new InvalidInputError(`reuse constraint must name an early use with a register constraint (operand ${arg} is not)`, loc);
+            throw new InvalidInputError(`reuse constraint must name an early use with a register constraint (operand ${arg} is not)`, { inst: i, operand: o - s });
           }
-          if (opClass(f.opInfo[t]) !== cls) throw new InvalidInputError('reused input has a different class', loc);
-          if (opPos(info) !== OperandPos.Late) throw new InvalidInputError('a reuse def must be late', loc);
+          if (opClass(f.opInfo[t]) !== cls) throw new InvalidInputError('reused input has a different class', { inst: i, operand: o - s });
+          if (opPos(info) !== OperandPos.Late) throw new InvalidInputError('a reuse def must be late', { inst: i, operand: o - s });
         }
       }
     }
@@ -269,7 +268,10 @@ function checkFixedConflicts(f: RegAllocFunction, env: Env): void {
   // Late uses and early defs occupy the register through the whole instruction.
   const earlyOwner = sEarlyOwner.take(env.numPRegs, -1);
   const lateOwner = sLateOwner.take(env.numPRegs, -1);
+  // Filled by index and emptied by resetting the count: `length = 0` drops an array's
+  // storage, so the next push would allocate it again.
   const touched: number[] = [];
+  let nTouched = 0;
   for (let i = 0; i < f.numInsts; i++) {
     for (let o = f.instOpStart[i]; o < f.instOpStart[i + 1]; o++) {
       const info = f.opInfo[o];
@@ -285,7 +287,7 @@ function checkFixedConflicts(f: RegAllocFunction, env: Env): void {
           throw new UnsatisfiableConstraintError(`v${owner[p]} and v${v} are both fixed to register ${p} at the same point`, { inst: i, operand: o - f.instOpStart[i] });
         }
         owner[p] = v;
-        touched.push(p);
+        touched[nTouched++] = p;
       }
       if (late && early) {
         for (let k = f.instClobberStart[i]; k < f.instClobberStart[i + 1]; k++) {
@@ -293,11 +295,11 @@ function checkFixedConflicts(f: RegAllocFunction, env: Env): void {
         }
       }
     }
-    for (const p of touched) {
-      earlyOwner[p] = -1;
-      lateOwner[p] = -1;
+    for (let k = 0; k < nTouched; k++) {
+      earlyOwner[touched[k]] = -1;
+      lateOwner[touched[k]] = -1;
     }
-    touched.length = 0;
+    nTouched = 0;
   }
 }
 

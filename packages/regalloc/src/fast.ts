@@ -48,19 +48,21 @@ const LATE = 2;
 /** Per-instruction register picking shared by the fast allocator. */
 class OperandRegs {
   private readonly taken: Uint8Array;
+  /** Filled by index (`length = 0` would drop the storage and make every push allocate). */
   private readonly touched: number[] = [];
+  private nTouched = 0;
 
   constructor(private readonly env: Env) {
     this.taken = new Uint8Array(env.numPRegs);
   }
 
   reset(): void {
-    for (const p of this.touched) this.taken[p] = 0;
-    this.touched.length = 0;
+    for (let k = 0; k < this.nTouched; k++) this.taken[this.touched[k]] = 0;
+    this.nTouched = 0;
   }
 
   mark(p: number, when: number): void {
-    if (this.taken[p] === 0) this.touched.push(p);
+    if (this.taken[p] === 0) this.touched[this.nTouched++] = p;
     this.taken[p] |= when;
   }
 
@@ -102,7 +104,9 @@ export function allocateFast(f: RegAllocFunction, env: Env, a: Analysis): RegAll
   // Slots of block-local vregs return to a per-class free list after their last use.
   const free: number[][] = [[], [], []];
   const lastUse = localLastUse(f, a);
+  // Filled by index (`length = 0` would drop the storage and make every push allocate).
   const dying: number[] = [];
+  let nDying = 0;
   const homeOf = (v: number): number => {
     if (home[v] < 0) {
       const cls = f.vregClass[v];
@@ -170,15 +174,16 @@ export function allocateFast(f: RegAllocFunction, env: Env, a: Analysis): RegAll
       const cls = opClass(info);
       if (opKind(info) === OperandKind.Use) edits.add(i, EditSide.Before, MovePrio.Operand, homeOf(v), allocs[o], cls);
       else edits.add(i, EditSide.After, MovePrio.Operand, allocs[o], homeOf(v), cls);
-      if (lastUse[v] === i) dying.push(v);
+      if (lastUse[v] === i) dying[nDying++] = v;
     }
     // Recycled only from the next instruction on: this one may still read or write them.
-    for (const v of dying) {
+    for (let k = 0; k < nDying; k++) {
+      const v = dying[k];
       if (lastUse[v] !== i) continue;
       lastUse[v] = -2;
       free[f.vregClass[v]].push(home[v]);
     }
-    dying.length = 0;
+    nDying = 0;
   }
   for (let b = 0; b < f.numBlocks; b++) {
     for (let e = f.blockSuccStart[b]; e < f.blockSuccStart[b + 1]; e++) {

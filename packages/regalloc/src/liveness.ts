@@ -169,14 +169,17 @@ function buildRanges(f: RegAllocFunction, liveInStart: Int32Array, liveIn: Int32
   const rv = gRv.reset(f.numInsts * 2);
   const rf = gRf.reset(f.numInsts * 2);
   const rt = gRt.reset(f.numInsts * 2);
+  // Filled by index and emptied by resetting the count: `length = 0` drops an array's
+  // storage, so the next push would allocate it again.
   const touched: number[] = [];
+  let nTouched = 0;
   let b = 0;
   const touch = (v: number, lo: number, hi: number): void => {
     if (seen[v] !== b) {
       seen[v] = b;
       from[v] = lo;
       to[v] = hi;
-      touched.push(v);
+      touched[nTouched++] = v;
     } else {
       if (lo < from[v]) from[v] = lo;
       if (hi > to[v]) to[v] = hi;
@@ -208,7 +211,8 @@ function buildRanges(f: RegAllocFunction, liveInStart: Int32Array, liveIn: Int32
         touch(v, opKind(info) === OperandKind.Def ? p : inMark[v] === b ? bs : p, operandEnd(i, info));
       }
     }
-    for (const v of touched) {
+    for (let k = 0; k < nTouched; k++) {
+      const v = touched[k];
       let lo = from[v];
       if (inMark[v] === b) lo = bs;
       const hi = outMark[v] === b ? be : to[v];
@@ -216,7 +220,7 @@ function buildRanges(f: RegAllocFunction, liveInStart: Int32Array, liveIn: Int32
       rf.push(lo);
       rt.push(hi);
     }
-    touched.length = 0;
+    nTouched = 0;
     // Values live through the block without being mentioned were touched via liveIn above.
   }
   // Group by vreg (stable: blocks were visited in layout order, so ranges stay sorted) and

@@ -87,18 +87,40 @@ function grown<T extends Int32Array | Float64Array | Uint8Array>(a: T, cap: numb
   return n;
 }
 
+/** Heap storage left by the last `Heap` (see `release`); null while one holds it. */
+let spareHeapIds: Int32Array | null = null;
+let spareHeapKeys: Int32Array | null = null;
+/** Heap storage larger than this (entries) is not kept between allocations. */
+const MAX_KEPT_HEAP = 1 << 16;
+
+/**
+ * Max-heap of (id, key) in typed arrays with an explicit size, reused across allocations: JS
+ * arrays shrink their storage as `pop` empties them and allocate it again on the next pushes.
+ */
 class Heap {
-  private ids: number[] = [];
-  private keys: number[] = [];
-  get size(): number {
-    return this.ids.length;
+  private ids: Int32Array;
+  private keys: Int32Array;
+  size = 0;
+  constructor() {
+    this.ids = spareHeapIds ?? new Int32Array(256);
+    this.keys = spareHeapKeys ?? new Int32Array(256);
+    spareHeapIds = spareHeapKeys = null;
+  }
+  /** Hands the storage to the next `Heap`; this one must not be used after. */
+  release(): void {
+    if (this.ids.length <= MAX_KEPT_HEAP) {
+      spareHeapIds = this.ids;
+      spareHeapKeys = this.keys;
+    }
   }
   push(id: number, key: number): void {
+    if (this.size === this.ids.length) {
+      this.ids = grown(this.ids, 2 * this.size, 0);
+      this.keys = grown(this.keys, 2 * this.size, 0);
+    }
     const ids = this.ids;
     const keys = this.keys;
-    let i = ids.length;
-    ids.push(id);
-    keys.push(key);
+    let i = this.size++;
     while (i > 0) {
       const p = (i - 1) >> 1;
       if (keys[p] >= key) break;
@@ -113,9 +135,9 @@ class Heap {
     const ids = this.ids;
     const keys = this.keys;
     const top = ids[0];
-    const lastId = ids.pop()!;
-    const lastKey = keys.pop()!;
-    const n = ids.length;
+    const n = --this.size;
+    const lastId = ids[n];
+    const lastKey = keys[n];
     if (n > 0) {
       let i = 0;
       while (true) {
@@ -244,7 +266,9 @@ class Allocator {
   private stampClock: number;
   private budget: number;
   private mergedInto: Int32Array = new Int32Array(0);
+  /** Filled by index (`length = 0` would drop the storage and make every push allocate). */
   private readonly victims: number[] = [];
+  private nVictims = 0;
   private readonly tables: BundleTables;
 
   constructor(
@@ -603,6 +627,7 @@ class Allocator {
       this.budget--;
       this.process(b);
     }
+    this.queue.release();
   }
 
   private isFree(b: number, p: number): boolean {
@@ -692,7 +717,7 @@ class Allocator {
   private readonly collectVictim = (owner: number): boolean => {
     if (this.stamp[owner] !== this.stampClock) {
       this.stamp[owner] = this.stampClock;
-      this.victims.push(owner);
+      this.victims[this.nVictims++] = owner;
     }
     return false;
   };
@@ -700,10 +725,10 @@ class Allocator {
   private evict(b: number, p: number): void {
     this.stampClock++;
     const victims = this.victims;
-    victims.length = 0;
+    this.nVictims = 0;
     const r = this.ranges.data;
     for (let k = this.rStart[b], e = this.rEnd[b]; k < e; k += 3) this.occ.conflicts(p, r[k], r[k + 1], r[k + 2], this.collectVictim);
-    for (let k = 0; k < victims.length; k++) {
+    for (let k = 0; k < this.nVictims; k++) {
       this.unassign(victims[k]);
       this.enqueue(victims[k]);
     }

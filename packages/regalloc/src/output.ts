@@ -106,7 +106,47 @@ const outTo = new Column();
 const outCls = new Column();
 const finishCount = new ScratchI32();
 const finishOrder = new ScratchI32();
-const finishFill = new ScratchI32();
+const finishTmp = new ScratchI32();
+
+/** Bits of the key sorted per pass of `sortByKey`'s radix sort. */
+const DIGIT = 11;
+/** Key ranges up to this use one counting sort over every key (its table is scratch storage). */
+const COUNTING_KEYS = 1 << 14;
+
+/**
+ * The indices `0 .. n-1` ordered by `key[i]` (stable: equal keys keep index order), as a view
+ * of scratch storage. Small key ranges (keys below `maxKey`) take a counting sort over every
+ * key; larger ones a least-significant-digit radix sort, whose work and memory depend on `n`
+ * only: the counting table of a large function has several entries per instruction though
+ * most points have no edit, and it was allocated afresh for each such function.
+ */
+export function sortByKey(key: Int32Array, n: number, maxKey: number): Int32Array {
+  let order = finishOrder.take(n);
+  if (maxKey <= COUNTING_KEYS) {
+    const count = finishCount.take(maxKey + 1);
+    for (let i = 0; i < n; i++) count[key[i] + 1]++;
+    for (let k = 0; k < maxKey; k++) count[k + 1] += count[k];
+    for (let i = 0; i < n; i++) order[count[key[i]]++] = i;
+    return order;
+  }
+  let tmp = finishTmp.take(n);
+  const mask = (1 << DIGIT) - 1;
+  const count = finishCount.take(mask + 2);
+  for (let i = 0; i < n; i++) order[i] = i;
+  for (let shift = 0; shift < 32 && (shift === 0 || maxKey >>> shift > 0); shift += DIGIT) {
+    if (shift > 0) count.fill(0);
+    for (let i = 0; i < n; i++) count[((key[i] >>> shift) & mask) + 1]++;
+    for (let d = 0; d <= mask; d++) count[d + 1] += count[d];
+    for (let i = 0; i < n; i++) {
+      const x = order[i];
+      tmp[count[(key[x] >>> shift) & mask]++] = x;
+    }
+    const t = order;
+    order = tmp;
+    tmp = t;
+  }
+  return order;
+}
 
 /**
  * Order of the move groups sharing one program point: moves of an edge entering the block
@@ -175,15 +215,8 @@ export class EditCollector {
   finish(): { point: Int32Array; from: Int32Array; to: Int32Array; cls: Uint8Array; pointStart: Int32Array; slotClasses: number[] } {
     if (this.finished) throw new Error('internal: EditCollector finished twice');
     const n = this.key.length;
-    const nkeys = this.numInsts * 8;
-    const count = finishCount.take(nkeys + 1);
     const key = this.key.data;
-    for (let i = 0; i < n; i++) count[key[i] + 1]++;
-    for (let k = 0; k < nkeys; k++) count[k + 1] += count[k];
-    const order = finishOrder.take(n);
-    const fill = finishFill.take(nkeys);
-    fill.set(count.subarray(0, nkeys));
-    for (let i = 0; i < n; i++) order[fill[key[i]]++] = i;
+    const order = sortByKey(key, n, this.numInsts * 8);
 
     outPoint.length = outFrom.length = outTo.length = outCls.length = 0;
     const gFrom = this.gFrom;
@@ -192,15 +225,18 @@ export class EditCollector {
     let i = 0;
     while (i < n) {
       const k = key[order[i]];
-      gFrom.length = gTo.length = gCls.length = 0;
+      // Filled by index, never truncated: `length = 0` would drop the arrays' storage, and
+      // each group would allocate it again.
+      let len = 0;
       while (i < n && key[order[i]] === k) {
         const m = order[i++];
-        gFrom.push(this.from.data[m]);
-        gTo.push(this.to.data[m]);
-        gCls.push(this.cls.data[m]);
+        gFrom[len] = this.from.data[m];
+        gTo[len] = this.to.data[m];
+        gCls[len] = this.cls.data[m];
+        len++;
       }
       this.point = k >> 2;
-      this.sequence(gFrom, gTo, gCls);
+      this.sequence(gFrom, gTo, gCls, len);
     }
     // The input columns go to the next collector: this one must not be used again.
     this.finished = true;
@@ -255,9 +291,8 @@ export class EditCollector {
    * no pending move still reads its destination; what remains are cycles, broken by parking
    * one value in a temporary.
    */
-  private sequence(from: number[], to: number[], cls: number[]): void {
-    dedupe(from, to, cls);
-    const n = from.length;
+  private sequence(from: number[], to: number[], cls: number[], len: number): void {
+    const n = dedupe(from, to, cls, len);
     if (n === 1) {
       this.emitExpanded(from[0], to[0], cls[0]);
       return;
@@ -367,13 +402,16 @@ function toU8(src: ArrayLike<number>, n: number): Uint8Array {
   return out;
 }
 
-/** Drops repeated identical moves; two different sources for one destination is a bug. */
-function dedupe(from: number[], to: number[], cls: number[]): void {
-  if (from.length < 2) return;
-  if (from.length <= 16) {
+/**
+ * Drops repeated identical moves among the first `len` (two different sources for one
+ * destination is a bug); returns how many moves are left, at the front.
+ */
+function dedupe(from: number[], to: number[], cls: number[], len: number): number {
+  if (len < 2) return len;
+  if (len <= 16) {
     // Small groups (nearly all of them): a scan of the kept moves beats building a Map.
     let w = 0;
-    for (let m = 0; m < from.length; m++) {
+    for (let m = 0; m < len; m++) {
       let k = 0;
       while (k < w && to[k] !== to[m]) k++;
       if (k < w) {
@@ -385,12 +423,11 @@ function dedupe(from: number[], to: number[], cls: number[]): void {
       cls[w] = cls[m];
       w++;
     }
-    from.length = to.length = cls.length = w;
-    return;
+    return w;
   }
   const seen = new Map<number, number>();
   let w = 0;
-  for (let m = 0; m < from.length; m++) {
+  for (let m = 0; m < len; m++) {
     const prev = seen.get(to[m]);
     if (prev !== undefined) {
       if (prev !== from[m]) throw new Error(`internal: parallel move writes ${to[m]} from both ${prev} and ${from[m]}`);
@@ -402,5 +439,5 @@ function dedupe(from: number[], to: number[], cls: number[]): void {
     cls[w] = cls[m];
     w++;
   }
-  from.length = to.length = cls.length = w;
+  return w;
 }

@@ -17,7 +17,7 @@ import {
 } from '@windlass/ir';
 import { InstFlag, type RegClass } from '@windlass/regalloc';
 import { UnsupportedError } from './errors';
-import { VCode, type VBlockInput, type VCodeIsa } from './vcode';
+import { type LoweredInsts, VCode, type VBlockInput, type VCodeIsa } from './vcode';
 
 /** A lowering rule: emits machine code for `inst` and returns true, or declines with false. */
 export type Rule<C> = (ctx: C, inst: Inst) => boolean;
@@ -86,8 +86,8 @@ export interface LowerBackend<I, X> extends VCodeIsa<I, X> {
 }
 
 /** A try_call successor's edge block, filled after the call is lowered. */
-interface TryEdge<I, X> {
-  readonly edge: VBlockInput<I, X>;
+interface TryEdge {
+  readonly edge: VBlockInput;
   readonly k: number;
   readonly call: BlockCall;
   readonly target: number;
@@ -101,10 +101,91 @@ function isTryCallOp(op: Opcode): boolean {
 
 const NO_REG = -1;
 
+const CHUNK_BITS = 11;
+const CHUNK = 1 << CHUNK_BITS;
+
+/**
+ * The lowered instructions of a function, appended in chunks of `CHUNK`: a flat array would
+ * regrow and copy a large function's list (and the pointers in it) many times over.
+ */
+class LoweredChunks<I, X> implements LoweredInsts<I, X> {
+  private readonly insts: I[][] = [];
+  private readonly extras: (X | null)[][] = [];
+  private readonly flagList: number[][] = [];
+  private readonly srclocs: number[][] = [];
+  length = 0;
+
+  /** Appends one instruction; returns its index. */
+  push(inst: I, extra: X | null, flags: number, srcloc: number): number {
+    const k = this.length++;
+    const c = k >> CHUNK_BITS;
+    const j = k & (CHUNK - 1);
+    if (c === this.insts.length) {
+      this.insts.push([]);
+      this.extras.push([]);
+      this.flagList.push([]);
+      this.srclocs.push([]);
+    }
+    this.insts[c][j] = inst;
+    this.extras[c][j] = extra;
+    this.flagList[c][j] = flags;
+    this.srclocs[c][j] = srcloc;
+    return k;
+  }
+  inst(k: number): I {
+    return this.insts[k >> CHUNK_BITS][k & (CHUNK - 1)];
+  }
+  extra(k: number): X | null {
+    return this.extras[k >> CHUNK_BITS][k & (CHUNK - 1)];
+  }
+  flags(k: number): number {
+    return this.flagList[k >> CHUNK_BITS][k & (CHUNK - 1)];
+  }
+  srcloc(k: number): number {
+    return this.srclocs[k >> CHUNK_BITS][k & (CHUNK - 1)];
+  }
+  /** Empties the list, keeping the first chunk's storage (a small function's). */
+  reset(): void {
+    this.length = 0;
+    for (const list of [this.insts, this.extras, this.flagList, this.srclocs] as unknown[][][]) {
+      list.length = Math.min(list.length, 1);
+    }
+  }
+}
+
+/**
+ * A `LowerCtx`'s working storage: the typed arrays its per-value, per-instruction and per-block
+ * tables are carved from, and the arrays it collects instructions, vreg classes and blocks in
+ * (filled by index up to counts kept by the context). The last context to finish hands it to
+ * the next one (see `LowerCtx.release`): creating these cost more than lowering a small
+ * function's instructions.
+ */
+class LowerScratch {
+  ints = new Int32Array(256);
+  bytes = new Uint8Array(256);
+  curFlags: number[] = [];
+  groupStart: number[] = [];
+  groupLoc: number[] = [];
+  out = new LoweredChunks<unknown, unknown>();
+  vregClasses: number[] = [];
+  vblocks: VBlockInput[] = [];
+}
+
+/** The storage of the last context to finish; null while a context holds it. */
+let spareScratch: LowerScratch | null = null;
+/** Typed tables larger than this (entries) are not kept for the next function. */
+const KEEP_TABLE = 1 << 16;
+/**
+ * Arrays of objects longer than this are not kept either: kept ones hold on to a finished
+ * function's instructions until overwritten.
+ */
+const KEEP_OBJECTS = 1 << 12;
+
 export class LowerCtx<I, X> {
   /** Per value: first and second vreg (-1 until requested). */
   private readonly valueRegs: Int32Array;
-  private readonly vregClasses: number[] = [];
+  private readonly vregClasses: number[];
+  private numVRegs = 0;
   /** Per value: 1 once a user asked for its registers. */
   private readonly valueUsed: Uint8Array;
   /** Per inst: 1 when sunk into a user (not lowered on its own). */
@@ -112,10 +193,25 @@ export class LowerCtx<I, X> {
   /** Per inst: side-effecting instructions before it in its block (sinking barrier). */
   private readonly color: Int32Array;
   private readonly useCount: Int32Array;
+  // The instructions of the block being lowered: one group per IR instruction, in backward
+  // order, each group in forward order, filled by index up to `curLen` / `groupLen`. The number
+  // lists are reused from block to block; the object lists are new for each block: once a
+  // reused array has grown old, every store of a new instruction into it is a write the
+  // garbage collector must remember (it made large functions slower to lower).
   private curInsts: I[] = [];
   private curExtras: (X | null)[] = [];
-  private curFlags: number[] = [];
+  private curFlags: number[];
+  private curLen = 0;
+  private readonly groupStart: number[];
+  private readonly groupLoc: number[];
+  private groupLen = 0;
   private curSrcLoc = -1;
+  /**
+   * Every lowered instruction, each block's (and edge block's) a contiguous forward-order range
+   * (`VBlockInput.start/end`); the VCode puts the ranges in emission order. One list avoids
+   * per-block arrays, which made several pointer slots of garbage per machine instruction.
+   */
+  private readonly out: LoweredChunks<I, X>;
   /** Label per IR block (layout order numbering); edge blocks get labels after them. */
   readonly blockLabel: Int32Array;
   private nextLabel: number;
@@ -124,23 +220,53 @@ export class LowerCtx<I, X> {
   /** Per try_call instruction: the labels of its successors' edge blocks. */
   private readonly tryEdgeLabels = new Map<number, number[]>();
   /** Per block: 1 when reachable from the entry (set by `run`). */
-  private reachable: Uint8Array | null = null;
+  private readonly reachable: Uint8Array;
+  /** Per block: predecessor edges from reachable blocks (set by `run`). */
+  private readonly preds: Int32Array;
+  /** Per block: its lowered blocks (itself, then its edge blocks) are `vblocks[vbStart[b] ..][.. vbCount[b]]`. */
+  private readonly vbStart: Int32Array;
+  private readonly vbCount: Int32Array;
+  private readonly vblocks: VBlockInput[];
+  private numVBlocks = 0;
   /** Landing-pad edge blocks of try_call handlers: emitted after all other blocks (cold code). */
-  private readonly landingPads: VBlockInput<I, X>[] = [];
+  private readonly landingPads: VBlockInput[] = [];
+
+  /** The storage the tables and lists above live in (handed on by `release`). */
+  private readonly scratch: LowerScratch;
 
   constructor(readonly f: Function, readonly backend: LowerBackend<I, X>) {
-    // Two allocations carved into the per-value and per-inst tables: each typed array with a
-    // backing store costs more to create than lowering a small function's instruction.
+    // Two stores carved into the per-value, per-inst and per-block tables, taken over from the
+    // previous context when large enough.
     const vc = f.valueCount;
     const ic = f.instCount;
-    const ints = new Int32Array(3 * vc + ic);
+    const bc = f.blockCount;
+    const ni = 3 * vc + ic + 4 * bc;
+    const sc = spareScratch ?? new LowerScratch();
+    spareScratch = null;
+    this.scratch = sc;
+    if (sc.ints.length < ni) sc.ints = new Int32Array(Math.max(ni, 2 * sc.ints.length));
+    const ints = sc.ints;
     this.valueRegs = ints.subarray(0, 2 * vc).fill(NO_REG);
-    this.useCount = ints.subarray(2 * vc, 3 * vc);
-    this.color = ints.subarray(3 * vc);
-    const bytes = new Uint8Array(vc + ic);
-    this.valueUsed = bytes.subarray(0, vc);
-    this.sunk = bytes.subarray(vc);
-    this.blockLabel = new Int32Array(f.blockCount).fill(-1);
+    this.useCount = ints.subarray(2 * vc, 3 * vc).fill(0);
+    this.color = ints.subarray(3 * vc, 3 * vc + ic).fill(0);
+    const pb = 3 * vc + ic;
+    this.blockLabel = ints.subarray(pb, pb + bc).fill(-1);
+    this.preds = ints.subarray(pb + bc, pb + 2 * bc).fill(0);
+    this.vbStart = ints.subarray(pb + 2 * bc, pb + 3 * bc);
+    this.vbCount = ints.subarray(pb + 3 * bc, pb + 4 * bc).fill(0);
+    const nb = vc + ic + bc;
+    if (sc.bytes.length < nb) sc.bytes = new Uint8Array(Math.max(nb, 2 * sc.bytes.length));
+    const bytes = sc.bytes;
+    this.valueUsed = bytes.subarray(0, vc).fill(0);
+    this.sunk = bytes.subarray(vc, vc + ic).fill(0);
+    this.reachable = bytes.subarray(vc + ic, nb).fill(0);
+    this.curFlags = sc.curFlags;
+    this.groupStart = sc.groupStart;
+    this.groupLoc = sc.groupLoc;
+    this.out = sc.out as LoweredChunks<I, X>;
+    this.out.reset();
+    this.vregClasses = sc.vregClasses;
+    this.vblocks = sc.vblocks;
     let label = 0;
     for (let b = f.firstBlock as number; b !== NONE; b = f.blockNext[b]) this.blockLabel[b] = label++;
     this.nextLabel = label;
@@ -156,7 +282,8 @@ export class LowerCtx<I, X> {
         const off = f.instArgOff[i];
         for (let k = 0; k < f.instArgLen[i]; k++) this.useCount[f.resolveAliases(f.pool[off + k] as Value)]++;
         if (OPCODES[f.instOpcode[i]].isBranch) {
-          for (const bc of f.branchDestinations(i as Inst)) {
+          for (let d = 0, nd = this.destCount(i as Inst); d < nd; d++) {
+            const bc = this.destAt(i as Inst, d);
             const aoff = f.bcArgOff[bc];
             for (let k = 0; k < f.bcArgLen[bc]; k++) {
               const a = f.pool[aoff + k];
@@ -173,8 +300,8 @@ export class LowerCtx<I, X> {
 
   /** A fresh virtual register of class `cls`. */
   alloc(cls: RegClass): number {
-    this.vregClasses.push(cls);
-    return this.vregClasses.length - 1;
+    this.vregClasses[this.numVRegs] = cls;
+    return this.numVRegs++;
   }
 
   private assign(v: Value): void {
@@ -206,6 +333,13 @@ export class LowerCtx<I, X> {
     return hi === NO_REG ? [lo] : [lo, hi];
   }
 
+  /** Appends the vregs of value `v` (one or two) to `out` (`regsOf` without an array). */
+  private pushRegs(v: Value, out: number[]): void {
+    out.push(this.put(v));
+    const hi = this.valueRegs[2 * this.f.resolveAliases(v) + 1];
+    if (hi !== NO_REG) out.push(hi);
+  }
+
   /** Result `k` of the instruction being lowered. */
   result(k = 0): Value {
     return this.f.result(this.curInst, k);
@@ -227,7 +361,9 @@ export class LowerCtx<I, X> {
 
   vregClassTable(): Uint8Array {
     // The constructor copies a plain array directly; `Uint8Array.from` goes through an iterator.
-    return new Uint8Array(this.vregClasses);
+    const out = new Uint8Array(this.numVRegs);
+    for (let v = 0; v < this.numVRegs; v++) out[v] = this.vregClasses[v];
+    return out;
   }
 
   // ------------------------------------------------------------------ inspecting the IR
@@ -271,9 +407,10 @@ export class LowerCtx<I, X> {
 
   /** Appends a machine instruction for the IR instruction being lowered. */
   emit(inst: I, extra: X | null = null, flags = 0): void {
-    this.curInsts.push(inst);
-    this.curExtras.push(extra);
-    this.curFlags.push(flags);
+    const k = this.curLen++;
+    this.curInsts[k] = inst;
+    this.curExtras[k] = extra;
+    this.curFlags[k] = flags;
   }
 
   /** A register copy the allocator may coalesce. */
@@ -288,52 +425,128 @@ export class LowerCtx<I, X> {
 
   // ------------------------------------------------------------------ driver
 
-  /** Lowers the whole function. */
+  /** Lowers the whole function (once; the context is spent after). */
   run(): VCode<I, X> {
+    if (this.spent) throw new Error('internal: LowerCtx.run called twice');
+    this.spent = true;
+    try {
+      return this.lowerAll();
+    } finally {
+      this.release();
+    }
+  }
+
+  private spent = false;
+
+  private lowerAll(): VCode<I, X> {
     const f = this.f;
     const entry = f.entryBlock();
     if (entry === NONE) throw new UnsupportedError('function without blocks', this.loc());
     const order = this.postorder(entry as Block);
-    this.reachable = new Uint8Array(f.blockCount);
-    for (const b of order) this.reachable[b] = 1;
-    const preds = this.predCounts(order);
-    const out = new Map<number, VBlockInput<I, X>[]>();
-    for (const b of order) out.set(b, this.lowerBlock(b, b === entry, preds));
-    const blocks: VBlockInput<I, X>[] = [];
+    this.countPreds(order);
+    for (const b of order) {
+      this.vbStart[b] = this.numVBlocks;
+      this.lowerBlock(b, b === entry, this.preds);
+      this.vbCount[b] = this.numVBlocks - this.vbStart[b];
+    }
+    const blocks: VBlockInput[] = [];
     for (let b = f.firstBlock as number; b !== NONE; b = f.blockNext[b]) {
-      const list = out.get(b);
-      if (list !== undefined) blocks.push(...list);
+      for (let k = 0; k < this.vbCount[b]; k++) blocks.push(this.vblocks[this.vbStart[b] + k]);
     }
     // The normal return of a try_call can then fall through into its successor.
-    blocks.push(...this.landingPads);
-    return new VCode(blocks, this.vregClassTable(), this.backend);
+    for (const x of this.landingPads) blocks.push(x);
+    return new VCode(blocks, this.out, this.vregClassTable(), this.backend);
   }
 
+  /**
+   * Hands the context's storage to the next `LowerCtx`, without what grew large (a huge
+   * function's instruction lists must not stay alive): the context answers no more questions
+   * about values or instructions after `run`.
+   */
+  private release(): void {
+    const sc = this.scratch;
+    if (sc.ints.length > KEEP_TABLE) sc.ints = new Int32Array(256);
+    if (sc.bytes.length > KEEP_TABLE) sc.bytes = new Uint8Array(256);
+    // Truncating to length 0 drops an array's storage: this context (which may live on while
+    // its function is allocated and emitted) must not keep a huge function's lists either.
+    if (sc.curFlags.length > KEEP_TABLE) sc.curFlags.length = 0;
+    sc.out.reset();
+    if (sc.vblocks.length > KEEP_OBJECTS) sc.vblocks.length = 0;
+    if (sc.vregClasses.length > KEEP_TABLE) sc.vregClasses.length = 0;
+    if (sc.groupStart.length > KEEP_TABLE) sc.groupStart.length = sc.groupLoc.length = 0;
+    spareScratch = sc;
+  }
+
+  /** Appends one instruction to the lowered list; returns its index. */
+  private pushOut(inst: I, extra: X | null, flags: number, srcloc: number): number {
+    return this.out.push(inst, extra, flags, srcloc);
+  }
+
+  private pushVBlock(b: VBlockInput): void {
+    this.vblocks[this.numVBlocks++] = b;
+  }
+
+  /** Blocks reachable from `entry` in postorder (successors visited in order); marks `reachable`. */
   private postorder(entry: Block): Block[] {
     const f = this.f;
-    const seen = new Uint8Array(f.blockCount);
+    const seen = this.reachable;
     const out: Block[] = [];
-    const stack: [Block, BlockCall[], number][] = [[entry, this.succCalls(entry), 0]];
+    const stackBlock: number[] = [entry];
+    const stackNext: number[] = [0];
+    let sp = 1;
     seen[entry] = 1;
-    while (stack.length) {
-      const top = stack[stack.length - 1];
-      if (top[2] < top[1].length) {
-        const t = f.blockCallBlock(top[1][top[2]++]);
+    while (sp > 0) {
+      const b = stackBlock[sp - 1];
+      const last = f.blockLastInst[b];
+      const k = stackNext[sp - 1];
+      if (last !== NONE && k < this.destCount(last as Inst)) {
+        stackNext[sp - 1] = k + 1;
+        const t = f.bcBlock[this.destAt(last as Inst, k)];
         if (!seen[t]) {
           seen[t] = 1;
-          stack.push([t, this.succCalls(t), 0]);
+          stackBlock[sp] = t;
+          stackNext[sp] = 0;
+          sp++;
         }
       } else {
-        out.push(top[0]);
-        stack.pop();
+        out.push(b as Block);
+        sp--;
       }
     }
     return out;
   }
 
+  /**
+   * The number of branch destinations of `inst` (`Function.branchDestinations` without an
+   * array for jump, brif and br_table).
+   */
+  private destCount(inst: Inst): number {
+    const f = this.f;
+    switch (OPCODES[f.instOpcode[inst]].format) {
+      case Format.Jump: return 1;
+      case Format.Brif: return 2;
+      case Format.BranchTable: return 1 + f.jumpTables[f.instImm0[inst]].entries.length;
+      default: return f.branchDestinations(inst).length;
+    }
+  }
+
+  /** Destination `k` of `inst`, in `branchDestinations` order. */
+  private destAt(inst: Inst, k: number): BlockCall {
+    const f = this.f;
+    switch (OPCODES[f.instOpcode[inst]].format) {
+      case Format.Jump: return f.instImm0[inst] as BlockCall;
+      case Format.Brif: return (k === 0 ? f.instImm0[inst] : f.instImm1[inst]) as BlockCall;
+      case Format.BranchTable: {
+        const jt = f.jumpTables[f.instImm0[inst]];
+        return k === 0 ? jt.defaultCall : jt.entries[k - 1];
+      }
+      default: return f.branchDestinations(inst)[k];
+    }
+  }
+
   /** Whether block `b` is reachable from the entry (lowered at all). */
   isReachable(b: Block): boolean {
-    return this.reachable !== null && this.reachable[b] === 1;
+    return this.reachable[b] === 1;
   }
 
   /**
@@ -360,30 +573,29 @@ export class LowerCtx<I, X> {
     return labels;
   }
 
-  private succCalls(b: Block): BlockCall[] {
-    const last = this.f.lastInst(b);
-    return last === NONE ? [] : this.f.branchDestinations(last as Inst);
+  /** Counts into `preds` the edges from the `reachable` blocks into each block. */
+  private countPreds(reachable: readonly Block[]): void {
+    const f = this.f;
+    for (const b of reachable) {
+      const last = f.blockLastInst[b];
+      if (last === NONE) continue;
+      for (let k = 0, nd = this.destCount(last as Inst); k < nd; k++) this.preds[f.bcBlock[this.destAt(last as Inst, k)]]++;
+    }
   }
 
-  private predCounts(reachable: readonly Block[]): Int32Array {
-    const n = new Int32Array(this.f.blockCount);
-    for (const b of reachable) for (const bc of this.succCalls(b)) n[this.f.blockCallBlock(bc)]++;
-    return n;
-  }
-
-  private lowerBlock(b: Block, isEntry: boolean, preds: Int32Array): VBlockInput<I, X>[] {
+  /** Lowers block `b` into `vblocks`: the block, then the edge blocks of its outgoing edges. */
+  private lowerBlock(b: Block, isEntry: boolean, preds: Int32Array): void {
     const f = this.f;
     // Machine instructions are collected in one flat list, one group per IR instruction in
     // backward order; each group is in forward order. The block is the groups reversed.
     this.curInsts = [];
     this.curExtras = [];
-    this.curFlags = [];
-    const groupStart: number[] = [];
-    const groupLoc: number[] = [];
-    const block: VBlockInput<I, X> = {
-      label: this.blockLabel[b], params: [], succs: [], succArgs: [], insts: [], extras: [], flags: [], srclocs: [],
-    };
-    const edgeBlocks: VBlockInput<I, X>[] = [];
+    this.curLen = 0;
+    this.groupLen = 0;
+    const groupStart = this.groupStart;
+    const groupLoc = this.groupLoc;
+    const block: VBlockInput = { label: this.blockLabel[b], params: [], succs: [], succArgs: [], start: 0, end: 0 };
+    this.pushVBlock(block);
     const last = f.lastInst(b);
     if (last === NONE) throw new UnsupportedError(`empty block block${b}`, this.loc());
     for (let i = last as Inst | -1; i !== NONE; i = f.instPrev[i] as Inst | -1) {
@@ -391,10 +603,10 @@ export class LowerCtx<I, X> {
       const op = f.instOpcode[inst] as Opcode;
       this.curInst = inst;
       this.curSrcLoc = f.instSrcLoc[inst];
-      const start = this.curInsts.length;
+      const start = this.curLen;
       if (inst === last && OPCODES[op].isTerminator) {
-        const tryEdges: TryEdge<I, X>[] = [];
-        const targets = this.lowerSuccessors(inst, block, edgeBlocks, preds, tryEdges);
+        const tryEdges: TryEdge[] = [];
+        const targets = this.lowerSuccessors(inst, block, preds, tryEdges);
         if (!this.backend.lowerBranch(this, inst, targets)) this.unsupported(inst);
         if (tryEdges.length > 0) this.fillTryCallEdges(inst, tryEdges);
       } else {
@@ -402,27 +614,23 @@ export class LowerCtx<I, X> {
         if (!hasSideEffects(op) && !this.anyResultUsed(inst)) continue;
         if (!this.backend.lowerInst(this, inst)) this.unsupported(inst);
       }
-      groupStart.push(start);
-      groupLoc.push(this.curSrcLoc);
+      groupStart[this.groupLen] = start;
+      groupLoc[this.groupLen++] = this.curSrcLoc;
     }
     if (isEntry) {
       this.curInst = -1 as Inst;
-      groupStart.push(this.curInsts.length);
-      groupLoc.push(-1);
+      groupStart[this.groupLen] = this.curLen;
+      groupLoc[this.groupLen++] = -1;
       this.backend.lowerArgs(this, f.blockParams[b]);
     } else {
-      for (const p of f.blockParams[b]) block.params.push(...this.regsOf(p));
+      for (const p of f.blockParams[b]) this.pushRegs(p, block.params);
     }
-    groupStart.push(this.curInsts.length);
-    for (let g = groupStart.length - 2; g >= 0; g--) {
-      for (let k = groupStart[g]; k < groupStart[g + 1]; k++) {
-        block.insts.push(this.curInsts[k]);
-        block.extras.push(this.curExtras[k]);
-        block.flags.push(this.curFlags[k]);
-        block.srclocs.push(groupLoc[g]);
-      }
+    groupStart[this.groupLen++] = this.curLen;
+    block.start = this.out.length;
+    for (let g = this.groupLen - 2; g >= 0; g--) {
+      for (let k = groupStart[g]; k < groupStart[g + 1]; k++) this.pushOut(this.curInsts[k], this.curExtras[k], this.curFlags[k], groupLoc[g]);
     }
-    return [block, ...edgeBlocks];
+    block.end = this.out.length;
   }
 
   private anyResultUsed(inst: Inst): boolean {
@@ -437,7 +645,7 @@ export class LowerCtx<I, X> {
    * all get edge blocks, listed in `tryEdges` to be filled once the call is lowered.
    */
   private lowerSuccessors(
-    term: Inst, block: VBlockInput<I, X>, edges: VBlockInput<I, X>[], preds: Int32Array, tryEdges: TryEdge<I, X>[],
+    term: Inst, block: VBlockInput, preds: Int32Array, tryEdges: TryEdge[],
   ): number[] {
     const f = this.f;
     const calls = f.branchDestinations(term);
@@ -447,10 +655,9 @@ export class LowerCtx<I, X> {
       const bc = calls[k];
       const t = f.blockCallBlock(bc);
       if (tryLabels !== null) {
-        const edge: VBlockInput<I, X> = {
-          label: tryLabels[k], params: [], succs: [this.blockLabel[t]], succArgs: [], insts: [], extras: [], flags: [], srclocs: [],
-        };
-        if (k === 0) edges.push(edge);
+        // Its instructions are appended by fillTryCallEdges.
+        const edge: VBlockInput = { label: tryLabels[k], params: [], succs: [this.blockLabel[t]], succArgs: [], start: 0, end: 0 };
+        if (k === 0) this.pushVBlock(edge);
         else this.landingPads.push(edge);
         tryEdges.push({ edge, k, call: bc, target: this.blockLabel[t] });
         block.succs.push(edge.label);
@@ -459,17 +666,17 @@ export class LowerCtx<I, X> {
         continue;
       }
       const args: number[] = [];
-      for (const a of f.blockCallArgs(bc)) {
+      const aoff = f.bcArgOff[bc];
+      for (let j = 0; j < f.bcArgLen[bc]; j++) {
+        const a = f.pool[aoff + j];
         if (a < 0) throw new UnsupportedError(`${opcodeName(f.instOpcode[term] as Opcode)} block arguments retN/exnN`, this.loc());
-        args.push(...this.regsOf(a as Value));
+        this.pushRegs(a as Value, args);
       }
       const label = this.blockLabel[t];
       if (calls.length > 1 && preds[t] > 1) {
         const e = this.nextLabel++;
-        edges.push({
-          label: e, params: [], succs: [label], succArgs: [args],
-          insts: [this.backend.jump(label)], extras: [null], flags: [InstFlag.Branch], srclocs: [-1],
-        });
+        const start = this.pushOut(this.backend.jump(label), null, InstFlag.Branch, -1);
+        this.pushVBlock({ label: e, params: [], succs: [label], succArgs: [args], start, end: start + 1 });
         block.succs.push(e);
         block.succArgs.push([]);
         targets.push(e);
@@ -486,16 +693,18 @@ export class LowerCtx<I, X> {
    * Fills the edge blocks of try_call `term`: the backend's landing code (defining `retN` or
    * `exnN`), then a jump to the successor passing its block arguments.
    */
-  private fillTryCallEdges(term: Inst, tryEdges: readonly TryEdge<I, X>[]): void {
+  private fillTryCallEdges(term: Inst, tryEdges: readonly TryEdge[]): void {
     const f = this.f;
     const insts = this.curInsts;
     const extras = this.curExtras;
     const flags = this.curFlags;
+    const len = this.curLen;
     try {
       for (const e of tryEdges) {
-        this.curInsts = e.edge.insts;
-        this.curExtras = e.edge.extras;
-        this.curFlags = e.edge.flags;
+        this.curInsts = [];
+        this.curExtras = [];
+        this.curFlags = [];
+        this.curLen = 0;
         const blockArgs = f.blockCallArgs(e.call);
         const special = blockArgs.some((a) => a < 0);
         let landed: readonly (readonly number[])[] = [];
@@ -518,12 +727,15 @@ export class LowerCtx<I, X> {
         }
         e.edge.succArgs.push(args);
         this.emit(this.backend.jump(e.target), null, InstFlag.Branch);
-        while (e.edge.srclocs.length < e.edge.insts.length) e.edge.srclocs.push(this.curSrcLoc);
+        e.edge.start = this.out.length;
+        for (let k = 0; k < this.curLen; k++) this.pushOut(this.curInsts[k], this.curExtras[k], this.curFlags[k], this.curSrcLoc);
+        e.edge.end = this.out.length;
       }
     } finally {
       this.curInsts = insts;
       this.curExtras = extras;
       this.curFlags = flags;
+      this.curLen = len;
     }
   }
 

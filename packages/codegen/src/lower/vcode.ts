@@ -57,16 +57,17 @@ class IntCol {
 
 /** Copies columns into consecutive views of one Int32Array of `size` entries. */
 class Carver {
-  private readonly store: Int32Array;
+  private readonly store: Int32Array<ArrayBuffer>;
   private at = 0;
   constructor(size: number) {
     this.store = new Int32Array(size);
   }
   /** A copy of `c`'s entries; `trim` then lets `c` drop oversized storage. */
-  take(c: IntCol, trim = false): Int32Array {
-    const v = this.store.subarray(this.at, this.at + c.length);
-    v.set(c.data.subarray(0, c.length));
-    this.at += c.length;
+  take(c: IntCol, trim = true): Int32Array {
+    const v = this.zeros(c.length);
+    // Short columns (a small function's) by hand: `set` needs a view of the source.
+    if (c.length <= 64) for (let k = 0; k < c.length; k++) v[k] = c.data[k];
+    else v.set(c.data.subarray(0, c.length));
     if (trim) c.trim();
     return v;
   }
@@ -76,22 +77,63 @@ class Carver {
     this.take(c);
     return v;
   }
+  /** `c`'s entries as bytes (each must fit), in `ceil(length / 4)` entries of the store. */
+  takeU8(c: IntCol): Uint8Array {
+    const v = new Uint8Array(this.store.buffer, 4 * this.at, c.length);
+    for (let k = 0; k < c.length; k++) v[k] = c.data[k];
+    this.at += (c.length + 3) >> 2;
+    c.trim();
+    return v;
+  }
+  /** `n` entries of zeros. */
+  zeros(n: number): Int32Array {
+    const v = this.store.subarray(this.at, this.at + n);
+    this.at += n;
+    return v;
+  }
 }
 
+/** Store entries `Carver.takeU8` needs for `n` bytes. */
+const u8Entries = (n: number): number => (n + 3) >> 2;
+
 // The columns a VCode is built in; each is only live during one constructor call.
+const colBlockLabel = new IntCol();
+const colBlockInstStart = new IntCol();
+const colBlockInstEnd = new IntCol();
+const colFlags = new IntCol();
+const colSrcLoc = new IntCol();
 const colOpStart = new IntCol();
 const colOpVReg = new IntCol();
 const colOpInfo = new IntCol();
 const colOpField = new IntCol();
 const colClobberStart = new IntCol();
 const colClobbers = new IntCol();
+const colSuccStart = new IntCol();
 const colSuccs = new IntCol();
 const colEdgeArgStart = new IntCol();
 const colEdgeArgs = new IntCol();
+const colParamStart = new IntCol();
 const colParams = new IntCol();
+/** Block index per label, and predecessor counts: temporaries of one constructor call. */
+const colIndex = new IntCol();
+const NO_CLASSES = new Uint8Array(0);
+const colPredFill = new IntCol();
 
-/** One block as lowering produced it (instructions in forward order). */
-export interface VBlockInput<I, X> {
+/** The operand sink of the VCode being built (one object, no closures per function). */
+const operandSink = {
+  vregClass: new Uint8Array(0) as Uint8Array,
+  operand(vreg: number, kind: OperandKind, pos: OperandPos, constraint: Constraint, arg: number, field: number): void {
+    colOpVReg.push(vreg);
+    colOpInfo.push(packOperand(kind, pos, this.vregClass[vreg] as RegClass, constraint, arg));
+    colOpField.push(field);
+  },
+  clobber(preg: number): void {
+    colClobbers.push(preg);
+  },
+};
+
+/** One block as lowering produced it: its instructions are `[start, end)` of a `LoweredInsts`. */
+export interface VBlockInput {
   /** The label branch instructions use for this block. */
   label: number;
   params: number[];
@@ -99,11 +141,19 @@ export interface VBlockInput<I, X> {
   succs: number[];
   /** Per successor: the vregs passed to its params. */
   succArgs: number[][];
-  insts: I[];
-  extras: (X | null)[];
-  flags: number[];
-  /** IR source location per instruction (-1 none). */
-  srclocs: number[];
+  start: number;
+  end: number;
+}
+
+/**
+ * The machine instructions of every block, in any block order (each block's range in forward
+ * order), with their allocator flags and IR source locations (-1 none), by index.
+ */
+export interface LoweredInsts<I, X> {
+  inst(k: number): I;
+  extra(k: number): X | null;
+  flags(k: number): number;
+  srcloc(k: number): number;
 }
 
 export class VCode<I, X> {
@@ -112,8 +162,9 @@ export class VCode<I, X> {
   readonly blockLabel: Int32Array;
   readonly blockInstStart: Int32Array;
   readonly blockInstEnd: Int32Array;
-  readonly insts: I[] = [];
-  readonly extras: (X | null)[] = [];
+  /** Per instruction (emission order): the ISA's record and its extra allocation facts. */
+  readonly insts: I[];
+  readonly extras: (X | null)[];
   readonly instFlags: Uint8Array;
   readonly instSrcLoc: Int32Array;
   readonly opStart: Int32Array;
@@ -125,65 +176,66 @@ export class VCode<I, X> {
   readonly clobbers: Int32Array;
   private readonly ra: RegAllocFunction;
 
-  constructor(blocks: readonly VBlockInput<I, X>[], readonly vregClass: Uint8Array, isa: VCodeIsa<I, X>) {
+  constructor(blocks: readonly VBlockInput[], lowered: LoweredInsts<I, X>, readonly vregClass: Uint8Array, isa: VCodeIsa<I, X>) {
     const n = blocks.length;
     this.numBlocks = n;
-    this.blockLabel = new Int32Array(n);
-    this.blockInstStart = new Int32Array(n);
-    this.blockInstEnd = new Int32Array(n);
-    let maxLabel = 0;
-    for (const b of blocks) maxLabel = Math.max(maxLabel, b.label + 1);
-    const index = new Int32Array(maxLabel).fill(-1);
-    blocks.forEach((b, k) => (index[b.label] = k));
-    let total = 0;
-    for (const b of blocks) total += b.insts.length;
-    this.instFlags = new Uint8Array(total);
-    this.instSrcLoc = new Int32Array(total);
+    // Pushed, not preallocated: `new Array(n)` makes a holey array, and a dictionary-mode
+    // (slow) one for large n.
+    const insts: I[] = (this.insts = []);
+    const extras: (X | null)[] = (this.extras = []);
+    const blockLabel = colBlockLabel.reset();
+    const blockInstStart = colBlockInstStart.reset();
+    const blockInstEnd = colBlockInstEnd.reset();
+    const flags = colFlags.reset();
+    const srcLoc = colSrcLoc.reset();
     const opStart = colOpStart.reset();
     const opVReg = colOpVReg.reset();
-    const opInfo = colOpInfo.reset();
-    const opField = colOpField.reset();
     const clobberStart = colClobberStart.reset();
     const clobbers = colClobbers.reset();
-    const sink: OperandSink = {
-      operand(vreg, kind, pos, constraint, arg, field) {
-        opVReg.push(vreg);
-        opInfo.push(packOperand(kind, pos, vregClass[vreg] as RegClass, constraint, arg));
-        opField.push(field);
-      },
-      clobber(preg) {
-        clobbers.push(preg);
-      },
-    };
+    colOpInfo.reset();
+    colOpField.reset();
+    operandSink.vregClass = vregClass;
     opStart.push(0);
     clobberStart.push(0);
     let i = 0;
     for (let k = 0; k < n; k++) {
       const b = blocks[k];
-      this.blockLabel[k] = b.label;
-      this.blockInstStart[k] = i;
-      for (let j = 0; j < b.insts.length; j++, i++) {
-        this.insts.push(b.insts[j]);
-        this.extras.push(b.extras[j]);
-        this.instFlags[i] = b.flags[j];
-        this.instSrcLoc[i] = b.srclocs[j];
-        isa.collectOperands(b.insts[j], b.extras[j], sink);
+      blockLabel.push(b.label);
+      blockInstStart.push(i);
+      for (let j = b.start; j < b.end; j++, i++) {
+        const inst = lowered.inst(j);
+        const extra = lowered.extra(j);
+        insts.push(inst);
+        extras.push(extra);
+        flags.push(lowered.flags(j));
+        srcLoc.push(lowered.srcloc(j));
+        isa.collectOperands(inst, extra, operandSink);
         opStart.push(opVReg.length);
         clobberStart.push(clobbers.length);
       }
-      this.blockInstEnd[k] = i;
+      blockInstEnd.push(i);
     }
-    // One backing store for all the operand tables (each typed array of its own would cost
-    // a separate allocation, more than building a small function's tables).
-    const store = new Carver(opStart.length + opVReg.length + opInfo.length + opField.length + clobberStart.length + clobbers.length);
+    operandSink.vregClass = NO_CLASSES;
+    const edges = collectEdges(blocks);
+    // One backing store for every table of the VCode and of the allocator's view: each typed
+    // array of its own would cost a separate allocation, more than building a small
+    // function's tables.
+    const store = new Carver(
+      3 * n + srcLoc.length + u8Entries(flags.length) + opStart.length + opVReg.length + colOpInfo.length
+        + colOpField.length + clobberStart.length + clobbers.length + edges.size,
+    );
+    this.blockLabel = store.take(blockLabel);
+    this.blockInstStart = store.take(blockInstStart);
+    this.blockInstEnd = store.take(blockInstEnd);
+    this.instSrcLoc = store.take(srcLoc);
+    this.instFlags = store.takeU8(flags);
     this.opStart = store.take(opStart);
     this.opVReg = store.take(opVReg);
-    this.opInfo = store.takeU32(opInfo);
-    this.opField = store.take(opField);
+    this.opInfo = store.takeU32(colOpInfo);
+    this.opField = store.take(colOpField);
     this.clobberStart = store.take(clobberStart);
     this.clobbers = store.take(clobbers);
-    for (const c of [opStart, opVReg, opInfo, opField, clobberStart, clobbers]) c.trim();
-    this.ra = buildRegAllocView(this, blocks, index);
+    this.ra = buildRegAllocView(this, store, edges.numPreds);
   }
 
   /** The allocator's view of this VCode (shares the operand arrays). */
@@ -196,40 +248,59 @@ export class VCode<I, X> {
   }
 }
 
-function buildRegAllocView<I, X>(v: VCode<I, X>, blocks: readonly VBlockInput<I, X>[], index: Int32Array): RegAllocFunction {
+/** Fills the edge columns (successors by block index, their arguments, block parameters). */
+function collectEdges(blocks: readonly VBlockInput[]): { size: number; numPreds: number } {
   const n = blocks.length;
-  const blockSuccStart = new Int32Array(n + 1);
-  const blockPredStart = new Int32Array(n + 1);
-  const blockParamStart = new Int32Array(n + 1);
+  let maxLabel = 0;
+  for (let k = 0; k < n; k++) if (blocks[k].label + 1 > maxLabel) maxLabel = blocks[k].label + 1;
+  const index = colIndex.reset();
+  for (let l = 0; l < maxLabel; l++) index.push(-1);
+  for (let k = 0; k < n; k++) index.data[blocks[k].label] = k;
+  const succStart = colSuccStart.reset();
   const succs = colSuccs.reset();
   const edgeArgStart = colEdgeArgStart.reset();
   const edgeArgs = colEdgeArgs.reset();
+  const paramStart = colParamStart.reset();
   const params = colParams.reset();
-  const predCount = new Int32Array(n);
   edgeArgStart.push(0);
   for (let k = 0; k < n; k++) {
     const b = blocks[k];
-    blockSuccStart[k] = succs.length;
+    succStart.push(succs.length);
     for (let s = 0; s < b.succs.length; s++) {
-      const t = index[b.succs[s]];
-      succs.push(t);
-      predCount[t]++;
-      for (const a of b.succArgs[s]) edgeArgs.push(a);
+      succs.push(index.data[b.succs[s]]);
+      const args = b.succArgs[s];
+      for (let a = 0; a < args.length; a++) edgeArgs.push(args[a]);
       edgeArgStart.push(edgeArgs.length);
     }
-    blockParamStart[k] = params.length;
-    for (const p of b.params) params.push(p);
+    paramStart.push(params.length);
+    for (let p = 0; p < b.params.length; p++) params.push(b.params[p]);
   }
-  blockSuccStart[n] = succs.length;
-  blockParamStart[n] = params.length;
-  for (let k = 0; k < n; k++) blockPredStart[k + 1] = blockPredStart[k] + predCount[k];
-  const preds = new Int32Array(blockPredStart[n]);
-  const fill = blockPredStart.slice(0, n);
-  const store = new Carver(succs.length + params.length + edgeArgStart.length + edgeArgs.length);
-  const succArr = store.take(succs, true);
+  succStart.push(succs.length);
+  paramStart.push(params.length);
+  index.trim();
+  // Per block: succ/pred/param starts (n + 1 each), then the rows.
+  return { size: 3 * (n + 1) + 2 * succs.length + params.length + edgeArgStart.length + edgeArgs.length, numPreds: succs.length };
+}
+
+function buildRegAllocView<I, X>(v: VCode<I, X>, store: Carver, numPreds: number): RegAllocFunction {
+  const n = v.numBlocks;
+  const blockSuccStart = store.take(colSuccStart);
+  const succArr = store.take(colSuccs);
+  const blockParamStart = store.take(colParamStart);
+  const blockParams = store.take(colParams);
+  const edgeArgStart = store.take(colEdgeArgStart);
+  const edgeArgs = store.take(colEdgeArgs);
+  // Predecessors grouped by block, in the order of the edges (a counting sort).
+  const blockPredStart = store.zeros(n + 1);
+  const preds = store.zeros(numPreds);
+  for (let e = 0; e < succArr.length; e++) blockPredStart[succArr[e] + 1]++;
+  for (let k = 0; k < n; k++) blockPredStart[k + 1] += blockPredStart[k];
+  const fill = colPredFill.reset();
+  for (let k = 0; k < n; k++) fill.push(blockPredStart[k]);
   for (let k = 0; k < n; k++) {
-    for (let e = blockSuccStart[k]; e < blockSuccStart[k + 1]; e++) preds[fill[succArr[e]]++] = k;
+    for (let e = blockSuccStart[k]; e < blockSuccStart[k + 1]; e++) preds[fill.data[succArr[e]]++] = k;
   }
+  fill.trim();
   return {
     numVRegs: v.vregClass.length,
     vregClass: v.vregClass,
@@ -242,9 +313,9 @@ function buildRegAllocView<I, X>(v: VCode<I, X>, blocks: readonly VBlockInput<I,
     blockPredStart,
     preds,
     blockParamStart,
-    blockParams: store.take(params, true),
-    edgeArgStart: store.take(edgeArgStart, true),
-    edgeArgs: store.take(edgeArgs, true),
+    blockParams,
+    edgeArgStart,
+    edgeArgs,
     instOpStart: v.opStart,
     opVReg: v.opVReg,
     opInfo: v.opInfo,

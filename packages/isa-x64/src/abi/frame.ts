@@ -195,13 +195,13 @@ export function emitFunction(inp: FrameInput): FrameOutput {
     }
   };
 
-  const hasEdits = (i: number, side: 0 | 1): boolean => {
-    const [s, e] = alloc.editRange(i, side);
-    return e > s;
-  };
+  // Edit ranges read from `pointEditStart` directly (`editRange` makes a pair per call, twice
+  // per instruction).
+  const edits = alloc.pointEditStart;
+  const hasEdits = (i: number, side: 0 | 1): boolean => edits[2 * i + side + 1] > edits[2 * i + side];
   const emitEdits = (i: number, side: 0 | 1): void => {
-    const [s, e] = alloc.editRange(i, side);
-    for (let k = s; k < e; k++) {
+    const e = edits[2 * i + side + 1];
+    for (let k = edits[2 * i + side]; k < e; k++) {
       const from = alloc.editFrom[k];
       const to = alloc.editTo[k];
       const cls = alloc.editClass[k] as RegClass;

@@ -137,13 +137,14 @@ block0(v0: i64, v1: i64, v2: i64, v3: i64, v4: i64, v5: f64):
   });
 
   it('turns an unsupported function into a typed failure, not a crash', () => {
-    const clif = parseClif(`function %v(f16, f16) -> f16 {
-block0(v0: f16, v1: f16):
-    v2 = fmul v0, v1
+    // Arithmetic on 64-bit vectors is not lowered on x86-64 (yet).
+    const clif = parseClif(`function %v(i32x2, i32x2) -> i32x2 {
+block0(v0: i32x2, v1: i32x2):
+    v2 = iadd v0, v1
     return v2
 }`, 'v.clif');
     const built = buildObject(clif.functions.map((f) => f.func), 'x86_64');
-    expect(built.errors.get('v')).toMatch(/UnsupportedError: .*fmul\.f16/);
+    expect(built.errors.get('v')).toMatch(/UnsupportedError: .*iadd/);
     expect(checkCompile(clif)[0].status).toBe('fail');
   });
 

@@ -149,6 +149,8 @@ describe('ObjectModule', () => {
     }
     expect(err).toBeInstanceOf(ObjectError);
     expect((err as ObjectError).message).toMatch(/tls_var: a thread-local relocation refers to it/);
+    // The failed finish() left the module unfinished: asking again gives the same error.
+    expect(() => bad.finish()).toThrow(/tls_var: a thread-local relocation refers to it/);
   });
 
   it('rejects the COFF and Mach-O thread-local relocations with typed errors naming the kind', () => {

@@ -253,8 +253,10 @@ export class ObjectModule {
         throw new ObjectError('undefined-symbol', `${d.kind} is declared ${d.linkage} but never defined`, { symbol: d.name });
       }
     }
+    // Finished only once written: a module whose writing failed reports that error again.
+    const elf = new ElfLayout(this.machine, this.options, this.decls, this.byName).write();
     this.finished = true;
-    return new ElfLayout(this.machine, this.options, this.decls, this.byName).write();
+    return elf;
   }
 }
 

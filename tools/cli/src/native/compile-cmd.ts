@@ -64,7 +64,11 @@ export function cmdCompile(args: readonly string[], out: (s: string) => void = (
         err(`${file}: ${name}: ${(e as Error).message}\n`);
       }
     }
-    if (m && output) writeFileSync(output, m.finish());
+    if (m && output) {
+      // An object missing a function would only fail later, at link time: write none.
+      if (failed > 0) err(`windlass compile: ${output} not written: ${failed} function${failed > 1 ? 's' : ''} failed\n`);
+      else writeFileSync(output, m.finish());
+    }
     return failed > 0 ? 1 : 0;
   } catch (e) {
     // A ParseError's message already starts with `file:line:column`.

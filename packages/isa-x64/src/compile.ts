@@ -39,23 +39,89 @@ export interface X64CompileOptions {
   readonly features: IsaFeatures;
 }
 
+/** The settings `compileX64` reads, looked up once per (immutable) Flags object. */
+interface FlagFacts {
+  readonly verifier: boolean;
+  readonly midEnd: boolean;
+  readonly pinned: boolean;
+  readonly fast: boolean;
+  readonly checker: boolean;
+  readonly unwind: boolean;
+  readonly tlsModel: string;
+  readonly stackSwitchModel: string;
+  /** The last `features` seen with these flags and the IsaFeatures derived from them. */
+  srcFeatures: IsaFeatures | null;
+  features: IsaFeatures | null;
+}
+const flagFacts = new WeakMap<Flags, FlagFacts>();
+
+function factsOf(flags: Flags): FlagFacts {
+  let facts = flagFacts.get(flags);
+  if (facts === undefined) {
+    const optLevel = flags.enumValue('opt_level');
+    facts = {
+      verifier: flags.bool('enable_verifier'),
+      midEnd: optLevel === 'speed' || optLevel === 'speed_and_size',
+      pinned: flags.bool('enable_pinned_reg'),
+      fast: flags.enumValue('regalloc_algorithm') === 'single_pass',
+      checker: flags.bool('regalloc_checker'),
+      unwind: flags.bool('unwind_info'),
+      tlsModel: flags.enumValue('tls_model'),
+      stackSwitchModel: flags.enumValue('stack_switch_model'),
+      srcFeatures: null,
+      features: null,
+    };
+    flagFacts.set(flags, facts);
+  }
+  return facts;
+}
+
+/** The rules' IsaFeatures: the ISA's features plus the shared settings they consult (shared between functions). */
+function featuresOf(facts: FlagFacts, src: IsaFeatures): IsaFeatures {
+  if (facts.srcFeatures !== src || facts.features === null) {
+    facts.features = Object.freeze({ ...src, pinnedReg: facts.pinned, tlsModel: facts.tlsModel, stackSwitchModel: facts.stackSwitchModel });
+    facts.srcFeatures = src;
+  }
+  return facts.features;
+}
+
+/** Callee-saved GPRs the prologue saves, ascending, without duplicates. */
+function savedGprs(used: readonly number[], extra: ReadonlySet<number>, winSysv: boolean): PReg[] {
+  if (extra.size === 0 && !winSysv) {
+    let sortedUnique = true;
+    for (let k = 0; k < used.length; k++) {
+      if (used[k] >= 16 || (k > 0 && used[k] <= used[k - 1])) {
+        sortedUnique = false;
+        break;
+      }
+    }
+    if (sortedUnique) return used.slice() as unknown as PReg[];
+  }
+  const all = new Set<number>(used);
+  for (const r of extra) all.add(r);
+  if (winSysv) {
+    all.add(rsi);
+    all.add(rdi);
+  }
+  return [...all].filter((r) => r < 16).sort((a, b) => a - b) as unknown as PReg[];
+}
+
 export function compileX64(func: unknown, opts: X64CompileOptions, ctx?: CompileContext): CompiledCode {
   if (!(func instanceof IrFunction)) throw new CodegenError('compileFunction expects an @windlass/ir Function');
   const src = func as Function;
+  const facts = factsOf(opts.flags);
   let f = src;
-  if (opts.flags.bool('enable_verifier')) {
+  if (facts.verifier) {
     const errors = verifyFunction(f);
     if (errors.length > 0) {
       throw new CodegenError(`the IR does not verify: ${errors.slice(0, 3).map((e) => e.message).join('; ')}`, { func: nameOf(f) });
     }
   }
   // The mid-end works on a copy: the caller's Function is never changed.
-  const optLevel = opts.flags.enumValue('opt_level');
-  if (optLevel === 'speed' || optLevel === 'speed_and_size') f = runMidEnd(src);
+  if (facts.midEnd) f = runMidEnd(src);
   const t0 = now();
-  const pinned = opts.flags.bool('enable_pinned_reg');
-  const features: IsaFeatures = { ...opts.features, pinnedReg: pinned, tlsModel: opts.flags.enumValue('tls_model'),
-    stackSwitchModel: opts.flags.enumValue('stack_switch_model') };
+  const pinned = facts.pinned;
+  const features = featuresOf(facts, opts.features);
   const backend = new X64Backend((c) => new X64Lower(c, f, features, f.blockCount + 1));
   const lctx = new LowerCtx<MInst, X64Extra>(f, backend);
   backend.bind(lctx);
@@ -63,12 +129,11 @@ export function compileX64(func: unknown, opts: X64CompileOptions, ctx?: Compile
   const L = backend.state;
   const t1 = now();
   const windows = isWindows(f.signature.callConv);
-  const fast = opts.flags.enumValue('regalloc_algorithm') === 'single_pass';
   let alloc;
   try {
     const env = pinned ? (windows ? WIN_PINNED_ENV : SYSV_PINNED_ENV) : windows ? WIN_ENV : SYSV_ENV;
     alloc = allocate(vcode.toRegAlloc(), env, {
-      mode: fast ? 'fast' : 'optimizing', check: opts.flags.bool('regalloc_checker'),
+      mode: facts.fast ? 'fast' : 'optimizing', check: facts.checker,
     });
   } catch (e) {
     if (e instanceof RegAllocError) throw new CodegenError(`register allocation failed: ${e.message}`, lctx.loc());
@@ -78,12 +143,11 @@ export function compileX64(func: unknown, opts: X64CompileOptions, ctx?: Compile
   // Plus what a try_call's exception edge clobbers (lower/exceptions.ts), in register order.
   // A Windows function calling System V code (a callee or a libcall) must also save rsi and rdi:
   // callee-saved for its own caller, clobbered by the call.
-  const winSysv = windows && L.callsNonWindows ? [rsi as number, rdi as number] : [];
-  const saved = [...new Set([...alloc.usedCalleeSaved, ...L.exceptionSaved, ...winSysv])].filter((r) => r < 16).sort((a, b) => a - b) as unknown as PReg[];
-  const unwind = opts.flags.bool('unwind_info');
+  const saved = savedGprs(alloc.usedCalleeSaved, L.exceptionSavedRegs(), windows && L.callsNonWindows);
+  const unwind = facts.unwind;
   const out = emitFunction({
     vcode, alloc, slotAmodes: L.slotAmodes, slotAreaSize: L.slotAreaSize, outgoingBytes: L.outgoingBytes,
-    traps: L.traps, calleeSaved: saved, wantListing: ctx?.wantListing ?? true, unwind,
+    traps: L.traps, calleeSaved: saved, wantListing: ctx?.wantListing === true, unwind,
     saveXmm6to15: windows && L.callsNonWindows, constants: L.constants, argArea: L.argArea,
   });
   const fin = out.buf.finish();

@@ -129,7 +129,7 @@ export interface CompiledCode {
 export type IrFunction = unknown;
 
 export interface CompileContext {
-  /** Also build `CompiledCode.listing` (costs time; off in throughput benchmarks). */
+  /** Also build `CompiledCode.listing` (off by default: printing every instruction costs time). */
   readonly wantListing?: boolean;
 }
 

@@ -13,7 +13,7 @@ import {
   jumpTable, load, movRR, nop, r10, ret, rbp, rsp, store, ud2, xmmLoad, xmmStore,
 } from '../inst';
 import {
-  assignReturns, assignSignature, callClobbers, needsReturnArea, planArgArea, returnAreaLayout, type ArgPart,
+  assignReturns, assignSignature, callClobbers, needsReturnArea, returnAreaLayout, type ArgPart,
 } from '../abi/sysv';
 import { condOf } from './cond';
 import { buildRules, symbolName } from './rules';
@@ -38,8 +38,7 @@ export class X64Backend implements LowerBackend<MInst, X64Extra> {
     const sig = this.state.f.signature;
     // Created before any return is lowered (returns are lowered before the entry block's arguments).
     if (needsReturnArea(sig.returns, sig.callConv)) this.state.retAreaPtr = this.state.tmp();
-    // Tail calls may need a larger incoming argument area: fixed before any of them is lowered.
-    this.state.argArea = { ...planArgArea(this.state.f), popped: new Map(), shift: new Map() };
+    // (The incoming argument area for tail calls is planned by X64Lower's constructor.)
   }
 
   regsFor(t: Type): readonly RAClass[] | null {
@@ -135,13 +134,13 @@ export class X64Backend implements LowerBackend<MInst, X64Extra> {
       case RETURN: {
         if (L.retAreaPtr >= 0) {
           const { offsets } = returnAreaLayout(f.signature.returns);
-          f.instArgs(inst).forEach((v, k) => storeValue(L, v, f.signature.returns[k].type, L.retAreaPtr, offsets[k]));
+          for (let k = 0, n = f.argCount(inst); k < n; k++) storeValue(L, f.arg(inst, k), f.signature.returns[k].type, L.retAreaPtr, offsets[k]);
           ctx.emit(ret(L.argArea.retPop), null, InstFlag.Ret);
           return true;
         }
         const rets = assignReturns(f.signature.returns, f.signature.callConv);
         const uses: number[] = [];
-        f.instArgs(inst).forEach((v, k) => pushParts(L, uses, v, rets[k]));
+        for (let k = 0, n = f.argCount(inst); k < n; k++) pushParts(L, uses, f.arg(inst, k), rets[k]);
         ctx.emit(ret(L.argArea.retPop), { fixedUses: dedupeFixed(L, uses) }, InstFlag.Ret);
         return true;
       }
@@ -218,16 +217,17 @@ function pushParts(L: X64Lower, out: number[], v: Value, parts: readonly ArgPart
 
 /** A vreg may be read in only one fixed register per instruction: copy repeats. */
 function dedupeFixed(L: X64Lower, pairs: number[]): number[] {
-  const seen = new Set<number>();
-  for (let k = 0; k < pairs.length; k += 2) {
-    if (seen.has(pairs[k])) {
+  // Few pairs (the return registers): a scan of the earlier ones instead of a Set per return.
+  for (let k = 2; k < pairs.length; k += 2) {
+    let dup = false;
+    for (let j = 0; j < k && !dup; j += 2) dup = pairs[j] === pairs[k];
+    if (dup) {
       const cls = L.ctx.vregClass(pairs[k]) as RegClass;
       const c = L.tmp(cls);
       if (cls === RegClass.Int) L.move(c, pairs[k] + VREG_BASE);
       else L.ctx.emitMove(xmmMov(XmmMovOp.Movaps, c, pairs[k] + VREG_BASE));
       pairs[k] = raw(c);
     }
-    seen.add(pairs[k]);
   }
   return pairs;
 }

@@ -67,7 +67,7 @@ for (const [from, to] of [['f16', 'i8'], ['f16', 'i32'], ['f16', 'i128'], ['f128
 }
 
 function compile(src: string, target = 'x86_64'): CompiledCode {
-  return buildIsa(target).compileFunction(parseClif(src).functions[0].func);
+  return buildIsa(target).compileFunction(parseClif(src).functions[0].func, { wantListing: true });
 }
 function convSource(c: Case): string {
   return `function %${c.name}(${c.from}) -> ${c.to} {\nblock0(v0: ${c.from}):\n  v1 = fcvt_to_${c.signed ? 'sint' : 'uint'}.${c.to} v0\n  return v1\n}`;

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { parseClif } from '@windlass/ir';
-import { buildIsa, UnsupportedError, type CompiledCode } from '@windlass/codegen';
+import { buildIsa, settingsBuilder, UnsupportedError, type CompiledCode } from '@windlass/codegen';
 import '../index';
 
 function compile(text: string, target = 'x86_64'): CompiledCode {
@@ -193,5 +193,24 @@ block0(v0: i32x2, v1: i32x2):
     v2 = iadd v0, v1
     return v2
 }`)).toThrow(/iadd on i32x2/);
+  });
+
+  it('follows each ISA\'s own settings when several ISAs compile in turn (settings are looked up once per Flags)', () => {
+    const f = parseClif(`function %f() -> i64 {
+block0:
+    v0 = get_pinned_reg.i64
+    return v0
+}`, 't.clif').functions[0].func;
+    const isaWith = (pinned: boolean) => {
+      const b = settingsBuilder();
+      b.apply(`enable_pinned_reg=${pinned}`);
+      return buildIsa('x86_64', b.finish());
+    };
+    const pinned = isaWith(true);
+    const plain = isaWith(false);
+    for (let round = 0; round < 2; round++) {
+      expect(body(pinned.compileFunction(f, { wantListing: true }))).toContain('mov rax,r15');
+      expect(() => plain.compileFunction(f, { wantListing: true })).toThrow(UnsupportedError);
+    }
   });
 });

@@ -11,6 +11,7 @@ import { Constraint, OperandKind as RAKind, OperandPos } from '@windlass/regallo
 import { IADD } from '@windlass/ir';
 import { rdi } from '../inst';
 import type { ArgAreaFacts } from '../abi/frame';
+import { planArgArea } from '../abi/sysv';
 import { amIndex, amLabel, nop as nopInst } from '../inst';
 import {
   type Amode, type MInst, type OperandSize, AluOp, NO_REG, OperandKind, type PReg, RegClass, amBase,
@@ -24,6 +25,8 @@ export const VREG_BASE = 32;
 export interface X64Extra {
   /** vregs feeding the instruction's Mod register fields, in `visitOperands` order. */
   tied?: number[];
+  /** The one vreg feeding the instruction's single Mod register field (without a `tied` array). */
+  tie?: number;
   /** (vreg, preg) pairs: values read in fixed registers. */
   fixedUses?: number[];
   /** (vreg, preg) pairs: values defined in fixed registers. */
@@ -95,6 +98,8 @@ export interface TrapStub {
   code: number;
 }
 
+const NO_REGS: ReadonlySet<number> = new Set<number>();
+
 /** Rounds up to a multiple of `a` without 32-bit bitwise operators, which would wrap large frames. */
 function alignUp(x: number, a: number): number {
   return Math.ceil(x / a) * a;
@@ -114,20 +119,36 @@ export class X64Lower {
   callsNonWindows = false;
   /** vreg (with VREG_BASE) of the incoming return-area pointer, or -1. */
   retAreaPtr = -1;
-  /** The incoming stack-argument area (set by the backend's `bind`; see abi/frame.ts). */
-  argArea: ArgAreaFacts = { size: 0, growth: 0, retPop: 0, popped: new Map(), shift: new Map() };
   /**
-   * Callee-saved registers clobbered on a try_call's exception edge (an unwinder restores none):
-   * the prologue saves them even when the allocator never writes them.
+   * The incoming stack-argument area (see abi/frame.ts), planned when the state is made: tail
+   * calls may need a larger area, fixed before any of them is lowered.
    */
-  readonly exceptionSaved = new Set<number>();
-  /** Per try_call instruction: the return-area slot its normal return reads (-1: registers). */
-  readonly tryCallAreas = new Map<number, number>();
+  argArea: ArgAreaFacts;
+  private exceptionSavedSet: Set<number> | null = null;
+  private tryCallAreaMap: Map<number, number> | null = null;
   private nextLabelBase: number;
   private labelCount = 0;
 
+  /**
+   * Callee-saved registers clobbered on a try_call's exception edge (an unwinder restores none):
+   * the prologue saves them even when the allocator never writes them. Made on first use.
+   */
+  get exceptionSaved(): Set<number> {
+    return (this.exceptionSavedSet ??= new Set());
+  }
+  /** `exceptionSaved` for reading: empty (and shared) when no rule added to it. */
+  exceptionSavedRegs(): ReadonlySet<number> {
+    return this.exceptionSavedSet ?? NO_REGS;
+  }
+  /** Per try_call instruction: the return-area slot its normal return reads (-1: registers). Made on first use. */
+  get tryCallAreas(): Map<number, number> {
+    return (this.tryCallAreaMap ??= new Map());
+  }
+
   constructor(readonly ctx: Ctx, readonly f: Function, readonly isaFlags: IsaFeatures, firstFreeLabel: number) {
     this.nextLabelBase = firstFreeLabel;
+    const plan = planArgArea(f);
+    this.argArea = { size: plan.size, growth: plan.growth, retPop: plan.retPop, popped: new Map(), shift: new Map() };
     let off = 0;
     f.stackSlots.forEach((s, k) => {
       if (s === undefined) return;
@@ -215,7 +236,7 @@ export class X64Lower {
   }
   /** An instruction whose Mod fields read the given vregs (in visit order). */
   emitMod(i: MInst, tied: number, tied2 = -1): void {
-    this.ctx.emit(this.withSunkTrap(i), { tied: tied2 < 0 ? [tied - VREG_BASE] : [tied - VREG_BASE, tied2 - VREG_BASE] });
+    this.ctx.emit(this.withSunkTrap(i), tied2 < 0 ? { tie: tied - VREG_BASE } : { tied: [tied - VREG_BASE, tied2 - VREG_BASE] });
   }
   emitWith(i: MInst, extra: X64Extra): void {
     this.ctx.emit(this.withSunkTrap(i), extra);
@@ -392,7 +413,9 @@ class OperandCollector {
         this.count++;
         return;
       case OperandKind.Mod: {
-        const t = this.extra?.tied?.[this.tiedIdx++];
+        const ex = this.extra;
+        const k = this.tiedIdx++;
+        const t = ex === null ? undefined : ex.tied !== undefined ? ex.tied[k] : k === 0 ? ex.tie : undefined;
         if (t === undefined) throw new UnsupportedError(`internal: instruction op ${this.inst.op} has a Mod operand without a tied input`);
         sink.operand(t, RAKind.Use, OperandPos.Early, Constraint.Reg, 0, -1);
         sink.operand(v, RAKind.Def, OperandPos.Late, Constraint.Reuse, this.count, field);

@@ -3,7 +3,7 @@
 // `lock cmpxchg` loop (a pseudo-instruction expanded after allocation).
 
 import {
-  type Inst, type Type, ATOMIC_CAS, ATOMIC_LOAD, ATOMIC_RMW, ATOMIC_STORE, ENDIAN_BIG, I128, I16, I32, I64, I8, bytes, memEndianness,
+  type Inst, type Type, ATOMIC_CAS, ATOMIC_LOAD, ATOMIC_RMW, ATOMIC_STORE, I128, I16, I32, I64, I8, bytes,
 } from '@windlass/ir';
 import type { RuleTable } from '@windlass/codegen';
 import {
@@ -14,12 +14,11 @@ import { PseudoOp, VREG_BASE, type X64Lower } from './state';
 
 const raw = (r: number): number => r - VREG_BASE;
 const isInt = (t: Type): boolean => t === I8 || t === I16 || t === I32 || t === I64;
-/** x86 has no byte-swapping atomics: a big-endian one stays unsupported instead of silently little-endian. */
-const bigEndian = (L: X64Lower, inst: Inst, t: Type): boolean => bytes(t) > 1 && memEndianness(L.f.instImm0[inst]) === ENDIAN_BIG;
+// Big-endian atomics never reach these rules: rules.ts rejects every `big` access first.
 
 function atomicLoad(L: X64Lower, inst: Inst): boolean {
   const t = L.f.valueType[L.f.result(inst, 0)] as Type;
-  if (!isInt(t) || bigEndian(L, inst, t)) return false;
+  if (!isInt(t)) return false;
   const a = amBase(L.gpr(L.f.arg(inst, 0)), 0);
   const size = bytes(t);
   L.emit(size >= 4 ? load(size as 4 | 8, L.out(), a) : movzx(size as 1 | 2, 4, L.out(), a));
@@ -29,7 +28,7 @@ function atomicLoad(L: X64Lower, inst: Inst): boolean {
 function atomicStore(L: X64Lower, inst: Inst): boolean {
   const v = L.f.arg(inst, 0);
   const t = L.f.valueType[L.f.resolveAliases(v)] as Type;
-  if (!isInt(t) || bigEndian(L, inst, t)) return false;
+  if (!isInt(t)) return false;
   const a = amBase(L.gpr(L.f.arg(inst, 1)), 0);
   L.emitMod(xchg(bytes(t) as OperandSize, a, L.tmp()), L.gpr(v));
   return true;
@@ -38,7 +37,7 @@ function atomicStore(L: X64Lower, inst: Inst): boolean {
 function atomicCas(L: X64Lower, inst: Inst): boolean {
   const f = L.f;
   const t = f.valueType[f.result(inst, 0)] as Type;
-  if (!isInt(t) || bigEndian(L, inst, t)) return false;
+  if (!isInt(t)) return false;
   const a = amBase(L.gpr(f.arg(inst, 0)), 0);
   const expected = L.gpr(f.arg(inst, 1));
   const repl = L.gpr(f.arg(inst, 2));
@@ -49,7 +48,7 @@ function atomicCas(L: X64Lower, inst: Inst): boolean {
 function atomicRmw(L: X64Lower, inst: Inst): boolean {
   const f = L.f;
   const t = f.valueType[f.result(inst, 0)] as Type;
-  if (!isInt(t) || bigEndian(L, inst, t)) return false;
+  if (!isInt(t)) return false;
   const size = bytes(t) as OperandSize;
   const addr = L.gpr(f.arg(inst, 0));
   const val = L.gpr(f.arg(inst, 1));
@@ -112,7 +111,7 @@ export function expandAtomicLoop(p: MInst, label: () => number, bind: (l: number
 
 /** Whether `inst` is an i128 atomic this target can lower; throws a typed error when it cannot. */
 function i128Atomic(L: X64Lower, inst: Inst, t: Type): boolean {
-  if (t !== I128 || bigEndian(L, inst, t)) return false;
+  if (t !== I128) return false;
   if (!L.isaFlags.cmpxchg16b) L.unsupported('i128 atomics need cmpxchg16b (target flag has_cmpxchg16b)');
   return true;
 }

@@ -306,7 +306,8 @@ function insertlaneSse2(L: X64Lower, lt: Type, lane: number, x: number, v: Value
   return true;
 }
 
-function memOk(flags: number): boolean {
+/** A bitcast's lane order is little-endian (big-endian loads and stores are rejected in rules.ts). */
+function littleLanes(flags: number): boolean {
   return memEndianness(flags) !== ENDIAN_BIG;
 }
 function trapped(i: MInst, flags: number): MInst {
@@ -318,7 +319,7 @@ function vload(L: X64Lower, inst: Inst): boolean {
   const f = L.f;
   const flags = f.instImm0[inst];
   const t = resT(L, inst);
-  if (!isXmmVector(t) || !memOk(flags)) return false;
+  if (!isXmmVector(t)) return false;
   const a = L.addrOf(f.arg(inst, 0), f.instImm1[inst]);
   const out = L.out();
   switch (bytes(t)) {
@@ -338,7 +339,7 @@ function vstore(L: X64Lower, inst: Inst): boolean {
   const f = L.f;
   const flags = f.instImm0[inst];
   const t = argT(L, inst, 0);
-  if (!isXmmVector(t) || !memOk(flags)) return false;
+  if (!isXmmVector(t)) return false;
   const x = arg(L, inst, 0);
   const a = L.addrOf(f.arg(inst, 1), f.instImm1[inst]);
   switch (bytes(t)) {
@@ -364,7 +365,7 @@ function bitcast(L: X64Lower, inst: Inst): boolean {
   const from = argT(L, inst, 0);
   if (bytes(to) !== bytes(from)) return false;
   // Lane order only matters when the lane width changes: x86 is little-endian.
-  if (laneBits(to) !== laneBits(from) && !memOk(L.f.instImm0[inst])) return false;
+  if (laneBits(to) !== laneBits(from) && !littleLanes(L.f.instImm0[inst])) return false;
   const v = L.f.arg(inst, 0);
   if (inXmm(to) && inXmm(from)) {
     L.ctx.emitMove(xmmMov(XmmMovOp.Movaps, L.out(), L.xmmOf(v)));
@@ -1083,7 +1084,7 @@ function loadExtend(signed: boolean, from: Type): Handler {
   return (L, inst) => {
     const f = L.f;
     const flags = f.instImm0[inst];
-    if (!memOk(flags) || !isVec128(resT(L, inst))) return false;
+    if (!isVec128(resT(L, inst))) return false;
     const a = L.addrOf(f.arg(inst, 0), f.instImm1[inst]);
     if (sse41(L)) {
       L.emit(trapped(xmmRM(op, L.out(), a), flags));

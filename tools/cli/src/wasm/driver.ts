@@ -74,6 +74,33 @@ export const THUNK = [
 ];
 
 /**
+ * The C parameter types and argument expressions of a call stub for `sig`: the return-area
+ * pointer when results go through one, `vmctx` for the vmctx parameter, and each other
+ * parameter decoded from the stub's 64-bit argument words `a[]`.
+ */
+export function callOperands(sig: Signature, vmctx: string): { decls: string[]; exprs: string[] } {
+  const decls: string[] = [];
+  const exprs: string[] = [];
+  if (areaWords(sig) > 0) {
+    decls.push('void *');
+    exprs.push('wl_area');
+  }
+  let w = 0;
+  for (const p of sig.params) {
+    if (p.purpose === 'vmctx') {
+      decls.push('uint64_t');
+      exprs.push(vmctx);
+      continue;
+    }
+    const c = cParam(p.type);
+    decls.push(c.decl);
+    exprs.push(c.expr(Array.from({ length: c.words }, (_, k) => `a[${w + k}]`)));
+    w += c.words;
+  }
+  return { decls, exprs };
+}
+
+/**
  * The start of every generated driver: headers, bit-pattern constructors, the call thunk that
  * records the return registers and the callee-saved ones, and a signal handler that keeps the
  * faulting rip/rsp/address for trap naming.
@@ -113,24 +140,7 @@ export function driverSource(functions: readonly DriverFunction[], calls: readon
   functions.forEach((f, i) => {
     out.push(`extern char ${f.symbol}[];`);
     if (!called.has(i)) return;
-    const decls: string[] = [];
-    const exprs: string[] = [];
-    if (areaWords(f.signature) > 0) {
-      decls.push('void *');
-      exprs.push('wl_area');
-    }
-    let w = 0;
-    for (const p of f.signature.params) {
-      if (p.purpose === 'vmctx') {
-        decls.push('uint64_t');
-        exprs.push('(uint64_t)(uintptr_t)wl_vmctx');
-        continue;
-      }
-      const c = cParam(p.type);
-      decls.push(c.decl);
-      exprs.push(c.expr(Array.from({ length: c.words }, (_, k) => `a[${w + k}]`)));
-      w += c.words;
-    }
+    const { decls, exprs } = callOperands(f.signature, '(uint64_t)(uintptr_t)wl_vmctx');
     out.push(`static void c${i}(const uint64_t *a) { (void)a; wl_target = (void *)${f.symbol}; ((void (*)(${decls.join(', ') || 'void'}))(void *)wl_thunk)(${exprs.join(', ')}); }`);
   });
   out.push(`static void (*const fns[])(const uint64_t *) = { ${functions.map((_, i) => (called.has(i) ? `c${i}` : '0')).join(', ') || '0'} };`);

@@ -56,6 +56,20 @@ type Outcome =
   | { kind: 'exhaustion' }
   | { kind: 'error'; message: string };
 
+/** A call's outcome as the runner expects it: its values, or the matching error thrown. */
+function settle(o: Outcome): WastValue[] {
+  switch (o.kind) {
+    case 'values':
+      return o.values;
+    case 'trap':
+      throw new WastTrap(o.message);
+    case 'exhaustion':
+      throw new WastExhaustion('call stack exhausted');
+    default:
+      throw new NativeRunError(o.message);
+  }
+}
+
 /** One command of a stateful instance's sequence, with its outcome once run. */
 interface SeqEntry {
   key: string;
@@ -615,17 +629,7 @@ export class NativeEngine implements WastEngine {
     if (args.length !== type.params.length) throw new HarnessError(`${field} takes ${type.params.length} arguments, got ${args.length}`);
     const key = callKey(field, args, (r) => this.handle(r));
     if (!inst.cache.has(key)) this.runBatch(inst, [[key, { field, args }]]);
-    const o = inst.cache.get(key)!;
-    switch (o.kind) {
-      case 'values':
-        return o.values;
-      case 'trap':
-        throw new WastTrap(o.message);
-      case 'exhaustion':
-        throw new WastExhaustion('call stack exhausted');
-      default:
-        throw new NativeRunError(o.message);
-    }
+    return settle(inst.cache.get(key)!);
   }
 
   /** The sequence entry of a command of a stateful instance, or a `HarnessError` why none. */
@@ -683,17 +687,7 @@ export class NativeEngine implements WastEngine {
       done = e;
     }
     st.history.push(done);
-    const o = done.outcome!;
-    switch (o.kind) {
-      case 'values':
-        return o.values;
-      case 'trap':
-        throw new WastTrap(o.message);
-      case 'exhaustion':
-        throw new WastExhaustion('call stack exhausted');
-      default:
-        throw new NativeRunError(o.message);
-    }
+    return settle(done.outcome!);
   }
 
   /**

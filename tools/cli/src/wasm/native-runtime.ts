@@ -25,7 +25,7 @@
  */
 import { TRAP_HEAP_OOB, type Signature } from '@windlass/ir';
 import { ExternKind, TRAP_TABLE_OOB, type ConstExpr, type Module, type VmctxLayout } from '@windlass/wasm-frontend';
-import { DRIVER_PRELUDE, areaWords, cParam, resultWords } from './driver';
+import { DRIVER_PRELUDE, areaWords, callOperands, resultWords } from './driver';
 
 /** Where an import comes from. `from` is the exporting instance's id, or spectest. */
 export type ImportSource =
@@ -137,24 +137,7 @@ function offsetExpr(p: InstancePlan, e: ConstExpr | undefined): string {
 function callStub(p: InstancePlan, f: number): string {
   const sig = p.signatures[p.module.funcTypes[f]];
   const rec = p.layout.funcRef(f);
-  const decls: string[] = [];
-  const exprs: string[] = [];
-  if (areaWords(sig) > 0) {
-    decls.push('void *');
-    exprs.push('wl_area');
-  }
-  let w = 0;
-  for (const q of sig.params) {
-    if (q.purpose === 'vmctx') {
-      decls.push('uint64_t');
-      exprs.push('vm');
-      continue;
-    }
-    const c = cParam(q.type);
-    decls.push(c.decl);
-    exprs.push(c.expr(Array.from({ length: c.words }, (_, k) => `a[${w + k}]`)));
-    w += c.words;
-  }
+  const { decls, exprs } = callOperands(sig, 'vm');
   return [
     `static void wl_call_${p.id}_${f}(const uint64_t *a) {`,
     `  (void)a; uint64_t vm = *(uint64_t *)(wl_vm_${p.id} + ${rec + 8}); wl_target = *(void **)(wl_vm_${p.id} + ${rec});`,

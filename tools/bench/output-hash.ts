@@ -9,24 +9,17 @@
 // Prints one SHA-256 per group and a total; --out writes one line per function and
 // configuration, so that two runs can be compared with diff to find what changed.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as W from './compile-entry';
 import { generate } from './generate';
+import { arg, files } from './support';
 
 W.registerIsa(W.x64Isa);
 
-function arg(name: string, dflt: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : dflt;
-}
-
-function files(p: string): string[] {
-  if (statSync(p).isDirectory()) return readdirSync(p).sort().flatMap((e) => files(join(p, e)));
-  return p.endsWith('.clif') ? [p] : [];
-}
-
-const root = '/work/shared/corpus/cranelift-filetests';
+// The corpus lives beside the repository (../shared/corpus).
+const root = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..', 'shared', 'corpus', 'cranelift-filetests');
 const dirs = arg('corpus', ['runtests', 'isa/x64', 'verifier', 'egraph'].map((d) => join(root, d)).join(',')).split(',');
 const inputs: { name: string; func: W.Function }[] = [];
 for (const d of dirs) {

@@ -58,6 +58,19 @@ describe.runIf(haveWabt)('runWastFiles on Node', () => {
     }
   });
 
+  it('counts a script whose wast2json output does not parse as one failed script, and runs the others', async () => {
+    // wabt 1.0.32 writes `"expected": [{...}{...}]` for a trap of a multi-value function.
+    const bad = script('(module (func (export "f") (result i32 i32) unreachable))\n(assert_trap (invoke "f") "unreachable")\n');
+    const good = script('(module (func (export "g") (result i32) (i32.const 1)))\n(assert_return (invoke "g") (i32.const 1))\n');
+    try {
+      const s = await runWastFiles([bad, good], { interpret: true });
+      expect(s.perScript[0].error).toMatch(/^wast2json wrote JSON that does not parse/);
+      expect(summaryLine(s)).toBe('1 passed, 1 failed, 0 skipped');
+    } finally {
+      for (const p of [bad, good]) rmSync(resolve(p, '..'), { recursive: true, force: true });
+    }
+  });
+
   const scripts = ['i32', 'f64', 'linking', 'simd_i8x16_arith', 'memory_trap', 'call_indirect'].map((n) => join(corpus, `${n}.wast`));
   it.runIf(existsSync(corpus))('runs spec scripts on Node without a failure', async () => {
     const s = await runWastFiles(scripts, { node: true, jobs: 2 });

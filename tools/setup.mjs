@@ -26,7 +26,7 @@ function has(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 }
 
-// Each Debian package with a program that proves it is installed.
+// Each Debian package with a program (or, starting with '/', a file) that proves it is installed.
 const debianPackages = [
   ['gcc-aarch64-linux-gnu', 'aarch64-linux-gnu-gcc'],
   ['gcc-riscv64-linux-gnu', 'riscv64-linux-gnu-gcc'],
@@ -34,10 +34,15 @@ const debianPackages = [
   ['qemu-user', 'qemu-aarch64'],
   ['binutils-multiarch', 'objdump'],
   ['wabt', 'wast2json'],
+  // tools/bench/kernels.ts builds C kernels to wasm32.
+  ['clang', 'clang'],
+  ['lld', 'wasm-ld'],
+  ['wasi-libc', '/usr/include/wasm32-wasi/__errno.h'],
+  ['libclang-rt-dev-wasm32', '/usr/share/doc/libclang-rt-dev-wasm32/copyright'],
 ];
 
 function setupDebian() {
-  const missing = debianPackages.filter(([, prog]) => !has(prog)).map(([pkg]) => pkg);
+  const missing = debianPackages.filter(([, prog]) => !(prog.startsWith('/') ? existsSync(prog) : has(prog))).map(([pkg]) => pkg);
   // objdump exists without binutils-multiarch; check that it knows the foreign targets.
   if (!missing.includes('binutils-multiarch')) {
     const r = spawnSync('objdump', ['--help'], { encoding: 'utf8' });

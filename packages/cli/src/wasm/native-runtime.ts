@@ -336,10 +336,17 @@ function instanceSource(p: InstancePlan, plan: RuntimePlan): string {
   return [...out, init.join('\n')].join('\n');
 }
 
-/** The C source of the driver running `events` in order on the instances `plan` describes. */
-export function runtimeDriverSource(plan: RuntimePlan, events: readonly RuntimeEvent[], timeoutSeconds = 10): string {
+/**
+ * The C source of the driver running `events` in order on the instances `plan` describes.
+ * `timed`: each invoke also prints `C <k> <ns>`, the thread CPU time of the call alone
+ * (`tools/bench/kernels.ts` measures compiled code with it).
+ */
+export function runtimeDriverSource(plan: RuntimePlan, events: readonly RuntimeEvent[], timeoutSeconds = 10, timed = false): string {
   const out: string[] = [
     ...DRIVER_PRELUDE,
+    '#include <time.h>',
+    'static uint64_t wl_now(void) { struct timespec t; clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t); return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec; }',
+    'static uint64_t wl_t0, wl_t1;',
     `#define WL_NI ${plan.instances.size + 1}`,
     `#define WL_GUARD ${plan.guard ? 1 : 0}`,
     `#define WL_HEAP_OOB ${TRAP_HEAP_OOB}`,
@@ -381,7 +388,8 @@ export function runtimeDriverSource(plan: RuntimePlan, events: readonly RuntimeE
       const p = plan.instances.get(e.inst)!;
       table.push(`{ 2, ${words.length}, ${areaWords(p.signatures[p.module.funcTypes[e.func]])} }`);
       for (const a of e.args) words.push(hex(a));
-      cases.push(`      case ${k}: wl_call_${e.inst}_${e.func}(args + ${words.length - e.args.length}); break;`);
+      const call = `wl_call_${e.inst}_${e.func}(args + ${words.length - e.args.length});`;
+      cases.push(`      case ${k}: ${timed ? `wl_t0 = wl_now(); ${call} wl_t1 = wl_now();` : call} break;`);
     }
   });
   out.push(`static const uint64_t args[] = { ${words.join(', ') || '0'} };`);
@@ -412,6 +420,7 @@ export function runtimeDriverSource(plan: RuntimePlan, events: readonly RuntimeE
     '      for (int j = 0; j < evs[k].area; j++) printf(" %llx", (unsigned long long)wl_area[j]);',
     '      if (memcmp(wl_saved, wl_after, sizeof wl_saved) != 0) printf(" X");',
     '      printf("\\n");',
+    ...(timed ? ['      printf("C %d %llu\\n", k, (unsigned long long)(wl_t1 - wl_t0));'] : []),
     '    } else {',
     '      alarm(0);',
     '      const char *pre = evs[k].kind == 0 ? "I " : "";',

@@ -21,6 +21,14 @@ describe('normalizeWast', () => {
     expect(text).toContain('( module (func (export "f") ;; c\n (nop)) )');
     expect(text).toContain('( assert_malformed ( module quote "(x" ) "y" )');
   });
+
+  it('reads and rewrites scripts nested 100000 deep (no recursion on the input\'s depth)', () => {
+    const n = 100_000;
+    const { text, rewrites } = normalizeWast(`(module (func (result i32) ${'(block '.repeat(n)}(table.size)${')'.repeat(n)} (i32.const 1)))`);
+    expect(rewrites).toBe(1);
+    expect(text.split('( block ').length - 1).toBe(n);
+    expect(text).toContain('table.size 0');
+  });
 });
 
 describe.runIf(haveWabt)('runWastFiles --interpret (IR on the interpreter)', () => {

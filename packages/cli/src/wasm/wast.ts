@@ -111,7 +111,9 @@ function run(cmd: string, args: string[]): Promise<{ code: number; stderr: strin
   return new Promise((resolve) => {
     execFile(cmd, args, { maxBuffer: 64 << 20 }, (err, _stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ code, stderr: String(stderr || (err && !stderr ? err.message : '')) });
+      // A crash (wast2json overflows its stack on deeply nested scripts) says so, in one line.
+      const why = err && (err.signal ? `${cmd} crashed (${err.signal})` : err.message.split('\n')[0]);
+      resolve({ code, stderr: String(stderr || why || '') });
     });
   });
 }

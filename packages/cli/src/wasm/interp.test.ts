@@ -74,6 +74,24 @@ describe.runIf(haveWabt)('runWastFiles --interpret (IR on the interpreter)', () 
     }
   });
 
+  it('recurses as deep as native code (10000 wasm frames), and reports exhaustion past the limit', async () => {
+    const path = script(`
+      (module
+        (func $rec (export "rec") (param i32) (result i32)
+          (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
+            (else (i32.add (call $rec (i32.sub (local.get 0) (i32.const 1))) (i32.const 1))))))
+      (assert_return (invoke "rec" (i32.const 2000)) (i32.const 2000))
+      (assert_return (invoke "rec" (i32.const 10000)) (i32.const 10000))
+      (assert_exhaustion (invoke "rec" (i32.const 100000000)) "call stack exhausted")`);
+    try {
+      const s = await runWastFiles([path], { interpret: true });
+      expect(s.perScript[0].failures).toEqual([]);
+      expect(s.passed).toBe(3);
+    } finally {
+      rmSync(resolve(path, '..'), { recursive: true, force: true });
+    }
+  });
+
   const names = ['i64', 'conversions', 'memory_grow', 'call_indirect', 'linking', 'bulk', 'simd_lane'];
   it.runIf(existsSync(corpus))('passes spec scripts without a failure', async () => {
     const s = await runWastFiles(names.map((n) => join(corpus, `${n}.wast`)), { interpret: true, jobs: 2 });

@@ -1,12 +1,11 @@
 import { describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseClif, type Function } from '@windlass/ir';
 import { buildRunCases } from './test-support';
 import { buildObject, runNative, testSymbol } from './index';
-import { cmdCompile } from './compile-cmd';
 import { checkCompile } from './test-compile';
 
 const hasCc = process.arch === 'x64' && spawnSync('cc', ['--version']).status === 0;
@@ -192,31 +191,6 @@ block0(v0: i32x2, v1: i32x2):
     const built = buildObject(clif.functions.map((f) => f.func), 'x86_64');
     expect(built.errors.get('v')).toMatch(/UnsupportedError: .*iadd/);
     expect(checkCompile(clif)[0].status).toBe('fail');
-  });
-
-  it('prints listings with `compile`', () => {
-    let text = '';
-    const status = cmdCompile([join(examples, 'arith.clif')], (s) => (text += s), () => {});
-    expect(status).toBe(0);
-    expect(text).toMatch(/function gcd/);
-    expect(text).toMatch(/div\s+/);
-  });
-
-  it('writes no object when a function fails to compile, and says why', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'windlass-compile-'));
-    try {
-      writeFileSync(join(dir, 'p.clif'), 'function %ok(i32) -> i32 {\nblock0(v0: i32):\n    return v0\n}\n'
-        + 'function %v(i32x2, i32x2) -> i32x2 {\nblock0(v0: i32x2, v1: i32x2):\n    v2 = iadd v0, v1\n    return v2\n}\n');
-      let errors = '';
-      const status = cmdCompile([join(dir, 'p.clif'), '-o', join(dir, 'p.o')], () => {}, (s) => (errors += s));
-      expect(status).toBe(1);
-      expect(errors).toMatch(/v: .*unsupported: iadd on i32x2/);
-      expect(errors).toMatch(/p\.o not written: 1 function failed/);
-      expect(errors).not.toMatch(/never defined/);
-      expect(existsSync(join(dir, 'p.o'))).toBe(false);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 
   it.skipIf(!hasGdb)('gdb backtraces through two generated functions (needs gdb)', () => {

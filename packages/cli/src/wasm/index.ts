@@ -37,11 +37,12 @@ export function nativeTargetProblem(target: string, settings: string[] = []): st
 }
 
 /**
- * Decodes, validates and translates a module with the standard environment; returns the IR of
- * every defined function in CLIF text. Throws the frontend's typed `WasmError`s.
+ * Decodes, validates and translates a module (its bytes, or a path) with the standard
+ * environment; returns the IR of every defined function in CLIF text. Throws the frontend's
+ * typed `WasmError`s.
  */
-export function printWasmIr(path: string, opts: { boundsChecks?: 'explicit' | 'guard' } = {}): string {
-  const m = parseModule(new Uint8Array(readFileSync(path)));
+export function printWasmIr(input: string | Uint8Array, opts: { boundsChecks?: 'explicit' | 'guard' } = {}): string {
+  const m = parseModule(typeof input === 'string' ? new Uint8Array(readFileSync(input)) : input);
   const env = new StandardEnvironment(m, { boundsChecks: opts.boundsChecks });
   const out: string[] = [];
   for (let i = 0; i < m.bodies.length; i++) {

@@ -55,6 +55,13 @@ block2:
     expect(interpret(f, [100000000], { fuel: 1000 }).kind).toBe('out-of-fuel');
   });
 
+  it('rejects a limit that would be no limit (NaN, infinite, negative, fractional) with a RangeError', () => {
+    const f = parseFunction('function %f() {\nblock0:\n    return\n}');
+    for (const fuel of [NaN, Infinity, -5, 1.5]) expect(() => interpret(f, [], { fuel })).toThrow(/^interpret: fuel must be a whole number >= 0/);
+    for (const maxDepth of [NaN, 0, Infinity]) expect(() => interpret(f, [], { maxDepth })).toThrow(RangeError);
+    expect(interpret(f, [], { fuel: 0 }).kind).toBe('out-of-fuel');
+  });
+
   it('calls functions of the same file, directly, indirectly and as tail calls', () => {
     const fns = file(`
 function %inc(i64) -> i64 tail {

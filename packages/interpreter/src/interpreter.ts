@@ -45,14 +45,26 @@ class OutOfFuel {}
 
 
 
-/** Run `func` on `args` (one value per signature parameter). Never throws. */
+/**
+ * Run `func` on `args` (one value per signature parameter). Whatever the program does (trap,
+ * run out of fuel, use an unsupported feature) is a result, never an exception; only invalid
+ * options throw, a `RangeError` naming the option.
+ */
 export function interpret(func: Function, args: readonly Value[], env: InterpreterEnv = {}): InterpretResult {
   const functions = env.functions ?? new Map([[functionName(func), func]]);
-  const fuel = env.fuel ?? 50_000_000;
+  const fuel = wholeNumber('fuel', env.fuel, 50_000_000, 0);
+  const maxDepth = wholeNumber('maxDepth', env.maxDepth, 2000, 1);
   const libcalls = env.libcalls ? { ...DEFAULT_LIBCALLS, ...env.libcalls } : DEFAULT_LIBCALLS;
-  const x = new Exec(functions, libcalls, fuel, env.maxDepth ?? 2000, env.bigEndian ?? false);
+  const x = new Exec(functions, libcalls, fuel, maxDepth, env.bigEndian ?? false);
   const r = run(x, func, args);
   return { ...r, fuelUsed: fuel - Math.max(0, x.fuel) } as InterpretResult;
+}
+
+/** A limit option: a whole number (a NaN, infinite or fractional limit would be no limit). */
+function wholeNumber(name: string, v: number | undefined, dflt: number, min: number): number {
+  if (v === undefined) return dflt;
+  if (!Number.isSafeInteger(v) || v < min) throw new RangeError(`interpret: ${name} must be a whole number >= ${min}, got ${String(v)}`);
+  return v;
 }
 
 type Outcome = InterpretResult extends infer T ? (T extends unknown ? Omit<T, 'fuelUsed'> : never) : never;

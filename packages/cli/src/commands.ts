@@ -35,6 +35,13 @@ function guarded(body: () => number): number {
   }
 }
 
+/** `--fuel N`: a whole number of instructions, at least 1 (`abc`, `Infinity`, `-5` are no limit). */
+function fuelLimit(text: string | undefined): number {
+  const n = text !== undefined && /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) throw new CommandError(`--fuel needs a whole number of instructions >= 1, got '${text ?? ''}'`);
+  return n;
+}
+
 export function cmdInterpret(args: string[]): number {
   return guarded(() => {
     let fnName: string | null = null;
@@ -42,7 +49,7 @@ export function cmdInterpret(args: string[]): number {
     const rest: string[] = [];
     for (let k = 0; k < args.length; k++) {
       if (args[k] === '--fn') fnName = (args[++k] ?? '').replace(/^%/, '');
-      else if (args[k] === '--fuel') fuel = Number(args[++k]);
+      else if (args[k] === '--fuel') fuel = fuelLimit(args[++k]);
       else rest.push(args[k]);
     }
     const [file, ...literals] = rest;

@@ -2,7 +2,8 @@
  * Runs modules on Node's own WebAssembly engine: the differential check that the harness reads
  * scripts right. Every call goes through a generated wrapper module that takes floats as their
  * bit patterns and v128 as two i64 halves and stores results into its memory, so NaN payloads
- * and vectors cross the JS boundary exactly.
+ * and vectors cross the JS boundary exactly; globals are read the same way, through a module
+ * that imports the global and stores it.
  */
 import { ExternKind, type Module } from '@windlass/wasm-frontend';
 import { moduleHeader, writeBody } from './encode';
@@ -98,6 +99,32 @@ function buildWrapper(params: number[], results: number[]): Uint8Array {
   return w.toBytes();
 }
 
+/**
+ * A module importing one global of type `t` and storing its value at address 0 of its memory:
+ * reads a number global by its bits (`Global.value` goes through a JS number, which loses NaN
+ * payloads) and a v128 global at all (JS cannot read one).
+ */
+function buildGlobalReader(t: number, mutable: boolean): Uint8Array {
+  const w = moduleHeader();
+  w.section(1, (s) => s.u32(1).byte(0x60).u32(0).u32(0));
+  w.section(2, (s) => s.u32(1).name('t').name('g').byte(0x03).byte(t, mutable ? 1 : 0));
+  w.section(3, (s) => s.u32(1).u32(0));
+  w.section(5, (s) => s.u32(1).byte(0x00).u32(1));
+  w.section(7, (s) => s.u32(2).name('run').byte(0x00).u32(0).name('mem').byte(0x02).u32(0));
+  w.section(10, (s) => {
+    s.u32(1);
+    writeBody(s, [], (b) => {
+      b.byte(0x41).s32(0).byte(0x23).u32(0);
+      if (t === I32) b.byte(0x36, 2, 0);
+      else if (t === I64) b.byte(0x37, 3, 0);
+      else if (t === F32) b.byte(0x38, 2, 0);
+      else if (t === F64) b.byte(0x39, 3, 0);
+      else b.byte(0xfd, 11, 4, 0);
+    });
+  });
+  return w.toBytes();
+}
+
 function toArgs(params: number[], args: WastValue[]): unknown[] {
   const out: unknown[] = [];
   params.forEach((t, i) => {
@@ -138,6 +165,7 @@ export class NodeEngine implements WastEngine {
   readonly name = 'node';
   private readonly registry = new Map<string, WebAssembly.Exports>();
   private readonly wrapperModules = new Map<string, WebAssembly.Module>();
+  private readonly globalReaders = new Map<string, WebAssembly.Module>();
 
   constructor() {
     const spectest = new WebAssembly.Instance(new WebAssembly.Module(spectestModule() as Uint8Array<ArrayBuffer>), {});
@@ -207,16 +235,16 @@ export class NodeEngine implements WastEngine {
     const m = inst.module;
     const exp = m.exports.find((e) => e.name === field && e.kind === ExternKind.Global);
     if (!exp) throw new HarnessError(`no exported global ${JSON.stringify(field)}`);
-    const type = valTypeOf(m.globals[exp.index].type);
-    const v = (inst.exports[field] as WebAssembly.Global).value as unknown;
-    if (type === 'funcref' || type === 'externref') return { type, ref: v };
-    const bytes = new Uint8Array(type === 'i32' || type === 'f32' ? 4 : 8);
-    const dv = new DataView(bytes.buffer);
-    if (type === 'i32') dv.setInt32(0, v as number, true);
-    else if (type === 'f32') dv.setFloat32(0, v as number, true);
-    else if (type === 'i64') dv.setBigInt64(0, v as bigint, true);
-    else if (type === 'f64') dv.setFloat64(0, v as number, true);
-    else throw new HarnessError('v128 globals cannot be read through Node');
-    return { type, bytes };
+    const g = m.globals[exp.index];
+    const type = valTypeOf(g.type);
+    const global = inst.exports[field] as WebAssembly.Global;
+    if (type === 'funcref' || type === 'externref') return { type, ref: global.value as unknown };
+    const key = `${g.type}:${g.mutable}`;
+    let reader = this.globalReaders.get(key);
+    if (!reader) this.globalReaders.set(key, (reader = new WebAssembly.Module(buildGlobalReader(g.type, g.mutable) as Uint8Array<ArrayBuffer>)));
+    const r = new WebAssembly.Instance(reader, { t: { g: global } }).exports;
+    (r.run as () => void)();
+    const size = type === 'i32' || type === 'f32' ? 4 : type === 'v128' ? 16 : 8;
+    return { type, bytes: new Uint8Array((r.mem as WebAssembly.Memory).buffer).slice(0, size) };
   }
 }

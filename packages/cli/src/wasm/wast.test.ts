@@ -58,6 +58,39 @@ describe.runIf(haveWabt)('runWastFiles on Node', () => {
     }
   });
 
+  it('counts a script whose wast2json output does not parse as one failed script, and runs the others', async () => {
+    // wabt 1.0.32 writes `"expected": [{...}{...}]` for a trap of a multi-value function.
+    const bad = script('(module (func (export "f") (result i32 i32) unreachable))\n(assert_trap (invoke "f") "unreachable")\n');
+    const good = script('(module (func (export "g") (result i32) (i32.const 1)))\n(assert_return (invoke "g") (i32.const 1))\n');
+    try {
+      const s = await runWastFiles([bad, good], { interpret: true });
+      expect(s.perScript[0].error).toMatch(/^wast2json wrote JSON that does not parse/);
+      expect(summaryLine(s)).toBe('1 passed, 1 failed, 0 skipped');
+    } finally {
+      for (const p of [bad, good]) rmSync(resolve(p, '..'), { recursive: true, force: true });
+    }
+  });
+
+  it('reads globals by their bits: NaN payloads and v128 values', async () => {
+    const path = script(`
+      (module
+        (global (export "g") f32 (f32.const -nan:0x4fe3ec))
+        (global (export "h") (mut f64) (f64.const nan:0x4))
+        (global (export "v") v128 (v128.const i32x4 1 2 3 -1)))
+      (assert_return (get "g") (f32.const -nan:0x4fe3ec))
+      (assert_return (get "h") (f64.const nan:0x4))
+      (assert_return (get "v") (v128.const i32x4 1 2 3 -1))
+      (assert_return (get "g") (f32.const nan:canonical))
+      (assert_return (get "h") (f64.const nan:canonical))`);
+    try {
+      const s = await runWastFiles([path], { node: true });
+      expect(s.perScript[0].failures.map((f) => f.line)).toEqual([9, 10]);
+      expect(summaryLine(s)).toBe('3 passed, 2 failed, 0 skipped');
+    } finally {
+      rmSync(resolve(path, '..'), { recursive: true, force: true });
+    }
+  });
+
   const scripts = ['i32', 'f64', 'linking', 'simd_i8x16_arith', 'memory_trap', 'call_indirect'].map((n) => join(corpus, `${n}.wast`));
   it.runIf(existsSync(corpus))('runs spec scripts on Node without a failure', async () => {
     const s = await runWastFiles(scripts, { node: true, jobs: 2 });

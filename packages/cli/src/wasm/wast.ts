@@ -394,20 +394,29 @@ async function convert(path: string, dir: string): Promise<{ json: string; note?
   return { json, note: `rewritten for wast2json (${first})` };
 }
 
+/** A script that could not be run at all: each of its assertions counts as failed. */
+async function failedScript(path: string, error: string): Promise<ScriptResult> {
+  let count = 1;
+  try {
+    count = Math.max(1, countAssertions(await readFile(path, 'utf8')));
+  } catch {
+    // unreadable file: one failure
+  }
+  return { path, passed: 0, failed: count, skipped: 0, error, failures: [], skipReasons: {} };
+}
+
 async function runScript(path: string, makeEngine: EngineFactory): Promise<ScriptResult> {
   const dir = await mkdtemp(join(tmpdir(), 'windlass-wast-'));
   try {
     const { json, note, error } = await convert(path, dir);
-    if (error !== undefined) {
-      let count = 1;
-      try {
-        count = Math.max(1, countAssertions(await readFile(path, 'utf8')));
-      } catch {
-        // unreadable file: one failure
-      }
-      return { path, passed: 0, failed: count, skipped: 0, error, failures: [], skipReasons: {} };
+    if (error !== undefined) return failedScript(path, error);
+    let script: { commands: JsonCommand[] };
+    try {
+      script = JSON.parse(await readFile(json, 'utf8')) as { commands: JsonCommand[] };
+    } catch (e) {
+      // wabt 1.0.32 writes `[{...}{...}]` for the results of a multi-value assert_trap.
+      return failedScript(path, `wast2json wrote JSON that does not parse (${(e as Error).message})`);
     }
-    const script = JSON.parse(await readFile(json, 'utf8')) as { commands: JsonCommand[] };
     const runner = new ScriptRunner(path, dir, makeEngine());
     if (note) runner.result.note = note;
     for (const [i, c] of script.commands.entries()) {
@@ -438,7 +447,9 @@ export async function runWastWithEngine(
     Array.from({ length: jobs }, async () => {
       while (next < paths.length) {
         const i = next++;
-        results[i] = await runScript(paths[i], makeEngine);
+        // One script that breaks the harness is one failed script, never the end of the run.
+        results[i] = await runScript(paths[i], makeEngine).catch((e: unknown) =>
+          failedScript(paths[i], `the script could not be run: ${e instanceof Error ? e.message : String(e)}`));
       }
     }),
   );

@@ -1,4 +1,4 @@
-// `npx tsx tools/cli/src/native/compile-rate.ts DIR...`: `test compile` over a folder, printing
+// `npx tsx packages/cli/src/native/compile-rate.ts DIR...`: `test compile` over a folder, printing
 // how many functions compile (per target) and the failure reasons grouped.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';

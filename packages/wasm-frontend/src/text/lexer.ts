@@ -154,6 +154,17 @@ function skipString(text: string, file: string, i: number): number {
   }
 }
 
+/** The end of a line comment starting at `i`: the next line feed or carriage return (spec: both end a line). */
+function lineEnd(text: string, i: number): number {
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a || c === 0x0d) return i;
+    i++;
+  }
+  return n;
+}
+
 /** Skips a nested block comment starting at the `(;` at `i`. */
 function skipBlockComment(text: string, file: string, i: number): number {
   const n = text.length;
@@ -226,8 +237,7 @@ export function tokenize(text: string, file: string): Tokens {
       toks.match[open.pop()!] = close;
       i++;
     } else if (c === 0x3b && text.charCodeAt(i + 1) === 0x3b) {
-      const nl = text.indexOf('\n', i);
-      i = nl < 0 ? n : nl + 1;
+      i = lineEnd(text, i);
     } else {
       scanRun(text, file, i, run);
       toks.push(run.kind, i, run.end);
@@ -255,10 +265,8 @@ function skipAnnotation(text: string, file: string, i: number): number {
     const c = text.charCodeAt(i);
     if (c === 0x22) i = skipString(text, file, i);
     else if (c === 0x28 && text.charCodeAt(i + 1) === 0x3b) i = skipBlockComment(text, file, i);
-    else if (c === 0x3b && text.charCodeAt(i + 1) === 0x3b) {
-      const nl = text.indexOf('\n', i);
-      i = nl < 0 ? n : nl + 1;
-    } else if (c === 0x28) {
+    else if (c === 0x3b && text.charCodeAt(i + 1) === 0x3b) i = lineEnd(text, i);
+    else if (c === 0x28) {
       depth++;
       i++;
     } else if (c === 0x29) {

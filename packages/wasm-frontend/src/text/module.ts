@@ -26,6 +26,13 @@ export interface EncodedModule {
   marks: number[];
 }
 
+export interface EncodeOptions {
+  /** Write a `name` section: the module's, functions' and locals' `$names` (without the `$`). */
+  names?: boolean;
+  /** The module's `$name`, for the name section. */
+  moduleName?: string;
+}
+
 const enum Kind {
   Func = 0,
   Table = 1,
@@ -37,8 +44,8 @@ const DEFINITIONS: Record<string, Space> = { func: Space.Func, table: Space.Tabl
 const FIELD_LIST = 'a module field (type, import, func, table, memory, global, export, start, elem, data)';
 
 /** Encodes the module fields in tokens [from, end) (`end` is the `)` of `(module` or the end of input). */
-export function encodeModule(t: Tokens, from: number, end: number): EncodedModule {
-  return new ModuleEncoder(t).encode(from, end);
+export function encodeModule(t: Tokens, from: number, end: number, options: EncodeOptions = {}): EncodedModule {
+  return new ModuleEncoder(t, options).encode(from, end);
 }
 
 class ModuleEncoder {
@@ -68,8 +75,13 @@ class ModuleEncoder {
   private readonly next = [0, 0, 0, 0, 0, 0, 0];
   /** Text offset of the field that defined each type (or first used an inline one). */
   private readonly typeAt: number[] = [];
+  /** With `names`: the `$names` of each defined function's locals. */
+  private readonly localNames: [number, Map<string, number>][] = [];
 
-  constructor(private readonly t: Tokens) {
+  constructor(
+    private readonly t: Tokens,
+    private readonly options: EncodeOptions,
+  ) {
     this.p = new Context(t);
     this.code = new InstrParser(this.p);
   }
@@ -339,6 +351,7 @@ class ModuleEncoder {
       }
       p.expectClose();
     }
+    if (this.options.names && locals.size > 0) this.localNames.push([index, locals]);
     const body = new ByteWriter(64);
     body.mark(t.start[f]);
     writeLocals(body, types);
@@ -693,7 +706,49 @@ class ModuleEncoder {
     }
     vecSection(out, 10, this.bodyCount, this.bodies);
     vecSection(out, 11, this.dataCount, this.datas);
+    if (this.options.names) this.nameSection(out);
     return { bytes: out.toBytes(), marks: out.marks };
+  }
+
+  /** The `name` custom section: module name, function names, local names (ids without `$`). */
+  private nameSection(out: ByteWriter): void {
+    const names = new ByteWriter();
+    names.vec(ascii('name'));
+    const sub = (id: number, w: ByteWriter): void => {
+      names.u8(id);
+      names.u32(w.length);
+      names.append(w);
+    };
+    if (this.options.moduleName !== undefined) {
+      const w = new ByteWriter();
+      w.vec(ascii(this.options.moduleName.slice(1)));
+      sub(0, w);
+    }
+    const funcs = [...this.p.ids[Space.Func]].sort((a, b) => a[1] - b[1]);
+    if (funcs.length > 0) {
+      const w = new ByteWriter();
+      w.u32(funcs.length);
+      for (const [name, index] of funcs) {
+        w.u32(index);
+        w.vec(ascii(name.slice(1)));
+      }
+      sub(1, w);
+    }
+    if (this.localNames.length > 0) {
+      const w = new ByteWriter();
+      w.u32(this.localNames.length);
+      for (const [func, locals] of this.localNames) {
+        w.u32(func);
+        const sorted = [...locals].sort((a, b) => a[1] - b[1]);
+        w.u32(sorted.length);
+        for (const [name, index] of sorted) {
+          w.u32(index);
+          w.vec(ascii(name.slice(1)));
+        }
+      }
+      sub(2, w);
+    }
+    section(out, 0, names);
   }
 }
 
@@ -711,6 +766,13 @@ function vecSection(out: ByteWriter, id: number, count: number, entries: ByteWri
   body.u32(count);
   body.append(entries);
   section(out, id, body);
+}
+
+/** Bytes of an identifier or keyword (idchars are ASCII). */
+function ascii(s: string): Uint8Array {
+  const b = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
+  return b;
 }
 
 /** Local declarations as run-length groups of equal types. */

@@ -95,8 +95,24 @@ describe('parseWat', () => {
     expect(code('(memory 1) (func (i64.load8_u offset=3 align=1 (i32.const 0)) drop)')).toBe('4100' + '310003' + '1a');
   });
 
+  it('writes the $names into a name section on request', () => {
+    const m = parseModule(parseWat('(module $m (func $f (param $x i32) (local $y i64)) (func) (func $g))', 'n.wat', { names: true }));
+    expect(m.names?.module).toBe('m');
+    expect([...m.names!.functions]).toEqual([
+      [0, 'f'],
+      [2, 'g'],
+    ]);
+    expect([...m.names!.locals.get(0)!]).toEqual([
+      [0, 'x'],
+      [1, 'y'],
+    ]);
+    expect(parseModule(parseWat('(func $f)')).names).toBeUndefined();
+  });
+
   it('skips comments and annotations anywhere white space may be', () => {
     expect(code('(func (; block (; nested ;) ;) nop ;; line\n (@custom "x" (nested (@more))) nop)')).toBe('0101');
+    // A line comment ends at a carriage return too.
+    expect(code('(func ;; comment\r nop)')).toBe('01');
   });
 
   it('reads deeply nested folded code without growing the JS stack', () => {

@@ -7,12 +7,20 @@ import type { Module } from '../types';
 import { parseModule } from '../parse';
 import { WatError } from './errors';
 import { Tok, tokenize, type Tokens } from './lexer';
-import { encodeModule, type EncodedModule } from './module';
+import { encodeModule, type EncodeOptions, type EncodedModule } from './module';
 import { decodeUtf8 } from './strings';
 import { textOffsetOf } from './writer';
 
 /** Text given as a string, or as bytes that must be UTF-8. */
 export type WatSource = string | Uint8Array;
+
+export interface WatOptions {
+  /**
+   * Also write a `name` section with the module's, functions' and locals' `$names` (so
+   * printed IR and errors can use them). Off by default, as in `wat2wasm`.
+   */
+  names?: boolean;
+}
 
 /** The text of `source`; bytes that are not UTF-8 are a located error. */
 export function sourceText(source: WatSource, file: string): string {
@@ -38,17 +46,18 @@ function firstInvalidUtf8(b: Uint8Array): number {
  * Encodes the module of tokens `t`: `(module $id? field*)` alone, or a bare sequence of fields
  * (the abbreviation the spec allows for a module on its own).
  */
-export function encodeTokens(t: Tokens): EncodedModule {
+export function encodeTokens(t: Tokens, options: WatOptions = {}): EncodedModule {
   let encoded: EncodedModule;
+  const encodeOptions: EncodeOptions = { names: options.names };
   if (t.kind[0] === Tok.LParen && t.is(1, 'module')) {
     const end = t.match[0];
     let from = 2;
-    if (t.kind[from] === Tok.Atom && t.text.charCodeAt(t.start[from]) === 0x24) from++;
+    if (t.kind[from] === Tok.Atom && t.text.charCodeAt(t.start[from]) === 0x24) encodeOptions.moduleName = t.str(from++);
     if (t.is(from, 'binary') || t.is(from, 'quote'))
       throw t.error('unexpected token', from, `(module ${t.str(from)} ...) is a script form (.wast), not a module`);
-    encoded = encodeModule(t, from, end);
+    encoded = encodeModule(t, from, end, encodeOptions);
     if (end + 1 < t.count && t.kind[end + 1] !== Tok.Eof) throw t.error('unexpected token', end + 1, `${t.describe(end + 1)} after the module; a .wat file holds one module`);
-  } else encoded = encodeModule(t, 0, t.count - 1);
+  } else encoded = encodeModule(t, 0, t.count - 1, encodeOptions);
   // Everything read fine up to an unbalanced ")": that is the error.
   if (t.deferred) throw t.deferred;
   return encoded;
@@ -59,8 +68,8 @@ export function encodeTokens(t: Tokens): EncodedModule {
  * validated (see `parseWatModule`). Throws only `WatError` (kind `malformed`, with
  * `file:line:column`).
  */
-export function parseWat(source: WatSource, filename = 'input.wat'): Uint8Array {
-  return guard(filename, () => encodeTokens(tokenize(sourceText(source, filename), filename)).bytes);
+export function parseWat(source: WatSource, filename = 'input.wat', options: WatOptions = {}): Uint8Array {
+  return guard(filename, () => encodeTokens(tokenize(sourceText(source, filename), filename), options).bytes);
 }
 
 /**
@@ -68,10 +77,10 @@ export function parseWat(source: WatSource, filename = 'input.wat'): Uint8Array 
  * at the text that produced the offending bytes (`WatError`, kind `malformed`, `invalid` or
  * `unsupported`; `location` keeps the byte offset).
  */
-export function parseWatModule(source: WatSource, filename = 'input.wat'): { module: Module; bytes: Uint8Array } {
+export function parseWatModule(source: WatSource, filename = 'input.wat', options: WatOptions = {}): { module: Module; bytes: Uint8Array } {
   return guard(filename, () => {
     const text = sourceText(source, filename);
-    const encoded = encodeTokens(tokenize(text, filename));
+    const encoded = encodeTokens(tokenize(text, filename), options);
     return { module: checkEncoded(encoded, text, filename), bytes: encoded.bytes };
   });
 }

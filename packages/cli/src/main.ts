@@ -35,8 +35,10 @@ Commands:
 
   cat FILE                        Parse FILE and print every function in canonical form.
   verify FILE                     Parse and verify FILE; print the errors (exit 1 if any).
-  wast [--interpret|--node|--target x86_64 [--set NAME=VALUE]] [-j N] [-v] FILE...
-                                  Run WebAssembly spec scripts (.wast): modules are decoded,
+  wast [--interpret|--node|--target x86_64 [--set NAME=VALUE]] [--wast2json] [-j N] [-v] FILE...
+                                  Run WebAssembly spec scripts (.wast): scripts are read by the
+                                  wasm frontend's text reader (--wast2json: by wabt's wast2json
+                                  instead, the cross-check), modules are decoded,
                                   validated and translated by the wasm frontend and run on the
                                   interpreter (--interpret, the default), or run on Node's own
                                   WebAssembly engine (--node: the differential check of the
@@ -45,8 +47,9 @@ Commands:
                                   setting such as opt_level=speed): only the functions that need
                                   no wasm runtime run, the rest is skipped with the reason. One
                                   case per assertion; last line 'N passed, N failed, N skipped'.
-  wasm [--print-ir] FILE...       Decode, validate and translate wasm modules; print the IR of
-                                  every function (errors name the byte offset and section).
+  wasm [--print-ir] FILE...       Decode (binary) or read (.wat text), validate and translate
+                                  wasm modules; print the IR of every function (errors name the
+                                  byte offset and section, or the text's line:column).
   compile [--target LINE] FILE [-o OUT.o]
                                   Compile every function of FILE for the target (a CLIF target line,
                                   e.g. 'x86_64 has_avx'; default: the file's first target) and print
@@ -129,7 +132,7 @@ interface WastScript {
   skipReasons: Record<string, number>;
 }
 interface WasmTools {
-  runWastFiles(paths: string[], opts?: { interpret?: boolean; node?: boolean; target?: string; settings?: string[]; verbose?: boolean; jobs?: number }): Promise<{
+  runWastFiles(paths: string[], opts?: { interpret?: boolean; node?: boolean; target?: string; settings?: string[]; verbose?: boolean; jobs?: number; reader?: 'windlass' | 'wast2json' }): Promise<{
     passed: number;
     failed: number;
     skipped: number;
@@ -151,6 +154,7 @@ async function runWasmCommand(cmd: 'wast' | 'wasm', args: string[]): Promise<num
   }
   const files: string[] = [];
   let verbose = false, interpret = false, node = false, jobs: number | undefined, target: string | undefined;
+  let reader: 'wast2json' | undefined;
   const settings: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -158,6 +162,7 @@ async function runWasmCommand(cmd: 'wast' | 'wasm', args: string[]): Promise<num
     else if (a === '--interpret' && cmd === 'wast') interpret = true;
     else if (a === '--print-ir' && cmd === 'wasm') continue; // printing the IR is what `wasm` does
     else if (a === '--node' && cmd === 'wast') node = true;
+    else if (a === '--wast2json' && cmd === 'wast') reader = 'wast2json';
     else if (a === '--target' && cmd === 'wast') {
       target = args[++i];
       if (target === undefined) throw new UsageError(`${a} needs a target (x86_64)`);
@@ -177,8 +182,10 @@ async function runWasmCommand(cmd: 'wast' | 'wasm', args: string[]): Promise<num
       try {
         process.stdout.write(tools.printWasmIr(f) + '\n');
       } catch (e) {
-        // The frontend's errors carry their byte offset and section in the message.
-        process.stderr.write(`${f}: ${e instanceof Error ? e.message : String(e)}\n`);
+        // The frontend's errors carry their byte offset and section in the message; text errors
+        // start with their own file:line:column.
+        const message = e instanceof Error ? e.message : String(e);
+        process.stderr.write(message.startsWith(`${f}:`) ? `${message}\n` : `${f}: ${message}\n`);
         status = 1;
       }
     }
@@ -188,7 +195,7 @@ async function runWasmCommand(cmd: 'wast' | 'wasm', args: string[]): Promise<num
   if (settings.length > 0 && target === undefined) throw new UsageError('windlass wast: --set applies to --target only');
   const targetProblem = target === undefined ? undefined : tools.nativeTargetProblem(target, settings);
   if (targetProblem !== undefined) throw new UsageError(`wast --target ${target}: ${targetProblem}`);
-  const s = await tools.runWastFiles(files, { interpret: interpret || !node, node, target, settings, verbose, jobs });
+  const s = await tools.runWastFiles(files, { interpret: interpret || !node, node, target, settings, verbose, jobs, reader });
   for (const script of s.perScript) {
     if (script.error) process.stdout.write(`${script.path}: ${script.error}\n`);
     for (const f of script.failures) process.stdout.write(`${script.path}:${f.line}: ${f.command}: ${f.message}\n`);

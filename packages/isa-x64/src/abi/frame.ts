@@ -105,7 +105,12 @@ export function emitFunction(inp: FrameInput): FrameOutput {
     throw new UnsupportedError(`a stack frame of ${area + pushBytes} bytes (too large: x86-64 frames are limited to ${0x7fff_0000} bytes)`);
   }
   const n = ((area + pushBytes + 15) & ~15) - pushBytes;
-  for (const a of inp.slotAmodes) a.disp += inp.outgoingBytes;
+  for (const a of inp.slotAmodes) {
+    a.disp += inp.outgoingBytes;
+    if (a.disp > 0x7fff_ffff || a.disp < -0x8000_0000) {
+      throw new UnsupportedError(`a stack slot access at rsp${a.disp < 0 ? '' : '+'}${a.disp} (beyond the signed 32-bit displacement x86-64 addresses frames with)`);
+    }
+  }
   const spill = (slot: number): Amode => amBase(rsp, spillBase + slot * 16);
 
   // Constant-pool entries: the buffer places them after the code at finish.

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { verifyFunction } from '@windlass/ir';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StandardEnvironment, WasmError, WasmUnsupportedError, checkModule, parseModule, translateFunction, type Module } from './index';
+import { WasmError, WasmUnsupportedError, checkModule, parseModule, translateFunction, type Module } from './index';
+import { TestEnvironment } from './test-support/environment';
 
 const corpus = fileURLToPath(new URL('../../../../shared/corpus/wasm-testsuite', import.meta.url));
 const haveCorpus = existsSync(corpus);
@@ -100,7 +101,7 @@ describe.runIf(ready)('translating spec modules', () => {
     const problems: string[] = [];
     for (const c of cases.filter((c) => c.type === 'module')) {
       const m = parseModule(c.bytes);
-      const env = new StandardEnvironment(m);
+      const env = new TestEnvironment(m);
       for (let i = 0; i < m.bodies.length; i++) {
         functions++;
         try {
@@ -176,7 +177,7 @@ describe.runIf(ready)('fuzzing spec modules', () => {
       } catch {
         continue;
       }
-      const env = new StandardEnvironment(m);
+      const env = new TestEnvironment(m);
       for (let f = 0; f < m.bodies.length; f++) {
         try {
           translateFunction(m, f, env);

@@ -4,7 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { printFunction } from '@windlass/ir';
-import { StandardEnvironment, parseModule, translateFunction } from '@windlass/wasm-frontend';
+import { StandardEnvironment } from '@windlass/linker';
+import { parseModule, translateFunction } from '@windlass/wasm-frontend';
 import { InterpreterEngine } from './interp-engine';
 import { NodeEngine } from './node-engine';
 import { NativeEngine } from './native-engine';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { I32, abiParam } from '@windlass/ir';
-import { VmctxLayout, type Module } from '@windlass/wasm-frontend';
+import { VmctxLayout } from '@windlass/linker';
+import type { Module } from '@windlass/wasm-frontend';
 import { decodeRuntimeOutput, runtimeDriverSource, type RuntimeEvent, type RuntimePlan } from './native-runtime';
 
 /** A module with one memory, one mutable i32 global and `f: (i32) -> i32`, built by hand. */

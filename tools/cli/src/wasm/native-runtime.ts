@@ -24,7 +24,8 @@
  * instantiation prints `I <k>` followed by the `H`/`T` fields. `E <message>`: the driver gave up.
  */
 import { TRAP_HEAP_OOB, type Signature } from '@windlass/ir';
-import { ExternKind, TRAP_TABLE_OOB, type ConstExpr, type Module, type VmctxLayout } from '@windlass/wasm-frontend';
+import type { VmctxLayout } from '@windlass/linker';
+import { ExternKind, TRAP_TABLE_OOB, type ConstExpr, type Module } from '@windlass/wasm-frontend';
 import { DRIVER_PRELUDE, areaWords, callOperands, resultWords } from './driver';
 
 /** Where an import comes from. `from` is the exporting instance's id, or spectest. */

@@ -32,7 +32,8 @@ import {
   type Inst,
   type Value,
 } from '@windlass/ir';
-import { VmctxLayout, type Module } from '@windlass/wasm-frontend';
+import { VmctxLayout } from '@windlass/linker';
+import type { Module } from '@windlass/wasm-frontend';
 
 export interface FunctionPurity {
   pure: boolean;

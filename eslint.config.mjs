@@ -17,8 +17,9 @@ export default tseslint.config(
   },
   {
     // Core packages run in any JavaScript engine: no Node built-ins outside tests and tools.
+    // @windlass/runtime is the exception: it starts and drives the native loader process.
     files: ['packages/*/src/**/*.ts'],
-    ignores: ['packages/*/src/**/*.test.ts', 'packages/*/src/**/test-support/**'],
+    ignores: ['packages/*/src/**/*.test.ts', 'packages/*/src/**/test-support/**', 'packages/runtime/src/**'],
     rules: {
       'no-restricted-imports': ['error', {
         paths: nodeBuiltins.flatMap((m) => [m, `node:${m}`]).map((name) => ({ name, message: 'Core packages must not use Node built-ins.' })),
@@ -28,7 +29,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['tools/**/*.{ts,mjs,js}', '**/*.test.ts', '*.mjs', '*.mts'],
+    files: ['tools/**/*.{ts,mjs,js}', '**/*.test.ts', '*.mjs', '*.mts', 'packages/runtime/src/**/*.ts', 'packages/runtime/scripts/**/*.ts'],
     languageOptions: { globals: { process: 'readonly', Buffer: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
 );

@@ -5,7 +5,9 @@ import { dts } from 'rollup-plugin-dts';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 const deps = Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies });
-const external = (id) => deps.some((d) => id === d || id.startsWith(`${d}/`));
+// Node built-ins stay imports (only @windlass/runtime and @windlass/cli use them: ESLint and the
+// browser-bundle test keep them out of the other packages).
+const external = (id) => id.startsWith('node:') || deps.some((d) => id === d || id.startsWith(`${d}/`));
 // A package that imports another without declaring it would publish broken: fail the build.
 const onwarn = (warning, warn) => {
   if (warning.code === 'UNRESOLVED_IMPORT') throw new Error(`${pkg.name}: imports ${warning.exporter} without declaring it in package.json dependencies`);

@@ -408,16 +408,21 @@ async function runScript(path: string, makeEngine: EngineFactory): Promise<Scrip
       return { path, passed: 0, failed: count, skipped: 0, error, failures: [], skipReasons: {} };
     }
     const script = JSON.parse(await readFile(json, 'utf8')) as { commands: JsonCommand[] };
-    const runner = new ScriptRunner(path, dir, makeEngine());
+    const engine = makeEngine();
+    const runner = new ScriptRunner(path, dir, engine);
     if (note) runner.result.note = note;
-    for (const [i, c] of script.commands.entries()) {
-      try {
-        await runner.command(c, script.commands, i);
-      } catch (e) {
-        // A harness-level problem on one command still counts as that case failing.
-        if (ASSERTIONS.has(c.type)) runner.result.failed++;
-        runner.result.failures.push({ line: c.line, command: c.type, message: `harness: ${(e as Error).message}` });
+    try {
+      for (const [i, c] of script.commands.entries()) {
+        try {
+          await runner.command(c, script.commands, i);
+        } catch (e) {
+          // A harness-level problem on one command still counts as that case failing.
+          if (ASSERTIONS.has(c.type)) runner.result.failed++;
+          runner.result.failures.push({ line: c.line, command: c.type, message: `harness: ${(e as Error).message}` });
+        }
       }
+    } finally {
+      engine.dispose?.();
     }
     return runner.result;
   } finally {

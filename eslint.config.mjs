@@ -2,6 +2,9 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// The Node-only packages: the command line and the AOT runtime. Every other package runs in any
+// JavaScript engine (the shared rollup build checks the same list in each package's dist).
+const nodePackages = ['packages/cli', 'packages/runtime'];
 const nodeBuiltins = ['fs', 'path', 'os', 'child_process', 'buffer', 'crypto', 'url', 'util', 'worker_threads', 'process', 'module', 'stream'];
 
 export default tseslint.config(
@@ -17,9 +20,8 @@ export default tseslint.config(
   },
   {
     // Core packages run in any JavaScript engine: no Node built-ins outside tests and tools.
-    // @windlass/runtime is the exception: it starts and drives the native loader process.
     files: ['packages/*/src/**/*.ts'],
-    ignores: ['packages/*/src/**/*.test.ts', 'packages/*/src/**/test-support/**', 'packages/runtime/src/**'],
+    ignores: ['packages/*/src/**/*.test.ts', 'packages/*/src/**/test-support/**', ...nodePackages.map((p) => `${p}/**`)],
     rules: {
       'no-restricted-imports': ['error', {
         paths: nodeBuiltins.flatMap((m) => [m, `node:${m}`]).map((name) => ({ name, message: 'Core packages must not use Node built-ins.' })),
@@ -29,7 +31,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['tools/**/*.{ts,mjs,js}', '**/*.test.ts', '*.mjs', '*.mts', 'packages/runtime/src/**/*.ts', 'packages/runtime/scripts/**/*.ts'],
+    files: ['tools/**/*.{ts,mjs,js}', ...nodePackages.map((p) => `${p}/**/*.{ts,mjs,js}`), '**/*.test.ts', '*.mjs', '*.mts'],
     languageOptions: { globals: { process: 'readonly', Buffer: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
 );

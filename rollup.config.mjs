@@ -1,13 +1,22 @@
 // Shared build of one package (run from the package directory): ESM bundle plus one .d.ts.
 import { readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import esbuild from 'rollup-plugin-esbuild';
 import { dts } from 'rollup-plugin-dts';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 const deps = Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies });
-// Node built-ins stay imports (only @windlass/runtime and @windlass/cli use them: ESLint and the
-// browser-bundle test keep them out of the other packages).
-const external = (id) => id.startsWith('node:') || deps.some((d) => id === d || id.startsWith(`${d}/`));
+// Only the Node-only packages (the command line and the AOT runtime; ESLint has the same list)
+// may import Node built-ins; in any other package's dist such an import fails the build.
+const nodeOnly = ['@windlass/cli', '@windlass/runtime'].includes(pkg.name);
+const isBuiltin = (id) => id.startsWith('node:') || builtinModules.includes(id.split('/')[0]);
+const external = (id) => {
+  if (isBuiltin(id)) {
+    if (nodeOnly) return true;
+    throw new Error(`${pkg.name}: imports the Node built-in '${id}'; only @windlass/cli and @windlass/runtime may (core packages run in any JavaScript engine)`);
+  }
+  return deps.some((d) => id === d || id.startsWith(`${d}/`));
+};
 // A package that imports another without declaring it would publish broken: fail the build.
 const onwarn = (warning, warn) => {
   if (warning.code === 'UNRESOLVED_IMPORT') throw new Error(`${pkg.name}: imports ${warning.exporter} without declaring it in package.json dependencies`);

@@ -22,7 +22,7 @@ function run(title, cmd, args) {
     process.exit(r.status || 1);
   }
 }
-const windlass = (...args) => run(`windlass ${args.join(' ')}`, process.execPath, ['tools/cli/bin/windlass.mjs', ...args]);
+const windlass = (...args) => run(`windlass ${args.join(' ')}`, process.execPath, ['packages/cli/bin/windlass.mjs', ...args]);
 
 windlass('verify', ...examples);
 windlass('cat', examples[0]);

@@ -29,8 +29,8 @@ function step(name, cmd, args, opts = {}) {
 // 1. Static checks and builds of every package, through Nx (cached, ^build ordering).
 step('lint, typecheck, build', 'npx', ['nx', 'run-many', '-t', 'lint', 'typecheck', 'build', '--parallel=2', '--outputStyle=static']);
 
-// 1b. Dependency directions: codegen never depends on an ISA package; core packages depend
-// only on core packages (tools may depend on anything).
+// 1b. Dependency directions: codegen never depends on an ISA package; no package depends
+// on the command line or a tool (the command line and tools may depend on any package).
 {
   const graphFile = join(root, '.reports', 'graph.json');
   mkdirSync(join(root, '.reports'), { recursive: true });
@@ -60,9 +60,11 @@ if (existsSync(unitReport)) {
   console.log(`unit tests: ${j.numPassedTests} passed, ${j.numFailedTests} failed, ${j.numPendingTests + j.numTodoTests} skipped`);
 } else failures.push('unit tests (no report)');
 
-// 3. Every publishable package packs, with only dist, README, LICENSE and package.json.
+// 3. Every publishable package packs, with only dist, README, LICENSE and package.json
+// (a `private` package is never published, so it is not packed).
 for (const dir of readdirSync(join(root, 'packages'))) {
   const cwd = join(root, 'packages', dir);
+  if (JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8')).private) { console.log(`npm pack: ${dir} is private, not published`); continue; }
   const r = spawnSync('npm', ['pack', '--dry-run', '--json'], { cwd, env, encoding: 'utf8' });
   let files = [];
   try { files = JSON.parse(r.stdout)[0].files.map((f) => f.path); } catch { /* reported below */ }
@@ -88,7 +90,7 @@ function expandGlob(arg) {
   const own = readdirSync(join(root, 'packages'), { recursive: true })
     .map(String).filter((f) => f.endsWith('.clif') && f.includes('/src/') && !f.includes('node_modules')).sort().map((f) => `packages/${f}`);
   if (own.length > 0) {
-    const r = step('filetests in packages/*/src', 'node', ['tools/cli/bin/windlass.mjs', 'test', '--jobs', '2', ...own], { capture: true });
+    const r = step('filetests in packages/*/src', 'node', ['packages/cli/bin/windlass.mjs', 'test', '--jobs', '2', ...own], { capture: true });
     const m = /^(\d+) passed, (\d+) failed(?:, (\d+) skipped)?\s*$/m.exec([...(r.stdout ?? '').split('\n')].reverse().join('\n'));
     if (!m) failures.push('filetests in packages/*/src (no summary line)');
     else { passed += Number(m[1]); failed += Number(m[2]); skipped += Number(m[3] ?? 0); } // a failure exits 1: step() records it
@@ -103,7 +105,7 @@ if (!existsSync(corpus)) {
 } else {
   for (const run of corpusRuns) {
     const args = run.args.map((a) => a.replace('$CORPUS', corpus)).flatMap(expandGlob);
-    const r = step(`corpus: ${run.name}`, 'node', ['tools/cli/bin/windlass.mjs', ...args], { capture: true, corpus: true });
+    const r = step(`corpus: ${run.name}`, 'node', ['packages/cli/bin/windlass.mjs', ...args], { capture: true, corpus: true });
     if (r.status !== 0 && r.status !== 1) { failures.push(`corpus: ${run.name} (exit ${r.status ?? r.signal})`); continue; }
     const m = /^(?:\w+: )?(\d+) passed, (\d+) failed(?:, (\d+) skipped)?\s*$/m.exec([...(r.stdout ?? '').split('\n')].reverse().join('\n'));
     if (!m) { failures.push(`corpus: ${run.name} (no summary line)`); continue; }

@@ -1,4 +1,4 @@
 // The API the compile benchmark loads (bundled by tools/bench/compile.ts); a type source only.
 export * from '../../packages/ir/src/index';
-export { buildIsa, settingsBuilder, phaseTimes, resetPhaseTimes, registerIsa, optimize } from '../../packages/codegen/src/index';
+export { buildIsa, settingsBuilder, phaseTimes, resetPhaseTimes, registerIsa, registeredIsas, optimize } from '../../packages/codegen/src/index';
 export { x64Isa } from '../../packages/isa-x64/src/index';

@@ -8,8 +8,8 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseClif, type ClifFile, type Function } from '@windlass/ir';
 import { interpret, functionName } from '@windlass/interpreter';
-import { buildCase, runLines } from '../cli/src/runner/run-cases';
-import type { RunCase } from '../cli/src/runner/backend';
+import { buildCase, runLines } from '../../packages/cli/src/runner/run-cases';
+import type { RunCase } from '../../packages/cli/src/runner/backend';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const args = process.argv.slice(2);

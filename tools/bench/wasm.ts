@@ -24,7 +24,7 @@ import {
   translateFunction,
   type Module,
 } from '@windlass/wasm-frontend';
-import { WasmWriter, moduleHeader, writeBody } from '../cli/src/wasm/encode';
+import { WasmWriter, moduleHeader, writeBody } from '../../packages/cli/src/wasm/encode';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const args = process.argv.slice(2);

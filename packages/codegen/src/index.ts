@@ -18,3 +18,6 @@ export * from './unwind';
 export * from './lower';
 // opt/       the mid-end: constant folding, GVN, branch folding, DCE, LICM (`optimize`)
 export * from './opt';
+// backend/   the compile driver every ISA plugs into (`MachineBackend`, `defineIsa`), shared
+//            emission (EmitSink, emitBody, Listing) and lowering-state pieces (slots, traps, constants)
+export * from './backend';

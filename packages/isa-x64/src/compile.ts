@@ -1,11 +1,12 @@
-// compileFunction for x86-64: lower (rules) -> VCode -> regalloc -> emit (frame, MachBuffer).
+// The x86-64 half of the shared compile pipeline (`MachineBackend` of @windlass/codegen): its
+// lowering session (rules + per-function state), register environments per calling convention,
+// and frame layout + emission. The driver in codegen does the rest.
 
-import { type Function, Function as IrFunction, verifyFunction } from '@windlass/ir';
+import type { Function } from '@windlass/ir';
 import {
-  type CompileContext, type CompiledCode, type Flags, CodegenError, LowerCtx, compiledCodeFrom, now, phaseTimes,
-  optimize,
+  type CompileContext, type CompiledCode, type Flags, type MachineBackend, type SharedFacts, compileWith, sharedFacts,
 } from '@windlass/codegen';
-import { allocate, Env, RegAllocError, type MachineEnv } from '@windlass/regalloc';
+import { Env, type MachineEnv } from '@windlass/regalloc';
 import {
   type MInst, type PReg, r8, r9, r10, r11, r15, rax, rcx, rdi, rdx, rsi, xmm,
 } from './inst';
@@ -34,57 +35,6 @@ const WIN_ENV = machineEnv(true, false);
 const SYSV_PINNED_ENV = machineEnv(false, true);
 const WIN_PINNED_ENV = machineEnv(true, true);
 
-export interface X64CompileOptions {
-  readonly flags: Flags;
-  readonly features: IsaFeatures;
-}
-
-/** The settings `compileX64` reads, looked up once per (immutable) Flags object. */
-interface FlagFacts {
-  readonly verifier: boolean;
-  readonly midEnd: boolean;
-  readonly pinned: boolean;
-  readonly fast: boolean;
-  readonly checker: boolean;
-  readonly unwind: boolean;
-  readonly tlsModel: string;
-  readonly stackSwitchModel: string;
-  /** The last `features` seen with these flags and the IsaFeatures derived from them. */
-  srcFeatures: IsaFeatures | null;
-  features: IsaFeatures | null;
-}
-const flagFacts = new WeakMap<Flags, FlagFacts>();
-
-function factsOf(flags: Flags): FlagFacts {
-  let facts = flagFacts.get(flags);
-  if (facts === undefined) {
-    const optLevel = flags.enumValue('opt_level');
-    facts = {
-      verifier: flags.bool('enable_verifier'),
-      midEnd: optLevel === 'speed' || optLevel === 'speed_and_size',
-      pinned: flags.bool('enable_pinned_reg'),
-      fast: flags.enumValue('regalloc_algorithm') === 'single_pass',
-      checker: flags.bool('regalloc_checker'),
-      unwind: flags.bool('unwind_info'),
-      tlsModel: flags.enumValue('tls_model'),
-      stackSwitchModel: flags.enumValue('stack_switch_model'),
-      srcFeatures: null,
-      features: null,
-    };
-    flagFacts.set(flags, facts);
-  }
-  return facts;
-}
-
-/** The rules' IsaFeatures: the ISA's features plus the shared settings they consult (shared between functions). */
-function featuresOf(facts: FlagFacts, src: IsaFeatures): IsaFeatures {
-  if (facts.srcFeatures !== src || facts.features === null) {
-    facts.features = Object.freeze({ ...src, pinnedReg: facts.pinned, tlsModel: facts.tlsModel, stackSwitchModel: facts.stackSwitchModel });
-    facts.srcFeatures = src;
-  }
-  return facts.features;
-}
-
 /** Callee-saved GPRs the prologue saves, ascending, without duplicates. */
 function savedGprs(used: readonly number[], extra: ReadonlySet<number>, winSysv: boolean): PReg[] {
   if (extra.size === 0 && !winSysv) {
@@ -106,75 +56,53 @@ function savedGprs(used: readonly number[], extra: ReadonlySet<number>, winSysv:
   return [...all].filter((r) => r < 16).sort((a, b) => a - b) as unknown as PReg[];
 }
 
-export function compileX64(func: unknown, opts: X64CompileOptions, ctx?: CompileContext): CompiledCode {
-  if (!(func instanceof IrFunction)) throw new CodegenError('compileFunction expects an @windlass/ir Function');
-  const src = func as Function;
-  const facts = factsOf(opts.flags);
-  let f = src;
-  if (facts.verifier) {
-    const errors = verifyFunction(f);
-    if (errors.length > 0) {
-      throw new CodegenError(`the IR does not verify: ${errors.slice(0, 3).map((e) => e.message).join('; ')}`, { func: nameOf(f) });
-    }
-  }
-  // The mid-end works on a copy: the caller's Function is never changed.
-  if (facts.midEnd) f = runMidEnd(src);
-  const t0 = now();
-  const pinned = facts.pinned;
-  const features = featuresOf(facts, opts.features);
-  const backend = new X64Backend((c) => new X64Lower(c, f, features, f.blockCount + 1));
-  const lctx = new LowerCtx<MInst, X64Extra>(f, backend);
-  backend.bind(lctx);
-  const vcode = lctx.run();
-  const L = backend.state;
-  const t1 = now();
-  const windows = isWindows(f.signature.callConv);
-  let alloc;
-  try {
-    const env = pinned ? (windows ? WIN_PINNED_ENV : SYSV_PINNED_ENV) : windows ? WIN_ENV : SYSV_ENV;
-    alloc = allocate(vcode.toRegAlloc(), env, {
-      mode: facts.fast ? 'fast' : 'optimizing', check: facts.checker,
+/** The rules' IsaFeatures: the ISA's target-line features plus the shared settings they consult. */
+export function withSharedFacts(features: IsaFeatures, facts: SharedFacts): IsaFeatures {
+  return Object.freeze({ ...features, pinnedReg: facts.pinnedReg, tlsModel: facts.tlsModel, stackSwitchModel: facts.stackSwitchModel });
+}
+
+export const x64Backend: MachineBackend<MInst, X64Extra, IsaFeatures, X64Backend> = {
+  name: 'x86_64',
+  lowering(f: Function, features: IsaFeatures): X64Backend {
+    return new X64Backend((c) => new X64Lower(c, f, features, f.blockCount + 1));
+  },
+  machineEnv(f: Function, _features, facts): Env {
+    const windows = isWindows(f.signature.callConv);
+    return facts.pinnedReg ? (windows ? WIN_PINNED_ENV : SYSV_PINNED_ENV) : windows ? WIN_ENV : SYSV_ENV;
+  },
+  emit({ func, session, vcode, alloc, facts, wantListing }) {
+    const L = session.state;
+    const windows = isWindows(func.signature.callConv);
+    // Plus what a try_call's exception edge clobbers (lower/exceptions.ts), in register order.
+    // A Windows function calling System V code (a callee or a libcall) must also save rsi and rdi:
+    // callee-saved for its own caller, clobbered by the call.
+    const saved = savedGprs(alloc.usedCalleeSaved, L.exceptionSavedRegs(), windows && L.callsNonWindows);
+    const out = emitFunction({
+      vcode, alloc, slotAmodes: L.slotAmodes, slotAreaSize: L.slotArea.size, outgoingBytes: L.outgoingBytes,
+      traps: L.traps, calleeSaved: saved, wantListing, unwind: facts.unwindInfo,
+      saveXmm6to15: windows && L.callsNonWindows, constants: L.constants, argArea: L.argArea,
     });
-  } catch (e) {
-    if (e instanceof RegAllocError) throw new CodegenError(`register allocation failed: ${e.message}`, lctx.loc());
-    throw e;
-  }
-  const t2 = now();
-  // Plus what a try_call's exception edge clobbers (lower/exceptions.ts), in register order.
-  // A Windows function calling System V code (a callee or a libcall) must also save rsi and rdi:
-  // callee-saved for its own caller, clobbered by the call.
-  const saved = savedGprs(alloc.usedCalleeSaved, L.exceptionSavedRegs(), windows && L.callsNonWindows);
-  const unwind = facts.unwind;
-  const out = emitFunction({
-    vcode, alloc, slotAmodes: L.slotAmodes, slotAreaSize: L.slotAreaSize, outgoingBytes: L.outgoingBytes,
-    traps: L.traps, calleeSaved: saved, wantListing: ctx?.wantListing === true, unwind,
-    saveXmm6to15: windows && L.callsNonWindows, constants: L.constants, argArea: L.argArea,
-  });
-  const fin = out.buf.finish();
-  const code = compiledCodeFrom(fin, { frameSize: out.frameSize, alignment: 16, listing: out.listing(fin), unwindInfo: unwind });
-  const t3 = now();
-  phaseTimes.lower += t1 - t0;
-  phaseTimes.regalloc += t2 - t1;
-  phaseTimes.emit += t3 - t2;
-  phaseTimes.functions++;
-  phaseTimes.irInsts += vcode.numInsts > 0 ? src.countInsts() : 0;
-  return code;
+    return { buf: out.buf, frameSize: out.frameSize, alignment: 16, listing: out.listing };
+  },
+};
+
+export interface X64CompileOptions {
+  readonly flags: Flags;
+  readonly features: IsaFeatures;
 }
 
-/** `optimize` on a clone of `src`, timed as the "opt" phase; an internal failure becomes a CodegenError. */
-function runMidEnd(src: Function): Function {
-  const t = now();
-  const f = src.clone();
-  try {
-    optimize(f);
-  } catch (e) {
-    if (e instanceof CodegenError) throw e;
-    throw new CodegenError(`mid-end failed: ${e instanceof Error ? e.message : String(e)}`, { func: nameOf(src) });
-  }
-  phaseTimes.opt += now() - t;
-  return f;
-}
+/** The last (features, flags) pair seen by `compileX64` and the rules' features derived from it. */
+const derived = new WeakMap<Flags, { src: IsaFeatures; features: IsaFeatures }>();
 
-function nameOf(f: Function): string {
-  return f.name.kind === 'testcase' ? `%${f.name.name}` : `u${f.name.namespace}:${f.name.index}`;
+/**
+ * Compiles one function for x86-64 with explicit flags and features (what a `TargetIsa` made by
+ * `buildIsa('x86_64 ...')` does through the shared driver).
+ */
+export function compileX64(func: unknown, opts: X64CompileOptions, ctx?: CompileContext): CompiledCode {
+  let d = derived.get(opts.flags);
+  if (d === undefined || d.src !== opts.features) {
+    d = { src: opts.features, features: withSharedFacts(opts.features, sharedFacts(opts.flags)) };
+    derived.set(opts.flags, d);
+  }
+  return compileWith(x64Backend, func, opts.flags, d.features, ctx);
 }

@@ -6,32 +6,28 @@
  *
  * Importing the package registers the `x86_64` ISA with `@windlass/codegen`'s registry.
  */
-import { registerIsa, type IsaDescriptor, type TargetIsa, X86_64_CIE } from '@windlass/codegen';
-import { compileX64 } from './compile';
+import { defineIsa, registerIsa, type IsaDescriptor, X86_64_CIE } from '@windlass/codegen';
+import { withSharedFacts, x64Backend } from './compile';
 import { featuresOf, x64Settings } from './settings';
 
 export * from './inst';
 export { x64Settings, featuresOf } from './settings';
-export { compileX64 } from './compile';
+export { compileX64, x64Backend, type X64CompileOptions } from './compile';
 export {
   assignArgs, assignReturns, assignSignature, callClobbers, calleePopBytes, calleeSaved, isCalleePop, needsReturnArea, returnAreaLayout,
 } from './abi/sysv';
 export { symbolName } from './lower/rules';
 export { isVec128 } from './lower/simd-types';
 
-export const x64Isa: IsaDescriptor = {
+export const x64Isa: IsaDescriptor = defineIsa({
   name: 'x86_64',
   aliases: ['x86-64', 'amd64'],
   pointerBytes: 8,
   endianness: 'little',
   settings: x64Settings,
-  create(triple, flags, isaFlags): TargetIsa {
-    const features = featuresOf(isaFlags);
-    return {
-      name: 'x86_64', triple, pointerBytes: 8, endianness: 'little', flags, isaFlags, cie: X86_64_CIE,
-      compileFunction: (func, ctx) => compileX64(func, { flags, features }, ctx),
-    };
-  },
-};
+  cie: X86_64_CIE,
+  features: (isaFlags, facts) => withSharedFacts(featuresOf(isaFlags), facts),
+  backend: x64Backend,
+});
 
 registerIsa(x64Isa);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { verifyFunction } from '@windlass/ir';
+import { roundTripProblem } from './test-support/round-trip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WasmError, WasmUnsupportedError, checkModule, parseModule, translateFunction, type Module } from './index';
 import { TestEnvironment } from './test-support/environment';
@@ -109,6 +110,21 @@ describe.runIf(ready)('translating spec modules', () => {
         } catch (e) {
           problems.push(`${c.script}:${c.line} function ${i}: ${String(e)}`);
         }
+      }
+    }
+    expect(problems.slice(0, 20)).toEqual([]);
+    expect(functions).toBeGreaterThan(5000);
+  });
+
+  it('prints IR that parses back to an equal function, for every function of every valid module', () => {
+    let functions = 0;
+    const problems: string[] = [];
+    for (const c of cases.filter((c) => c.type === 'module')) {
+      const m = parseModule(c.bytes);
+      const env = new TestEnvironment(m);
+      for (let i = 0; i < m.bodies.length; i++, functions++) {
+        const problem = roundTripProblem(translateFunction(m, i, env));
+        if (problem) problems.push(`${c.script}:${c.line} function ${i}: ${problem}`);
       }
     }
     expect(problems.slice(0, 20)).toEqual([]);

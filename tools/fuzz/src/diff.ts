@@ -5,7 +5,7 @@
 import { functionName, interpret, type Value } from '@windlass/interpreter';
 import { F32, F64, I16, I32, I64, I8, parseClif, verifyFunction, type ClifFile, type Function, type Type } from '@windlass/ir';
 
-// The native runner lives in tools/cli, which its owner edits concurrently: loaded at run time
+// The native runner lives in packages/cli, which its owner edits concurrently: loaded at run time
 // through the smallest interface this file needs, so its type errors never break this package.
 interface RunCase {
   line: number;
@@ -16,7 +16,7 @@ interface RunCase {
   expected: Value[] | null;
 }
 type RunNative = (file: ClifFile, functions: readonly Function[], cases: readonly RunCase[], target: { isa: string; flags: string[] }) => { status: string; message?: string }[];
-const NATIVE_RUNNER = '../../cli/src/native/x64';
+const NATIVE_RUNNER = '../../../packages/cli/src/native/x64';
 let runNative: RunNative | undefined;
 async function nativeRunner(): Promise<RunNative> {
   return (runNative ??= ((await import(/* @vite-ignore */ NATIVE_RUNNER)) as { runNative: RunNative }).runNative);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const bin = fileURLToPath(new URL('../../cli/bin/windlass.mjs', import.meta.url));
+const bin = fileURLToPath(new URL('../../../packages/cli/bin/windlass.mjs', import.meta.url));
 
 const fn = (body: string, sig = '(i32) -> i32', params = 'v0: i32') => `function %f${sig} {\nblock0(${params}):\n${body}\n}\n`;
 

@@ -29,10 +29,12 @@
 // An ordinary call to a callee-pop function is followed by `sub rsp, B`, re-reserving the
 // arguments the callee removed, so rsp stays fixed for the whole body.
 
-import { CodegenError, UnsupportedError, type LabelUseKind, MachBuffer, type MachBufferFinalized, type VCode, type MachLabel } from '@windlass/codegen';
-import { EditSide, type RegAllocOutput, SLOT_BASE } from '@windlass/regalloc';
 import {
-  type Amode, type CodeSink, type LabelUse, type MInst, AluOp, InstOp as Op, RegClass, aluRI, amBase, dwarfReg, emitInst, genMove,
+  CodegenError, EmitSink, LABEL_REF, Listing, MachBuffer, type MachBufferFinalized, UnsupportedError, type VCode, emitBody, hasEdits, hex,
+} from '@windlass/codegen';
+import { EditSide, type RegAllocOutput } from '@windlass/regalloc';
+import {
+  type Amode, type MInst, AluOp, InstOp as Op, RegClass, aluRI, amBase, dwarfReg, emitInst, genMove,
   genReload, genSpill, movRR, pop, printInst, push, rbp, ret, rsp, setReg, type PReg,
 } from './inst-reexports';
 import { type X64Extra, type TrapStub, type PoolConstant, PseudoOp } from '../lower/state';
@@ -48,37 +50,6 @@ export interface ArgAreaFacts extends ArgAreaPlan {
   readonly popped: Map<MInst, number>;
   /** Tail-call jumps: how many bytes up the return address moves (`retPop` minus what the callee pops). */
   readonly shift: Map<MInst, number>;
-}
-
-/** Forwards to a MachBuffer, mapping the backend's label numbers to buffer labels on first use. */
-class LabelMappingSink implements CodeSink {
-  private readonly map = new Map<number, MachLabel>();
-  private nextInternal = 3_000_000;
-  constructor(readonly buf: MachBuffer) {}
-  label(l: number): MachLabel {
-    let m = this.map.get(l);
-    if (m === undefined) {
-      m = this.buf.getLabel();
-      this.map.set(l, m);
-    }
-    return m;
-  }
-  curOffset(): number { return this.buf.curOffset(); }
-  put1(b: number): void { this.buf.put1(b); }
-  put2(v: number): void { this.buf.put2(v); }
-  put4(v: number): void { this.buf.put4(v); }
-  putBytes(b: Uint8Array): void { this.buf.putBytes(b); }
-  useLabel(offset: number, label: number, kind: LabelUse): void {
-    this.buf.useLabel(offset, this.label(label), kind as LabelUseKind);
-  }
-  addReloc(offset: number, kind: string, symbol: string | number, addend: number): void {
-    this.buf.addReloc(offset, kind as never, symbol, addend);
-  }
-  addTrap(offset: number, code: number): void { this.buf.addTrap(offset, code); }
-  getLabel(): number { return this.nextInternal++; }
-  /** Makes backend label `l` stand for buffer label `m` (a constant-pool entry). */
-  alias(l: number, m: MachLabel): void { this.map.set(l, m); }
-  bindLabel(label: number): void { this.buf.bindLabel(this.label(label)); }
 }
 
 export interface FrameInput {
@@ -113,18 +84,12 @@ export interface FrameOutput {
 export function emitFunction(inp: FrameInput): FrameOutput {
   const { vcode, alloc } = inp;
   const buf = new MachBuffer('little');
-  const sink = new LabelMappingSink(buf);
-  const lines: string[] = [];
-  const lineEnds: number[] = [];
-  // Labels print as placeholders, replaced by code offsets once the buffer is finished.
-  const labelName = (l: number): string => `\uE000${l}\uE001`;
+  const sink = new EmitSink(buf);
+  const listing = new Listing(inp.wantListing);
   const put = (i: MInst): void => {
     const at = buf.curOffset();
     emitInst(i, sink);
-    if (inp.wantListing) {
-      lines.push(`  ${at.toString(16).padStart(4, '0')}:  ${printInst(i, { labelName })}`);
-      lineEnds.push(buf.curOffset());
-    }
+    if (listing.enabled) listing.add(at, buf.curOffset(), printInst(i, { labelName: Listing.labelRef }));
   };
 
   // ---- frame layout
@@ -140,7 +105,12 @@ export function emitFunction(inp: FrameInput): FrameOutput {
     throw new UnsupportedError(`a stack frame of ${area + pushBytes} bytes (too large: x86-64 frames are limited to ${0x7fff_0000} bytes)`);
   }
   const n = ((area + pushBytes + 15) & ~15) - pushBytes;
-  for (const a of inp.slotAmodes) a.disp += inp.outgoingBytes;
+  for (const a of inp.slotAmodes) {
+    a.disp += inp.outgoingBytes;
+    if (a.disp > 0x7fff_ffff || a.disp < -0x8000_0000) {
+      throw new UnsupportedError(`a stack slot access at rsp${a.disp < 0 ? '' : '+'}${a.disp} (beyond the signed 32-bit displacement x86-64 addresses frames with)`);
+    }
+  }
   const spill = (slot: number): Amode => amBase(rsp, spillBase + slot * 16);
 
   // Constant-pool entries: the buffer places them after the code at finish.
@@ -195,108 +165,78 @@ export function emitFunction(inp: FrameInput): FrameOutput {
     }
   };
 
-  // Edit ranges read from `pointEditStart` directly (`editRange` makes a pair per call, twice
-  // per instruction).
-  const edits = alloc.pointEditStart;
-  const hasEdits = (i: number, side: 0 | 1): boolean => edits[2 * i + side + 1] > edits[2 * i + side];
-  const emitEdits = (i: number, side: 0 | 1): void => {
-    const e = edits[2 * i + side + 1];
-    for (let k = edits[2 * i + side]; k < e; k++) {
-      const from = alloc.editFrom[k];
-      const to = alloc.editTo[k];
-      const cls = alloc.editClass[k] as RegClass;
-      if (from >= SLOT_BASE) put(genReload(cls, to, spill(from - SLOT_BASE)));
-      else if (to >= SLOT_BASE) put(genSpill(cls, from, spill(to - SLOT_BASE)));
-      else put(genMove(cls, to, from));
-    }
-  };
-
   // ---- body
-  const nb = vcode.numBlocks;
-  for (let b = 0; b < nb; b++) {
-    sink.bindLabel(vcode.blockLabel[b]);
-    const next = b + 1 < nb ? vcode.blockLabel[b + 1] : -1;
-    for (let i = vcode.blockInstStart[b]; i < vcode.blockInstEnd[b]; i++) {
-      emitEdits(i, EditSide.Before);
-      const inst = vcode.insts[i];
-      if (!alloc.redundantMove[i]) {
-        for (let o = vcode.opStart[i]; o < vcode.opStart[i + 1]; o++) {
-          const field = vcode.opField[o];
-          if (field >= 0) setReg(inst, field as never, alloc.allocs[o]);
+  emitBody(vcode, alloc, sink, {
+    setReg: (inst, field, preg) => setReg(inst, field as never, preg),
+    move: (cls, to, from) => put(genMove(cls as RegClass, to, from)),
+    spill: (cls, from, slot) => put(genSpill(cls as RegClass, from, spill(slot))),
+    reload: (cls, to, slot) => put(genReload(cls as RegClass, to, spill(slot))),
+    inst: (inst, i, b, next) => {
+      if ((inst.op as number) === PseudoOp.BindLabel) {
+        sink.bindLabel(inst.label);
+      } else if ((inst.op as number) === PseudoOp.AtomicRmwLoop) {
+        expandAtomicLoop(inst, () => sink.getLabel(), (l) => sink.bindLabel(l), put);
+      } else if ((inst.op as number) === PseudoOp.AtomicRmwLoop128) {
+        expandAtomicLoop128(inst, () => sink.getLabel(), (l) => sink.bindLabel(l), put);
+      } else if ((inst.op as number) === PseudoOp.StackSwitch) {
+        expandStackSwitch(inst, () => sink.getLabel(), (l) => sink.bindLabel(l), put);
+      } else if (inst.op === Op.Nop && inst.imm === 0) {
+        // The argument pseudo-instruction: no code.
+      } else if (inst.op === Op.Ret || ((inst.op === Op.JmpSym || inst.op === Op.JmpInd) && (vcode.instFlags[i] & 2) !== 0)) {
+        epilogue(inst.op === Op.Ret ? 0 : inp.argArea?.shift.get(inst) ?? 0);
+        put(inst);
+        if (inp.unwind) buf.addUnwind(buf.curOffset(), { kind: 'restore_state' });
+      } else if (inst.op === Op.Jmp && inst.label === next && i === vcode.blockInstEnd[b] - 1) {
+        // Falls through to the next block.
+      } else if (inst.op === Op.Jcc && inst.label === next && i === vcode.blockInstEnd[b] - 2 && !hasEdits(alloc, i, EditSide.After)
+        && !hasEdits(alloc, i + 1, EditSide.Before) && vcode.insts[i + 1].op === Op.Jmp) {
+        // `jcc next; jmp other` becomes `jncc other` and falls through.
+        const j = vcode.insts[i + 1];
+        put(jcc(invertCC(inst.cc), j.label));
+        j.label = next;
+      } else {
+        put(inst);
+        if (inst.op === Op.CallSym || inst.op === Op.CallInd) {
+          // A try_call (see lower/exceptions.ts): its handlers' landing pads and the frame's
+          // stack pointer, for an unwinder that resumes there.
+          const tc = vcode.extras[i]?.tryCall;
+          if (tc !== undefined && hasEdits(alloc, i, EditSide.After)) throw new CodegenError('internal: register moves after a try_call');
+          buf.addCallSite(buf.curOffset(), tc === undefined ? undefined : {
+            handlers: tc.handlers.map((h) => ({ tag: h.tag, label: sink.label(h.label) })), spBelowFp: pushBytes + n,
+          });
+          // The callee removed its stack arguments: reserve them again (rsp is fixed in the body).
+          const popped = inp.argArea?.popped.get(inst) ?? 0;
+          if (popped > 0) put(aluRI(AluOp.Sub, 8, rsp, popped));
+          if (tc !== undefined && tc.normal !== next) put(jmpTo(tc.normal));
         }
-        const loc = vcode.instSrcLoc[i];
-        if (loc >= 0) buf.startSrcLoc(loc);
-        if ((inst.op as number) === PseudoOp.BindLabel) {
-          sink.bindLabel(inst.label);
-        } else if ((inst.op as number) === PseudoOp.AtomicRmwLoop) {
-          expandAtomicLoop(inst, () => sink.getLabel(), (l) => sink.bindLabel(l), put);
-        } else if ((inst.op as number) === PseudoOp.AtomicRmwLoop128) {
-          expandAtomicLoop128(inst, () => sink.getLabel(), (l) => sink.bindLabel(l), put);
-        } else if ((inst.op as number) === PseudoOp.StackSwitch) {
-          expandStackSwitch(inst, () => sink.getLabel(), (l) => sink.bindLabel(l), put);
-        } else if (inst.op === Op.Nop && inst.imm === 0) {
-          // The argument pseudo-instruction: no code.
-        } else if (inst.op === Op.Ret || ((inst.op === Op.JmpSym || inst.op === Op.JmpInd) && (vcode.instFlags[i] & 2) !== 0)) {
-          epilogue(inst.op === Op.Ret ? 0 : inp.argArea?.shift.get(inst) ?? 0);
-          put(inst);
-          if (inp.unwind) buf.addUnwind(buf.curOffset(), { kind: 'restore_state' });
-        } else if (inst.op === Op.Jmp && inst.label === next && i === vcode.blockInstEnd[b] - 1) {
-          // Falls through to the next block.
-        } else if (inst.op === Op.Jcc && inst.label === next && i === vcode.blockInstEnd[b] - 2 && !hasEdits(i, 1)
-          && !hasEdits(i + 1, 0) && vcode.insts[i + 1].op === Op.Jmp) {
-          // `jcc next; jmp other` becomes `jncc other` and falls through.
-          const j = vcode.insts[i + 1];
-          put(jcc(invertCC(inst.cc), j.label));
-          j.label = next;
-        } else {
-          put(inst);
-          if (inst.op === Op.CallSym || inst.op === Op.CallInd) {
-            // A try_call (see lower/exceptions.ts): its handlers' landing pads and the frame's
-            // stack pointer, for an unwinder that resumes there.
-            const tc = vcode.extras[i]?.tryCall;
-            if (tc !== undefined && hasEdits(i, EditSide.After)) throw new CodegenError('internal: register moves after a try_call');
-            buf.addCallSite(buf.curOffset(), tc === undefined ? undefined : {
-              handlers: tc.handlers.map((h) => ({ tag: h.tag, label: sink.label(h.label) })), spBelowFp: pushBytes + n,
-            });
-            // The callee removed its stack arguments: reserve them again (rsp is fixed in the body).
-            const popped = inp.argArea?.popped.get(inst) ?? 0;
-            if (popped > 0) put(aluRI(AluOp.Sub, 8, rsp, popped));
-            if (tc !== undefined && tc.normal !== next) put(jmpTo(tc.normal));
-          }
-        }
-        if (loc >= 0) buf.endSrcLoc();
       }
-      emitEdits(i, EditSide.After);
-    }
-  }
+    },
+  });
   // ---- out-of-line traps
   for (const t of inp.traps) {
     sink.bindLabel(t.label);
     put(ud2(t.code));
   }
   const frameSize = 8 + pushBytes + n;
-  const listing = (fin: MachBufferFinalized): string => resolveLabels(lines, lineEnds, (l) => fin.labelOffsets[sink.label(l)]);
-  return { buf, frameSize, listing };
+  return { buf, frameSize, listing: (fin: MachBufferFinalized) => listing.resolve(fin, sink, ripRelative) };
 }
 
 /**
- * Replaces label placeholders in listing lines: a branch target becomes its offset (`je 0x13`),
- * a rip-relative constant its displacement with the target offset in a comment, as objdump
- * prints them (`[rip+0x2a]  # 0x40`).
+ * Prints label references as objdump does: a branch target as its offset (`je 0x13`), a
+ * rip-relative constant as its displacement with the target offset in a comment
+ * (`[rip+0x2a]  # 0x40`).
  */
-function resolveLabels(lines: readonly string[], ends: readonly number[], offsetOf: (label: number) => number): string {
-  const hex = (n: number): string => (n < 0 ? `-0x${(-n).toString(16)}` : `0x${n.toString(16)}`);
-  return lines.map((line, k) => {
-    let comment = '';
-    const text = line.replace(/(\[rip\+)?\uE000(\d+)\uE001([+-]0x[0-9a-f]+)?/g, (_m, rip: string | undefined, l: string, disp: string | undefined) => {
-      const at = offsetOf(Number(l));
-      if (rip === undefined) return hex(at) + (disp ?? '');
-      const target = at + (disp === undefined ? 0 : parseInt(disp, 16));
-      comment = `  # ${hex(target)}`;
-      return `[rip${target - ends[k] < 0 ? '-' : '+'}${hex(Math.abs(target - ends[k]))}`;
-    });
-    return text + comment;
-  }).join('\n');
+function ripRelative(line: string, end: number, offsetOf: (label: number) => number): string {
+  let comment = '';
+  const text = line.replace(RIP_OR_LABEL, (_m, rip: string | undefined, l: string, disp: string | undefined) => {
+    const at = offsetOf(Number(l));
+    if (rip === undefined) return hex(at) + (disp ?? '');
+    const target = at + (disp === undefined ? 0 : parseInt(disp, 16));
+    comment = `  # ${hex(target)}`;
+    return `[rip${target - end < 0 ? '-' : '+'}${hex(Math.abs(target - end))}`;
+  });
+  return text + comment;
 }
+const RIP_OR_LABEL = new RegExp(`(\\[rip\\+)?${LABEL_REF.source}([+-]0x[0-9a-f]+)?`, 'g');
 
 export { ret };

@@ -6,13 +6,15 @@ import {
   type Function, type Inst, type Opcode, type Type, type Value,
   F32, F64, I128, I16, I32, I64, I8, LOAD, bytes, isInt, typeName, memTrapCode, memEndianness, ENDIAN_BIG,
 } from '@windlass/ir';
-import { type LowerCtx, UnsupportedError } from '@windlass/codegen';
+import {
+  ConstantTable, type LowerCtx, type PoolConstant, StackSlotArea, type TrapStub, TrapStubs, UnsupportedError,
+} from '@windlass/codegen';
 import { Constraint, OperandKind as RAKind, OperandPos } from '@windlass/regalloc';
 import { IADD } from '@windlass/ir';
 import { rdi } from '../inst';
 import type { ArgAreaFacts } from '../abi/frame';
 import { planArgArea } from '../abi/sysv';
-import { amIndex, amLabel, nop as nopInst } from '../inst';
+import { amIndex, amLabel, lea as leaInst, nop as nopInst } from '../inst';
 import {
   type Amode, type MInst, type OperandSize, AluOp, NO_REG, OperandKind, type PReg, RegClass, amBase,
   aluRM, getReg, isPhysical, movAbs, movImm, movRR, rsp, visitOperands, type RegField,
@@ -86,33 +88,17 @@ export function bindMarker(label: number): MInst {
 
 export type Ctx = LowerCtx<MInst, X64Extra>;
 
-/** A constant-pool entry: the label operands use, its bytes and alignment. */
-export interface PoolConstant {
-  readonly label: number;
-  readonly bytes: Uint8Array;
-  readonly align: number;
-}
-
-export interface TrapStub {
-  label: number;
-  code: number;
-}
+export type { PoolConstant, TrapStub };
 
 const NO_REGS: ReadonlySet<number> = new Set<number>();
 
-/** Rounds up to a multiple of `a` without 32-bit bitwise operators, which would wrap large frames. */
-function alignUp(x: number, a: number): number {
-  return Math.ceil(x / a) * a;
-}
-
 /** Per-function state the rules share. */
 export class X64Lower {
-  readonly traps: TrapStub[] = [];
+  private readonly trapStubs = new TrapStubs();
   /** Amodes addressing stack slots from rsp: their disp gets the slot area's base added. */
   readonly slotAmodes: Amode[] = [];
-  /** Offset of each stack slot in the slot area. */
-  readonly slotOffsets: number[] = [];
-  slotAreaSize = 0;
+  /** The stack slots and call return areas. */
+  readonly slotArea: StackSlotArea;
   /** Largest outgoing argument area of any call. */
   outgoingBytes = 0;
   /** The function calls code that may clobber xmm6-15 (a System V callee or a libcall). */
@@ -149,23 +135,21 @@ export class X64Lower {
     this.nextLabelBase = firstFreeLabel;
     const plan = planArgArea(f);
     this.argArea = { size: plan.size, growth: plan.growth, retPop: plan.retPop, popped: new Map(), shift: new Map() };
-    let off = 0;
-    f.stackSlots.forEach((s, k) => {
-      if (s === undefined) return;
-      const align = Math.max(1, s.align || 1, Math.min(16, s.size >= 16 ? 16 : 8));
-      off = alignUp(off, align);
-      this.slotOffsets[k] = off;
-      off += s.size;
-    });
-    this.slotAreaSize = alignUp(off, 16);
+    this.slotArea = new StackSlotArea(f);
+  }
+
+  /** Out-of-line trap stubs, emitted after the body. */
+  get traps(): readonly TrapStub[] {
+    return this.trapStubs.list;
+  }
+  /** The constant pool's entries. */
+  get constants(): readonly PoolConstant[] {
+    return this.constantTable.list;
   }
 
   /** Adds a 16-aligned area of `size` bytes to the slot area (call return areas); returns its slot id. */
   addAreaSlot(size: number): number {
-    const id = this.slotOffsets.length + 1_000_000;
-    this.slotOffsets[id] = this.slotAreaSize;
-    this.slotAreaSize += alignUp(size, 16);
-    return id;
+    return this.slotArea.addArea(size);
   }
 
   /** A label for out-of-line code (trap stubs), numbered after every block and edge label. */
@@ -174,36 +158,36 @@ export class X64Lower {
   }
 
   /** Constants for the pool after the code, each under its label (see `constAmode`). */
-  readonly constants: PoolConstant[] = [];
-  private constantKeys: Map<string, number> | null = null;
+  private readonly constantTable = new ConstantTable();
+  private readonly newLabelFn = (): number => this.newLabel();
 
   /**
    * A rip-relative operand addressing `bytes` in the function's constant pool (emitted after the
    * code, `align`-aligned; equal constants are shared).
    */
   constAmode(bytes: Uint8Array, align: number = bytes.length): Amode {
-    const key = `${align}:${bytes.join(',')}`;
-    const keys = (this.constantKeys ??= new Map());
-    let label = keys.get(key);
-    if (label === undefined) {
-      label = this.newLabel();
-      keys.set(key, label);
-      this.constants.push({ label, bytes: bytes.slice(), align });
-    }
-    return amLabel(label, 0);
+    return amLabel(this.constantTable.labelFor(bytes, align, this.newLabelFn), 0);
   }
 
   /** A label that, when jumped to, traps with `code`. */
   trapLabel(code: number): number {
-    for (const t of this.traps) if (t.code === code) return t.label;
-    const label = this.newLabel();
-    this.traps.push({ label, code });
-    return label;
+    return this.trapStubs.labelFor(code, this.newLabelFn);
   }
 
-  /** [rsp + slot area + off]: fixed up once the frame is laid out. */
+  /**
+   * [rsp + slot area + off]: fixed up once the frame is laid out. An offset too large to fold
+   * into the 32-bit displacement with the frame's own (`stack_addr ss0+2147483647`) is added
+   * to the slot's address in a register.
+   */
   slotAmode(slot: number, off: number): Amode {
-    const a = amBase(rsp, this.slotOffsets[slot] + off);
+    if (off > SLOT_DISP_LIMIT || off < -SLOT_DISP_LIMIT) {
+      const base = this.tmp();
+      this.emit(leaInst(8, base, this.slotAmode(slot, 0)));
+      const t = this.tmp();
+      this.emitMod(aluRM(AluOp.Add, 8, t, this.constReg(off | 0, Math.floor(off / 2 ** 32) | 0)), base);
+      return amBase(t, 0);
+    }
+    const a = amBase(rsp, this.slotArea.offsets[slot] + off);
     this.slotAmodes.push(a);
     return a;
   }
@@ -318,6 +302,8 @@ export class X64Lower {
 }
 
 const IADD_OP = IADD;
+/** Larger stack-slot offsets are added in a register (the frame itself stays under 2 GiB). */
+const SLOT_DISP_LIMIT = 1 << 24;
 function amIndexOf(base: number, index: number, shift: number, disp: number): Amode {
   return amIndex(base, index, shift, disp);
 }

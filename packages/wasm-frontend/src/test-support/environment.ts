@@ -3,7 +3,7 @@
  * verifier accepts for every operator, whatever environment it runs with. This one keeps every
  * choice simple (one flat vmctx: memory base and length, then one record pointer per table and
  * per global, then VMFuncRefs). The real one, with its documented layout, is `@windlass/linker`'s
- * `StandardEnvironment`; the linker's tests translate every spec module through it.
+ * `StandardEnvironment`; `windlass wast --target x86_64` runs every spec module through it.
  */
 import {
   CALL,

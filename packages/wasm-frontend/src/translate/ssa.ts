@@ -153,10 +153,13 @@ export class SsaBuilder {
     return this.append1(i);
   }
 
-  /** Calls (`call` / `call_indirect`): imm0 = FuncRef / SigRef; results from the signature. */
+  /**
+   * Calls (`call` / `call_indirect`): imm0 = FuncRef / SigRef; results from the signature.
+   * `call_indirect` is controlled by its callee's type (`call_indirect.i64`), like any opcode.
+   */
   call(op: Opcode, ref: number, args: readonly Value[]): Value[] {
     const f = this.func;
-    const i = f.makeInst(op, INVALID, args);
+    const i = f.makeInst(op, this.ctrlType(op, args, INVALID), args);
     f.setImm0(i, ref);
     return this.append(i);
   }

@@ -37,4 +37,15 @@ describe('translateFunction', () => {
     for (const i of loads) expect(f.srcLoc(i)).toBe(loadAt);
     expect(printFunction(f)).toContain(`@${loadAt.toString(16).padStart(4, '0')}`);
   });
+
+  it('reports a declaration of too many locals at the declaration', () => {
+    // (func (result i32) (local i32) (local <2^32-2 x i64>) (i32.const 0))
+    const body = [2, 1, 0x7f, 0xfe, 0xff, 0xff, 0xff, 0x0f, 0x7e, 0x41, 0x00, 0x0b];
+    const bytes = new Uint8Array([...header, ...section(1, [1, 0x60, 0, 1, 0x7f]), ...section(3, [1, 0]), ...section(10, [1, body.length, ...body])]);
+    const second = bytes.length - body.length + 3; // after the count 2 and the first group
+    const m = parseModule(bytes);
+    expect(() => translateFunction(m, 0, new TestEnvironment(m))).toThrow(
+      `unsupported module: 4294967294 locals in one declaration at byte 0x${second.toString(16)} (code section, function 0)`,
+    );
+  });
 });

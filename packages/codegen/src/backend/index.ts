@@ -1,0 +1,4 @@
+export * from './driver';
+export * from './define';
+export * from './emit';
+export * from './state';

@@ -1,3 +1,5 @@
+import { excerpt } from '@windlass/ir';
+
 /**
  * Typed errors of the wasm frontend. Every rejection of a module carries where (byte offset,
  * section, function) and which rule it broke, so a user can find the offending bytes.
@@ -48,7 +50,8 @@ export class WasmError extends Error {
     const where =
       `at byte 0x${location.offset.toString(16)} (${sectionName(location.section)} section` +
       (location.func >= 0 ? `, function ${location.func})` : ')');
-    super(`${kind} module: ${rule}${detail ? ` (${detail})` : ''} ${where}`);
+    // A detail may quote the module's own bytes (names, lengths): quoted as a short excerpt.
+    super(`${kind} module: ${rule}${detail ? ` (${excerpt(detail)})` : ''} ${where}`);
     this.name = 'WasmError';
     this.kind = kind;
     this.rule = rule;

@@ -1,4 +1,4 @@
-// Native execution for the filetest runner and the `compile` command. Importing this module
+// Native execution for the filetest runner. Importing this module
 // registers the x86-64 ISA (through `@windlass/isa-x64`); `registerNativeBackends()` adds the
 // native execution backend to the runner.
 
@@ -15,4 +15,3 @@ export function registerNativeBackends(): void {
 }
 
 export { x64NativeBackend, buildObject, driverSource, runNative, testSymbol } from './x64';
-export { cmdCompile } from './compile-cmd';

@@ -4,24 +4,26 @@
  */
 import { readFileSync } from 'node:fs';
 import { printFunction } from '@windlass/ir';
-import { StandardEnvironment, parseModule, parseWatModule, translateFunction } from '@windlass/wasm-frontend';
+import { StandardEnvironment } from '@windlass/linker';
+import { parseModule, parseWatModule, translateFunction } from '@windlass/wasm-frontend';
 import { InterpreterEngine } from './interp-engine';
 import { NodeEngine } from './node-engine';
-import { NativeEngine } from './native-engine';
+import { ArtifactEngine } from './artifact-engine';
 import { runWastWithEngine, type WastOptions, type WastSummary } from './wast';
 
 export { countAssertions, runWastWithEngine, trapMatches } from './wast';
 export type { ScriptResult, WastOptions, WastSummary, CaseFailure } from './wast';
 export { NodeEngine } from './node-engine';
 export { InterpreterEngine } from './interp-engine';
-export { NativeEngine, WastUnsupported } from './native-engine';
+export { ArtifactEngine, artifactHostProblem } from './artifact-engine';
+export { WastUnsupported } from './unsupported';
 export * from './engine';
 export * from './values';
 export { spectestModule } from './spectest';
 
 export async function runWastFiles(paths: string[], opts: WastOptions = {}): Promise<WastSummary> {
   const make = opts.target
-    ? () => new NativeEngine({ target: opts.target, settings: opts.settings })
+    ? () => new ArtifactEngine({ target: opts.target, settings: opts.settings })
     : opts.interpret ? () => new InterpreterEngine() : () => new NodeEngine();
   return runWastWithEngine(paths, make, opts);
 }
@@ -29,7 +31,7 @@ export async function runWastFiles(paths: string[], opts: WastOptions = {}): Pro
 /** Why `target` cannot be a native `wast` target (not x86-64, a bad flag), or undefined. */
 export function nativeTargetProblem(target: string, settings: string[] = []): string | undefined {
   try {
-    new NativeEngine({ target, settings });
+    new ArtifactEngine({ target, settings });
     return undefined;
   } catch (e) {
     return e instanceof Error ? e.message : String(e);
@@ -37,15 +39,16 @@ export function nativeTargetProblem(target: string, settings: string[] = []): st
 }
 
 /**
- * Decodes (or reads as text, when the file does not start with the binary magic), validates
- * and translates a module with the standard environment; returns the IR of every defined
- * function in CLIF text. Throws the frontend's typed `WasmError`s (text errors are `WatError`s
- * whose message starts with `path:line:column`).
+/**
+ * Decodes (or reads as text, when the input does not start with the binary magic), validates
+ * and translates a module (its bytes, or a path) with the standard environment; returns the IR
+ * of every defined function in CLIF text. Throws the frontend's typed `WasmError`s (text errors
+ * are `WatError`s whose message starts with `path:line:column`).
  */
-export function printWasmIr(path: string, opts: { boundsChecks?: 'explicit' | 'guard' } = {}): string {
-  const bytes = new Uint8Array(readFileSync(path));
+export function printWasmIr(input: string | Uint8Array, opts: { boundsChecks?: 'explicit' | 'guard' } = {}, fileName = typeof input === 'string' ? input : '<input>'): string {
+  const bytes = typeof input === 'string' ? new Uint8Array(readFileSync(input)) : input;
   const binary = bytes.length >= 4 && bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d;
-  const m = binary ? parseModule(bytes) : parseWatModule(bytes, path, { names: true }).module;
+  const m = binary ? parseModule(bytes) : parseWatModule(bytes, fileName, { names: true }).module;
   const env = new StandardEnvironment(m, { boundsChecks: opts.boundsChecks });
   const out: string[] = [];
   for (let i = 0; i < m.bodies.length; i++) {

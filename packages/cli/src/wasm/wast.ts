@@ -118,7 +118,9 @@ function run(cmd: string, args: string[]): Promise<{ code: number; stderr: strin
   return new Promise((resolve) => {
     execFile(cmd, args, { maxBuffer: 64 << 20 }, (err, _stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ code, stderr: String(stderr || (err && !stderr ? err.message : '')) });
+      // A crash (wast2json overflows its stack on deeply nested scripts) says so, in one line.
+      const why = err && (err.signal ? `${cmd} crashed (${err.signal})` : err.message.split('\n')[0]);
+      resolve({ code, stderr: String(stderr || why || '') });
     });
   });
 }
@@ -483,16 +485,21 @@ async function runScript(path: string, makeEngine: EngineFactory, reader: WastOp
 
 /** Runs a script's commands (module files, if any, in `dir`). */
 async function runCommands(path: string, dir: string, commands: JsonCommand[], makeEngine: EngineFactory, note?: string): Promise<ScriptResult> {
-  const runner = new ScriptRunner(path, dir, makeEngine());
+  const engine = makeEngine();
+  const runner = new ScriptRunner(path, dir, engine);
   if (note) runner.result.note = note;
-  for (const [i, c] of commands.entries()) {
-    try {
-      await runner.command(c, commands, i);
-    } catch (e) {
-      // A harness-level problem on one command still counts as that case failing.
-      if (ASSERTIONS.has(c.type)) runner.result.failed++;
-      runner.result.failures.push({ line: c.line, command: c.type, message: `harness: ${(e as Error).message}` });
+  try {
+    for (const [i, c] of commands.entries()) {
+      try {
+        await runner.command(c, commands, i);
+      } catch (e) {
+        // A harness-level problem on one command still counts as that case failing.
+        if (ASSERTIONS.has(c.type)) runner.result.failed++;
+        runner.result.failures.push({ line: c.line, command: c.type, message: `harness: ${(e as Error).message}` });
+      }
     }
+  } finally {
+    engine.dispose?.();
   }
   return runner.result;
 }

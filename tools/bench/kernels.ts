@@ -4,10 +4,11 @@
 //   npx tsx --conditions=windlass:source tools/bench/kernels.ts [--rounds 3] [--reps 2]
 //       [--only dot,matmul] [--scale 1] [--bounds explicit|guard]
 //
-// Columns: gcc -O2 native (the baseline), Windlass at opt_level=none and speed, Cranelift
+// Columns: gcc -O2 native (the baseline), Windlass at opt_level=none and speed (compiled by
+// @windlass/linker, run by @windlass/runtime), Cranelift
 // (PyPI `wasmtime`, skipped when Python cannot import it) and V8 TurboFan (Node's own
 // WebAssembly, Liftoff off). Each figure is the thread CPU time of the `run(n)` call alone (V8:
-// process CPU time, it has no per-thread clock here), the best of `--reps` calls after one
+// process CPU time, it has no per-thread clock here; Windlass: the loader process's CPU time), the best of `--reps` calls after one
 // warm-up call, and the best over `--rounds` rounds. Rounds are interleaved: each round runs
 // every kernel on every engine in turn, so load from the machine's neighbours spreads over all
 // columns alike. Every engine must return the same checksum; a mismatch is printed and the
@@ -17,11 +18,9 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { settingsBuilder } from '@windlass/codegen';
-import { StandardEnvironment, VmctxLayout, parseModule, translateFunction, type BoundsChecks } from '@windlass/wasm-frontend';
 import '@windlass/isa-x64';
-import { buildObject, fnSymbolName, testSymbol } from '../../packages/cli/src/native/x64';
-import { runtimeDriverSource, type InstancePlan } from '../../packages/cli/src/wasm/native-runtime';
+import { compileModule, serialize, type BoundsChecks } from '@windlass/linker';
+import { Runtime, i32 } from '@windlass/runtime';
 import { arg } from './support';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -86,58 +85,42 @@ const native: Engine = {
   },
 };
 
-/**
- * Builds an executable that runs `run(n)` of the wasm module compiled by Windlass with
- * `settings`: `warm-up + reps` timed calls, printing `C <k> <ns>` per call. This is the one
- * place that knows how Windlass-compiled wasm is run (today the native wasm harness's runtime
- * driver of `windlass wast --target x86_64`).
- */
-function windlassExecutable(wasmPath: string, settings: string[], n: number, exe: string): string | undefined {
-  const m = parseModule(new Uint8Array(readFileSync(wasmPath)));
-  const env = new StandardEnvironment(m, { namespace: 1, boundsChecks: bounds });
-  const functions = m.bodies.map((_, i) => translateFunction(m, i, env));
-  const b = settingsBuilder();
-  for (const s of settings) b.apply(s);
-  const built = buildObject(functions, 'x86_64', b.finish());
-  if (built.errors.size > 0) return [...built.errors].map(([f, e]) => `${f}: ${e}`).join('; ');
-  const canon = m.types.map((t) => m.types.findIndex((u) => u.params.join() === t.params.join() && u.results.join() === t.results.join()));
-  const inst: InstancePlan = {
-    id: 1, module: m, layout: new VmctxLayout(m), imports: [], defined: functions.map((f) => testSymbol(fnSymbolName(f))),
-    sigIds: canon, signatures: m.types.map((_, i) => env.signature(i)),
-  };
-  const runExport = m.exports.find((e) => e.name === 'run');
-  if (!runExport) return 'no export `run`';
-  const events = [{ kind: 'instantiate' as const, inst: 1 }];
-  const calls = Array.from({ length: reps + 1 }, () => ({ kind: 'invoke' as const, inst: 1, func: runExport.index, args: [BigInt(n)] }));
-  const symbols = functions.map((f) => ({ symbol: testSymbol(fnSymbolName(f)), size: built.codes.get(fnSymbolName(f))?.bytes.length ?? 2 }));
-  const src = runtimeDriverSource({ guard: bounds === 'guard', instances: new Map([[1, inst]]), symbols }, [...events, ...calls], 600, true);
-  const dir = dirname(exe);
-  writeFileSync(join(dir, 'code.o'), built.object);
-  writeFileSync(join(dir, 'driver.c'), src);
-  const cc = sh('cc', ['-O1', '-w', '-no-pie', '-o', exe, join(dir, 'driver.c'), join(dir, 'code.o'), '-lm']);
-  return cc.ok ? undefined : `link: ${cc.out}`;
+/** CPU time the loader process has used so far, in ns (its scheduler statistics). */
+function loaderNs(pid: number): number {
+  return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]);
 }
+
+/**
+ * Windlass-compiled wasm: the module compiled by `@windlass/linker` with `settings` into an
+ * artifact, loaded and instantiated by `@windlass/runtime`, `run(n)` invoked `reps + 1` times.
+ * The time of a call is the CPU time of the loader process across it (it runs nothing else).
+ * This is the one place that knows how Windlass-compiled wasm is run.
+ */
+function windlassRunner(wasmPath: string, settings: string[], n: number): Runner | string {
+  const artifact = serialize(compileModule(new Uint8Array(readFileSync(wasmPath)), { target: 'x86_64', settings, boundsChecks: bounds }));
+  const runtime = new Runtime({ stdio: ['ignore', 'ignore', 'inherit'] });
+  openRuntimes.push(runtime);
+  const instance = runtime.instantiate(runtime.load(artifact, { boundsChecks: bounds }));
+  const pid = runtime.loaderPid;
+  if (pid === undefined) return 'the runtime has no loader process';
+  return () => {
+    const lines: string[] = [];
+    for (let k = 0; k <= reps; k++) {
+      const t0 = loaderNs(pid);
+      const [r] = instance.invoke('run', [i32(n)], { timeoutMs: 600_000 });
+      const t1 = loaderNs(pid);
+      lines.push(`${r.type === 'i32' ? Number(r.value) >>> 0 : -1} ${t1 - t0}`);
+    }
+    return bestOf(lines.join('\n'));
+  };
+}
+
+const openRuntimes: Runtime[] = [];
 
 function windlass(level: 'none' | 'speed'): Engine {
   return {
     name: `windlass ${level}`,
-    prepare(kernel, wasm, _csrc, n, dir) {
-      const exe = join(dir, `${kernel}.windlass-${level}`);
-      const err = windlassExecutable(wasm, [`opt_level=${level}`], n, exe);
-      if (err) return err;
-      return () => {
-        const out = sh(exe, []).out;
-        // `R <k> <rax> ...` then `C <k> <ns>`: pair the result with the time of the same call.
-        const res = new Map<string, string>();
-        const lines: string[] = [];
-        for (const l of out.split('\n')) {
-          const p = l.trim().split(/\s+/);
-          if (p[0] === 'R') res.set(p[1], p[2]);
-          else if (p[0] === 'C' && res.has(p[1])) lines.push(`${BigInt(`0x${res.get(p[1])}`) & 0xffffffffn} ${p[2]}`);
-        }
-        return bestOf(lines.length ? lines.join('\n') : out);
-      };
-    },
+    prepare: (_kernel, wasm, _csrc, n) => windlassRunner(wasm, [`opt_level=${level}`], n),
   };
 }
 
@@ -237,6 +220,7 @@ function main(): void {
     }
     report(kernels, engines, best);
   } finally {
+    for (const r of openRuntimes) r.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -134,12 +134,13 @@ export const COMMANDS: readonly Command[] = [
       jobs: { type: 'string', short: 'j', value: 'N', parse: positiveInt, help: 'run N scripts at a time (default 2)' },
       verbose: { type: 'boolean', short: 'v', help: 'print why cases were skipped' },
       wast2json: { type: 'boolean', help: "read the scripts with wabt's wast2json instead of the text reader" },
+      'bounds-checks': { type: 'string', value: 'KIND', help: 'heap bounds checks for --target: guard (the default: guard pages) or explicit (compares)' },
     },
     async run({ values, operands }, io) {
       const { runWast } = await import('./cmd/wasm');
       return runWast({
         files: operands, interpret: values.interpret, node: values.node, target: values.target, settings: values.set,
-        jobs: values.jobs, verbose: values.verbose, wast2json: values.wast2json,
+        jobs: values.jobs, verbose: values.verbose, wast2json: values.wast2json, boundsChecks: values['bounds-checks'],
       }, io);
     },
   }),

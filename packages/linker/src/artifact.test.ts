@@ -4,7 +4,7 @@
 import '@windlass/isa-x64';
 import { ObjectModule } from '@windlass/object';
 import { describe, expect, it } from 'vitest';
-import { CodeKind, EF_WINDLASS_MODULE, compileModule, deserialize, serialize, seal, ArtifactError, type Artifact } from './index';
+import { CodeKind, DEFAULT_BOUNDS_CHECKS, EF_WINDLASS_MODULE, compileModule, deserialize, serialize, seal, ArtifactError, type Artifact } from './index';
 import { hasTool, onFile, wat } from './test-support/wat';
 
 const haveWabt = hasTool('wat2wasm');
@@ -71,7 +71,7 @@ describe.runIf(haveWabt)('artifacts', () => {
   it('round-trips through serialize / deserialize', () => {
     const b = serialize(artifact);
     expect(deserialize(b, { isa: 'x86_64' })).toEqual(artifact);
-    expect(deserialize(b, { isa: 'x86_64', settings: [], wasm: { boundsChecks: 'explicit' } })).toEqual(artifact);
+    expect(deserialize(b, { isa: 'x86_64', settings: [], wasm: { boundsChecks: DEFAULT_BOUNDS_CHECKS } })).toEqual(artifact);
     expect(new DataView(b.buffer).getUint32(48, true)).toBe(EF_WINDLASS_MODULE);
   });
 

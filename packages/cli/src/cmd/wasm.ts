@@ -33,6 +33,8 @@ export interface WastCommandOptions {
   verbose: boolean;
   /** Read scripts with wabt's wast2json instead of the frontend's text reader (the cross-check). */
   wast2json?: boolean;
+  /** `explicit` or `guard` bounds checks for --target (default: the linker's, guard). */
+  boundsChecks?: string;
 }
 
 export async function runWast(o: WastCommandOptions, io: Io): Promise<number> {
@@ -40,9 +42,11 @@ export async function runWast(o: WastCommandOptions, io: Io): Promise<number> {
   if (o.interpret && o.node) throw new UsageError('--interpret and --node are two different engines: choose one');
   if (o.settings.length > 0 && o.target === undefined) throw new UsageError('--set applies to --target only');
   checkSettings(o.settings);
+  if (o.boundsChecks !== undefined && o.target === undefined) throw new UsageError('--bounds-checks applies to --target only');
+  if (o.boundsChecks !== undefined && o.boundsChecks !== 'explicit' && o.boundsChecks !== 'guard') throw new UsageError(`--bounds-checks takes explicit or guard, not ${o.boundsChecks}`);
   const targetProblem = o.target === undefined ? undefined : nativeTargetProblem(o.target, o.settings);
   if (targetProblem !== undefined) throw new UsageError(`--target ${o.target}: ${targetProblem}`);
-  const s = await runWastFiles(o.files, { interpret: !o.node, node: o.node, target: o.target, settings: o.settings, verbose: o.verbose, jobs: o.jobs, reader: o.wast2json ? 'wast2json' : 'windlass' });
+  const s = await runWastFiles(o.files, { interpret: !o.node, node: o.node, target: o.target, settings: o.settings, boundsChecks: o.boundsChecks as 'explicit' | 'guard' | undefined, verbose: o.verbose, jobs: o.jobs, reader: o.wast2json ? 'wast2json' : 'windlass' });
   for (const script of s.perScript) {
     if (script.error) io.out(`${script.path}: ${script.error}\n`);
     for (const f of script.failures) io.out(`${script.path}:${f.line}: ${f.command}: ${f.message}\n`);

@@ -6,7 +6,7 @@
  * Calls run in script order in that one process, so state persists exactly as the script expects.
  */
 import { buildIsa, defaultFlags, settingsBuilder, type Flags } from '@windlass/codegen';
-import { compileModule, serialize, type BoundsChecks } from '@windlass/linker';
+import { DEFAULT_BOUNDS_CHECKS, compileModule, serialize, type BoundsChecks } from '@windlass/linker';
 import { LinkError, Runtime, Trap, decodeValue, encodeValue, type Instance, type WasmValue } from '@windlass/runtime';
 import type { Module } from '@windlass/wasm-frontend';
 import { WastExhaustion, WastLinkError, WastTrap, type WastEngine, type WastInstance } from './engine';
@@ -64,7 +64,7 @@ export class ArtifactEngine implements WastEngine {
       this.flags = b.finish();
     } else this.flags = defaultFlags();
     buildIsa(this.target, this.flags); // a bad target line or setting fails here, once
-    this.boundsChecks = opts.boundsChecks ?? 'explicit';
+    this.boundsChecks = opts.boundsChecks ?? DEFAULT_BOUNDS_CHECKS;
     this.timeoutMs = (opts.callTimeout ?? 10) * 1000;
   }
 

@@ -14,10 +14,13 @@ import {
   I32,
   I64,
   I8,
+  ALIAS_HEAP,
+  ALIAS_VMCTX,
   MEM_ALIGNED,
   MEM_READONLY,
   TRAP_HEAP_OOB,
   TRAP_NONE,
+  memWithAliasClass,
   memWithEndianness,
   memWithTrapCode,
   vectorOf,
@@ -51,11 +54,14 @@ export function irType(t: ValType | number): Type {
   }
 }
 
-/** Memory flags of accesses to runtime structures that never trap. */
-export const VM_FLAGS: MemFlags = memWithEndianness(memWithTrapCode(MEM_ALIGNED, TRAP_NONE), ENDIAN_LITTLE);
+/**
+ * Memory flags of accesses to runtime structures that never trap (the `vmctx` alias class:
+ * linear-memory stores never change them, so the mid-end keeps what it loaded across them).
+ */
+export const VM_FLAGS: MemFlags = memWithAliasClass(memWithEndianness(memWithTrapCode(MEM_ALIGNED, TRAP_NONE), ENDIAN_LITTLE), ALIAS_VMCTX);
 export const VM_READONLY_FLAGS: MemFlags = VM_FLAGS | MEM_READONLY;
-/** Flags of wasm linear-memory accesses: little-endian, trapping `heap_oob`. */
-export const HEAP_FLAGS: MemFlags = memWithEndianness(memWithTrapCode(0, TRAP_HEAP_OOB), ENDIAN_LITTLE);
+/** Flags of wasm linear-memory accesses: little-endian, trapping `heap_oob`, the `heap` alias class. */
+export const HEAP_FLAGS: MemFlags = memWithAliasClass(memWithEndianness(memWithTrapCode(0, TRAP_HEAP_OOB), ENDIAN_LITTLE), ALIAS_HEAP);
 
 /** What the translator asks of the runtime. */
 export interface FuncEnvironment {

@@ -48,7 +48,8 @@ export interface DiffCounts {
  * One batch: `n` functions drawn from `seeds` (CLIF texts), each mutated as IR with probability
  * `mutate` (kept only if it still verifies), renamed, and run on both sides with `argsPer` argument sets.
  */
-export async function diffBatch(seeds: readonly string[], rng: Rng, n: number, counts: DiffCounts, mutate = 0.5, argsPer = 3): Promise<Finding[]> {
+/** `settings`: shared settings of the native compile (`opt_level=speed`: the mid-end runs too). */
+export async function diffBatch(seeds: readonly string[], rng: Rng, n: number, counts: DiffCounts, mutate = 0.5, argsPer = 3, settings: readonly string[] = []): Promise<Finding[]> {
   const functions: Function[] = [];
   const cases: RunCase[] = [];
   const expectTrap: boolean[] = [];
@@ -95,9 +96,13 @@ export async function diffBatch(seeds: readonly string[], rng: Rng, n: number, c
   }
   counts.functions += functions.length;
   if (cases.length === 0) return [];
+  const shared = settings.map((s) => {
+    const eq = s.indexOf('=');
+    return { name: eq < 0 ? s : s.slice(0, eq), value: eq < 0 ? null : s.slice(eq + 1), line: 1 };
+  });
   const file: ClifFile = {
-    fileName: 'diff.clif', testCommands: [], settings: [], functions: [], comments: [], directives: [],
-    targets: [{ isa: 'x86_64', flags: [], settings: [], line: 1 }],
+    fileName: 'diff.clif', testCommands: [], settings: shared, functions: [], comments: [], directives: [],
+    targets: [{ isa: 'x86_64', flags: [], settings: shared, line: 1 }],
   };
   const outcomes = (await nativeRunner())(file, functions, cases, { isa: 'x86_64', flags: [] });
   const out: Finding[] = [];

@@ -104,9 +104,9 @@ export const COMMANDS: readonly Command[] = [
   }),
   defineCommand({
     name: 'wasm',
-    summary: 'Decode, validate and translate wasm modules; print the IR of every function.',
+    summary: 'Read wasm modules (binary or .wat), validate, translate; print the IR of each function.',
     operands: 'FILE...',
-    description: 'Errors name the byte offset and the section of the offending bytes.',
+    description: "Errors name the byte offset and the section of the offending bytes, or the text's line:column.",
     options: {
       'print-ir': { type: 'boolean', help: 'print the IR (what the command does; kept for old scripts)' },
     },
@@ -119,11 +119,12 @@ export const COMMANDS: readonly Command[] = [
     summary: 'Run WebAssembly spec scripts (.wast), one case per assertion.',
     operands: 'FILE...',
     description: [
-      'Modules are decoded, validated and translated by the wasm frontend and run on the',
-      "interpreter (the default), or on Node's own WebAssembly engine (--node: the differential",
-      'check of the harness), or compiled for a target and run natively (--target x86_64): the',
-      'functions that need no wasm runtime run, the rest is skipped with the reason. The last line',
-      "is 'N passed, N failed, N skipped'; exit 1 when anything failed.",
+      "Scripts are read by the wasm frontend's text reader (--wast2json: by wabt's wast2json",
+      'instead, the cross-check); modules are decoded, validated and translated by the wasm',
+      "frontend and run on the interpreter (the default), or on Node's own WebAssembly engine",
+      '(--node: the differential check of the harness), or compiled for a target and run natively',
+      '(--target x86_64): the functions that need no wasm runtime run, the rest is skipped with the',
+      "reason. The last line is 'N passed, N failed, N skipped'; exit 1 when anything failed.",
     ].join('\n'),
     options: {
       interpret: { type: 'boolean', help: 'run on the interpreter (the default)' },
@@ -132,12 +133,13 @@ export const COMMANDS: readonly Command[] = [
       set: { ...set, help: 'a shared setting for --target (repeatable), e.g. --set opt_level=speed' },
       jobs: { type: 'string', short: 'j', value: 'N', parse: positiveInt, help: 'run N scripts at a time (default 2)' },
       verbose: { type: 'boolean', short: 'v', help: 'print why cases were skipped' },
+      wast2json: { type: 'boolean', help: "read the scripts with wabt's wast2json instead of the text reader" },
     },
     async run({ values, operands }, io) {
       const { runWast } = await import('./cmd/wasm');
       return runWast({
         files: operands, interpret: values.interpret, node: values.node, target: values.target, settings: values.set,
-        jobs: values.jobs, verbose: values.verbose,
+        jobs: values.jobs, verbose: values.verbose, wast2json: values.wast2json,
       }, io);
     },
   }),

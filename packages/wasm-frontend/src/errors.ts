@@ -43,6 +43,8 @@ export class WasmError extends Error {
   readonly location: WasmLocation;
   /** The rule broken, in the spec test suite's words where one exists (e.g. "type mismatch"). */
   readonly rule: string;
+  /** What was found, when the rule alone does not say it. */
+  readonly detail?: string;
 
   constructor(kind: WasmErrorKind, rule: string, location: WasmLocation, detail?: string) {
     const where =
@@ -53,6 +55,7 @@ export class WasmError extends Error {
     this.name = 'WasmError';
     this.kind = kind;
     this.rule = rule;
+    this.detail = detail;
     this.location = location;
   }
 }

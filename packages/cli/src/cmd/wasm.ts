@@ -11,10 +11,12 @@ export function runWasm(files: readonly string[], io: Io): number {
   for (const f of files) {
     const bytes = readBytes(f);
     try {
-      io.out(printWasmIr(bytes) + '\n');
+      io.out(printWasmIr(bytes, {}, f) + '\n');
     } catch (e) {
-      // The frontend's errors carry their byte offset and section in the message.
-      io.err(`${f}: ${e instanceof Error ? e.message : String(e)}\n`);
+      // The frontend's errors carry their byte offset and section in the message; text errors
+      // start with their own file:line:column.
+      const message = e instanceof Error ? e.message : String(e);
+      io.err(message.startsWith(`${f}:`) ? `${message}\n` : `${f}: ${message}\n`);
       status = 1;
     }
   }
@@ -29,6 +31,8 @@ export interface WastCommandOptions {
   settings: string[];
   jobs?: number;
   verbose: boolean;
+  /** Read scripts with wabt's wast2json instead of the frontend's text reader (the cross-check). */
+  wast2json?: boolean;
 }
 
 export async function runWast(o: WastCommandOptions, io: Io): Promise<number> {
@@ -38,7 +42,7 @@ export async function runWast(o: WastCommandOptions, io: Io): Promise<number> {
   checkSettings(o.settings);
   const targetProblem = o.target === undefined ? undefined : nativeTargetProblem(o.target, o.settings);
   if (targetProblem !== undefined) throw new UsageError(`--target ${o.target}: ${targetProblem}`);
-  const s = await runWastFiles(o.files, { interpret: !o.node, node: o.node, target: o.target, settings: o.settings, verbose: o.verbose, jobs: o.jobs });
+  const s = await runWastFiles(o.files, { interpret: !o.node, node: o.node, target: o.target, settings: o.settings, verbose: o.verbose, jobs: o.jobs, reader: o.wast2json ? 'wast2json' : 'windlass' });
   for (const script of s.perScript) {
     if (script.error) io.out(`${script.path}: ${script.error}\n`);
     for (const f of script.failures) io.out(`${script.path}:${f.line}: ${f.command}: ${f.message}\n`);

@@ -1,10 +1,10 @@
 /**
  * The wasm side of the `windlass` command line, as library functions: `windlass wast` calls
- * `runWastFiles`, `windlass wasm --print-ir` calls `printWasmIr`.
+ * `runWastFiles`, `windlass wasm --print-ir` calls `printWasmIr` (binary or `.wat` modules).
  */
 import { readFileSync } from 'node:fs';
 import { printFunction } from '@windlass/ir';
-import { StandardEnvironment, parseModule, translateFunction } from '@windlass/wasm-frontend';
+import { StandardEnvironment, parseModule, parseWatModule, translateFunction } from '@windlass/wasm-frontend';
 import { InterpreterEngine } from './interp-engine';
 import { NodeEngine } from './node-engine';
 import { NativeEngine } from './native-engine';
@@ -37,12 +37,15 @@ export function nativeTargetProblem(target: string, settings: string[] = []): st
 }
 
 /**
- * Decodes, validates and translates a module (its bytes, or a path) with the standard
- * environment; returns the IR of every defined function in CLIF text. Throws the frontend's
- * typed `WasmError`s.
+ * Decodes (or reads as text, when the input does not start with the binary magic), validates
+ * and translates a module (its bytes, or a path) with the standard environment; returns the IR
+ * of every defined function in CLIF text. Throws the frontend's typed `WasmError`s (text errors
+ * are `WatError`s whose message starts with `path:line:column`).
  */
-export function printWasmIr(input: string | Uint8Array, opts: { boundsChecks?: 'explicit' | 'guard' } = {}): string {
-  const m = parseModule(typeof input === 'string' ? new Uint8Array(readFileSync(input)) : input);
+export function printWasmIr(input: string | Uint8Array, opts: { boundsChecks?: 'explicit' | 'guard' } = {}, fileName = typeof input === 'string' ? input : '<input>'): string {
+  const bytes = typeof input === 'string' ? new Uint8Array(readFileSync(input)) : input;
+  const binary = bytes.length >= 4 && bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d;
+  const m = binary ? parseModule(bytes) : parseWatModule(bytes, fileName, { names: true }).module;
   const env = new StandardEnvironment(m, { boundsChecks: opts.boundsChecks });
   const out: string[] = [];
   for (let i = 0; i < m.bodies.length; i++) {

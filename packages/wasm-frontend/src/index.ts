@@ -18,7 +18,7 @@ export { decodeModule, decodeNameSection, type DecodeResult } from './decode';
 export { OperatorReader, OP_FC, OP_FD, SIG_IN, SIG_OUT, NATURAL_ALIGN, LANES } from './operators';
 export { ByteReader } from './reader';
 export { translateFunction, FunctionTranslator } from './translate/translate';
-export { StandardEnvironment, VmctxLayout, LIBCALLS, HEAP_FLAGS, I8X16, irType, type FuncEnvironment, type Libcall, type BoundsChecks, type StandardEnvironmentOptions } from './translate/environ';
+export { LIBCALLS, HEAP_FLAGS, VM_FLAGS, VM_READONLY_FLAGS, I8X16, irType, type FuncEnvironment, type Libcall } from './translate/environ';
 export { SsaBuilder, type Variable } from './translate/ssa';
 export * from './translate/trapcodes';
 export { validateFunction, scanFunction, blockSignature, LocalTypes, type ValidationContext } from './validate';

@@ -4,24 +4,26 @@
  */
 import { readFileSync } from 'node:fs';
 import { excerpt, printFunction } from '@windlass/ir';
-import { StandardEnvironment, parseModule, parseWatModule, translateFunction } from '@windlass/wasm-frontend';
+import { StandardEnvironment } from '@windlass/linker';
+import { parseModule, parseWatModule, translateFunction } from '@windlass/wasm-frontend';
 import { InterpreterEngine } from './interp-engine';
 import { NodeEngine } from './node-engine';
-import { NativeEngine } from './native-engine';
+import { ArtifactEngine } from './artifact-engine';
 import { runWastWithEngine, type WastOptions, type WastSummary } from './wast';
 
 export { countAssertions, runWastWithEngine, trapMatches } from './wast';
 export type { ScriptResult, WastOptions, WastSummary, CaseFailure } from './wast';
 export { NodeEngine } from './node-engine';
 export { InterpreterEngine } from './interp-engine';
-export { NativeEngine, WastUnsupported } from './native-engine';
+export { ArtifactEngine, artifactHostProblem } from './artifact-engine';
+export { WastUnsupported } from './unsupported';
 export * from './engine';
 export * from './values';
 export { spectestModule } from './spectest';
 
 export async function runWastFiles(paths: string[], opts: WastOptions = {}): Promise<WastSummary> {
   const make = opts.target
-    ? () => new NativeEngine({ target: opts.target, settings: opts.settings })
+    ? () => new ArtifactEngine({ target: opts.target, settings: opts.settings })
     : opts.interpret ? () => new InterpreterEngine() : () => new NodeEngine();
   return runWastWithEngine(paths, make, opts);
 }
@@ -29,7 +31,7 @@ export async function runWastFiles(paths: string[], opts: WastOptions = {}): Pro
 /** Why `target` cannot be a native `wast` target (not x86-64, a bad flag), or undefined. */
 export function nativeTargetProblem(target: string, settings: string[] = []): string | undefined {
   try {
-    new NativeEngine({ target, settings });
+    new ArtifactEngine({ target, settings });
     return undefined;
   } catch (e) {
     return e instanceof Error ? e.message : String(e);

@@ -487,16 +487,21 @@ async function runScript(path: string, makeEngine: EngineFactory, reader: WastOp
 
 /** Runs a script's commands (module files, if any, in `dir`). */
 async function runCommands(path: string, dir: string, commands: JsonCommand[], makeEngine: EngineFactory, note?: string): Promise<ScriptResult> {
-  const runner = new ScriptRunner(path, dir, makeEngine());
+  const engine = makeEngine();
+  const runner = new ScriptRunner(path, dir, engine);
   if (note) runner.result.note = note;
-  for (const [i, c] of commands.entries()) {
-    try {
-      await runner.command(c, commands, i);
-    } catch (e) {
-      // A harness-level problem on one command still counts as that case failing.
-      if (ASSERTIONS.has(c.type)) runner.result.failed++;
-      runner.result.failures.push({ line: c.line, command: c.type, message: `harness: ${(e as Error).message}` });
+  try {
+    for (const [i, c] of commands.entries()) {
+      try {
+        await runner.command(c, commands, i);
+      } catch (e) {
+        // A harness-level problem on one command still counts as that case failing.
+        if (ASSERTIONS.has(c.type)) runner.result.failed++;
+        runner.result.failures.push({ line: c.line, command: c.type, message: `harness: ${(e as Error).message}` });
+      }
     }
+  } finally {
+    engine.dispose?.();
   }
   return runner.result;
 }

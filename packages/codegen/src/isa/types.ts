@@ -32,6 +32,8 @@ export type RelocKind =
    */
   | 'X86SecRel' | 'MachOX86_64Tlv'
   | 'Arm64Call' | 'Aarch64AdrPrelPgHi21' | 'Aarch64AddAbsLo12Nc' | 'Aarch64AdrGotPage21' | 'Aarch64Ld64GotLo12Nc'
+  /** AArch64 `b sym` (a tail call; `Arm64Call` is `bl`), and the general-dynamic TLS `adrp`/`add` pair. */
+  | 'Aarch64Jump26' | 'Aarch64TlsGdAdrPage21' | 'Aarch64TlsGdAddLo12Nc'
   | 'RiscvCallPlt' | 'RiscvPCRelHi20' | 'RiscvPCRelLo12I' | 'RiscvGotHi20'
   | 'S390xPCRel32Dbl' | 'S390xPLTRel32Dbl' | 'S390xGotEnt32Dbl';
 

@@ -290,7 +290,13 @@ export class FunctionTranslator {
     const ret = this.blockWithParams(type.results);
     this.frames.push(this.frame(FrameKind.Func, ret, [], type.results, 0));
     const ops = this.ops;
-    while (this.frames.length > 0) this.operator(ops.read());
+    while (this.frames.length > 0) {
+      const op = ops.read();
+      // Every instruction of this operator carries its byte offset: the address map of an
+      // artifact turns machine-code offsets back into wasm offsets (traps, backtraces).
+      b.srcloc = ops.opPos;
+      this.operator(op);
+    }
     return this.b.finish();
   }
 

@@ -2,6 +2,7 @@
 // package (tools/packages.mjs):
 //   - each tarball holds its dist (index.js, index.d.ts), README, LICENSE, package.json (and bin/
 //     for a package with executables), nothing else;
+//   - each package declares exactly the packages its dist (JavaScript and types) imports;
 //   - the command line, installed from the tarballs into an empty project, runs `windlass --help`
 //     and real commands.
 // Each check is one result { name, ok, message }.
@@ -9,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { installProject, packPackages, workspacePackages } from './packages.mjs';
+import { distImports, installProject, packPackages, workspacePackages } from './packages.mjs';
 
 /** Runs every check; returns the results. */
 export function checkPackages(root) {
@@ -37,6 +38,17 @@ export function checkPackages(root) {
         const bad = files.filter((f) => !allowed.test(f));
         const missing = ['dist/index.js', 'dist/index.d.ts', 'README.md', 'LICENSE'].filter((f) => !files.includes(f));
         if (bad.length || missing.length) return `${bad.length ? `unexpected ${bad.join(', ')}` : ''}${missing.length ? ` missing ${missing.join(', ')}` : ''}`.trim();
+      });
+    }
+    for (const p of publishable) {
+      check(`${p.name}: declares exactly what its dist imports`, () => {
+        const { packages } = distImports(p.dir);
+        const declared = new Set(Object.keys({ ...p.pkg.dependencies, ...p.pkg.peerDependencies }));
+        const undeclared = [...packages].filter((d) => !declared.has(d));
+        const unused = [...declared].filter((d) => !packages.has(d));
+        if (undeclared.length || unused.length) {
+          return `${undeclared.length ? `imports undeclared ${undeclared.join(', ')}` : ''}${unused.length ? ` declares unused ${unused.join(', ')}` : ''}`.trim();
+        }
       });
     }
     if (tarballs.has('@windlass/cli')) {

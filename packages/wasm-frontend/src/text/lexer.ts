@@ -54,36 +54,36 @@ export class Tokens {
     readonly text: string,
     readonly file: string,
   ) {
-    const cap = Math.max(16, text.length >> 2);
-    this.kind = new Uint8Array(cap);
-    this.start = new Int32Array(cap);
-    this.end = new Int32Array(cap);
-    this.match = new Int32Array(cap);
+    this.kind = this.start = this.end = this.match = undefined!;
+    this.allocate(Math.max(16, text.length >> 3));
+  }
+
+  /** The four columns as views of one buffer: one allocation (small inputs are many). */
+  private allocate(cap: number): void {
+    const buf = new ArrayBuffer(cap * 13);
+    const kind = new Uint8Array(buf, cap * 12, cap);
+    const start = new Int32Array(buf, 0, cap);
+    const end = new Int32Array(buf, cap * 4, cap);
+    const match = new Int32Array(buf, cap * 8, cap);
+    if (this.kind) {
+      kind.set(this.kind);
+      start.set(this.start);
+      end.set(this.end);
+      match.set(this.match);
+    }
+    this.kind = kind;
+    this.start = start;
+    this.end = end;
+    this.match = match;
   }
 
   push(kind: Tok, start: number, end: number): number {
-    if (this.count === this.kind.length) this.grow();
+    if (this.count === this.kind.length) this.allocate(this.kind.length * 2);
     const i = this.count++;
     this.kind[i] = kind;
     this.start[i] = start;
     this.end[i] = end;
     return i;
-  }
-
-  private grow(): void {
-    const cap = this.kind.length * 2;
-    const k = new Uint8Array(cap);
-    k.set(this.kind);
-    const s = new Int32Array(cap);
-    s.set(this.start);
-    const e = new Int32Array(cap);
-    e.set(this.end);
-    const m = new Int32Array(cap);
-    m.set(this.match);
-    this.kind = k;
-    this.start = s;
-    this.end = e;
-    this.match = m;
   }
 
   /** The token's text (allocates: for messages and keyword look-ups). */

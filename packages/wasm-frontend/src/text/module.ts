@@ -69,6 +69,8 @@ class ModuleEncoder {
   private elemCount = 0;
   private readonly bodies = new ByteWriter();
   private bodyCount = 0;
+  /** Scratch for one body at a time (its size goes before it). */
+  private readonly body = new ByteWriter(256);
   private readonly datas = new ByteWriter();
   private dataCount = 0;
   /** Next index per space during the second pass. */
@@ -352,7 +354,8 @@ class ModuleEncoder {
       p.expectClose();
     }
     if (this.options.names && locals.size > 0) this.localNames.push([index, locals]);
-    const body = new ByteWriter(64);
+    const body = this.body;
+    body.reset();
     body.mark(t.start[f]);
     writeLocals(body, types);
     this.code.parse(body, locals, t.match[f]);

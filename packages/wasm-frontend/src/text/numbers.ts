@@ -199,9 +199,18 @@ interface FloatFormat {
   /** Biased exponent of infinity / NaN. */
   expMax: number;
   bias: number;
+  /** Bits of +infinity, of the quiet-NaN bit, of the sign, and one past the largest payload. */
+  inf: bigint;
+  quiet: bigint;
+  sign: bigint;
+  payloadLimit: bigint;
 }
-const F32: FloatFormat = { p: 24, emin: -126, expMax: 255, bias: 127 };
-const F64: FloatFormat = { p: 53, emin: -1022, expMax: 2047, bias: 1023 };
+function format(p: number, emin: number, expMax: number, bias: number, width: number): FloatFormat {
+  const inf = BigInt(expMax) << BigInt(p - 1);
+  return { p, emin, expMax, bias, inf, quiet: 1n << BigInt(p - 2), sign: 1n << BigInt(width - 1), payloadLimit: 1n << BigInt(p - 1) };
+}
+const F32 = format(24, -126, 255, 127, 32);
+const F64 = format(53, -1022, 2047, 1023, 64);
 
 function bitLength(v: bigint): number {
   // toString(16) is linear; the values here are at most a few thousand bits.
@@ -248,6 +257,36 @@ const SCRATCH_F32_BITS = new Uint32Array(SCRATCH_F32.buffer);
 /** Significant digits kept from a decimal literal; the rest only decide a sticky bit. */
 const MAX_DIGITS = 800;
 
+/**
+ * The bits in `f` of a literal whose nearest f64 is `v`; undefined when that is not enough to
+ * decide: for f32, rounding `v` again is right unless `v` sits exactly on a midpoint between two
+ * f32 values (the first rounding may then have decided the tie), so those take the exact path.
+ */
+function fromNearestF64(v: number, f: FloatFormat): bigint | undefined {
+  if (v === Infinity) return -1n;
+  SCRATCH_F64[0] = v;
+  if (f === F64) return SCRATCH_U64[0];
+  const midpoint = v >= 2 ** -126 ? (SCRATCH_U32[0] & 0x1fffffff) === 0x10000000 : (v * 2 ** 150) % 2 === 1;
+  if (midpoint) return undefined;
+  const r = Math.fround(v);
+  if (r === Infinity) return -1n;
+  SCRATCH_F32[0] = r;
+  return BigInt(SCRATCH_F32_BITS[0]);
+}
+
+/** The bits in `f` of `v`, a value computed exactly or rounded once to f64 from an exact one. */
+function fromExactF64(v: number, f: FloatFormat): bigint | undefined {
+  if (v === Infinity) return -1n;
+  if (f === F64) {
+    SCRATCH_F64[0] = v;
+    return SCRATCH_U64[0];
+  }
+  const r = Math.fround(v);
+  if (r === Infinity) return -1n;
+  SCRATCH_F32[0] = r;
+  return BigInt(SCRATCH_F32_BITS[0]);
+}
+
 /** Exact decimal digits * 10^e10 in format `f` (bits without sign; -1n on overflow). */
 function decimalToBits(digits: string, e10: number, f: FloatFormat): bigint {
   let d = digits.replace(/^0+/, '');
@@ -259,22 +298,10 @@ function decimalToBits(digits: string, e10: number, f: FloatFormat): bigint {
   d = d.slice(0, z);
   if (d.length + e10 > 400) return -1n;
   if (d.length + e10 < -400) return 0n;
-  // ECMAScript's StringToNumber rounds correctly for up to 20 significant digits, so `v` is
-  // the f64 nearest to the literal. For f32, rounding `v` again is right unless `v` sits exactly
-  // on a midpoint between two f32 values (then the first rounding may have decided the tie):
-  // those take the exact path.
+  // ECMAScript's StringToNumber rounds correctly for up to 20 significant digits.
   if (d.length <= 20) {
-    const v = Number(`${d}e${e10}`);
-    if (v === Infinity) return -1n;
-    SCRATCH_F64[0] = v;
-    if (f === F64) return SCRATCH_U64[0];
-    const midpoint = v >= 2 ** -126 ? (SCRATCH_U32[0] & 0x1fffffff) === 0x10000000 : (v * 2 ** 150) % 2 === 1;
-    if (!midpoint) {
-      const r = Math.fround(v);
-      if (r === Infinity) return -1n;
-      SCRATCH_F32[0] = r;
-      return BigInt(SCRATCH_F32_BITS[0]);
-    }
+    const bits = fromNearestF64(Number(`${d}e${e10}`), f);
+    if (bits !== undefined) return bits;
   }
   let sticky = false;
   if (d.length > MAX_DIGITS) {
@@ -336,9 +363,9 @@ function exponent(s: string, i: number): number {
  */
 function floatMagnitude(s: string, from: number, f: FloatFormat): bigint {
   const rest = s.length - from;
-  const infBits = BigInt(f.expMax) << BigInt(f.p - 1);
+  const infBits = f.inf;
   if (rest === 3 && s.startsWith('inf', from)) return infBits;
-  if (rest === 3 && s.startsWith('nan', from)) return infBits | (1n << BigInt(f.p - 2));
+  if (rest === 3 && s.startsWith('nan', from)) return infBits | f.quiet;
   if (s.startsWith('nan:0x', from)) {
     const end = digitsEnd(s, from + 6, true);
     if (end !== s.length) {
@@ -346,7 +373,7 @@ function floatMagnitude(s: string, from: number, f: FloatFormat): bigint {
       return 0n;
     }
     const payload = BigInt('0x' + digitsOf(s, from + 6, end));
-    if (payload === 0n || payload >= 1n << BigInt(f.p - 1)) {
+    if (payload === 0n || payload >= f.payloadLimit) {
       numError = RANGE;
       return 0n;
     }
@@ -383,8 +410,36 @@ function floatMagnitude(s: string, from: number, f: FloatFormat): bigint {
     exp = exponent(s, i + 1);
     if (numError) return 0n;
   }
+  // Fast path: a plain decimal of at most 20 digits is the host's own number syntax, which
+  // ECMAScript rounds correctly at that length.
+  if (!hex && fracEnd - intStart <= 21 && s.indexOf('_', from) < 0) {
+    const bits = fromNearestF64(Number(from === 0 ? s : s.slice(from)), f);
+    if (bits !== undefined) return bits;
+  }
+  let fracDigits = 0;
+  for (let k = fracStart; k < fracEnd; k++) if (s.charCodeAt(k) !== C.Under) fracDigits++;
+  if (hex) {
+    // Fast path: a significand of at most 53 bits times an f64 power of two is exact in f64
+    // down to 2^-1022, so the product is rounded once: by the multiplication (f64), or by
+    // fround (f32; a product below 2^-1022 is under half the smallest f32 either way).
+    let m = 0;
+    let exact = true;
+    for (let k = intStart; k < fracEnd; k++) {
+      const d = digitValue(s.charCodeAt(k), true);
+      if (d < 0) continue; // `_` or the point
+      if (m >= 2 ** 49) {
+        exact = false;
+        break;
+      }
+      m = m * 16 + d;
+    }
+    const e2 = exp - 4 * fracDigits;
+    if (exact && e2 >= -1074 && e2 <= 1023) {
+      const bits = fromExactF64(m * 2 ** e2, f);
+      if (bits !== undefined) return bits;
+    }
+  }
   const digits = digitsOf(s, intStart, intEnd) + digitsOf(s, fracStart, fracEnd);
-  const fracDigits = fracEnd - fracStart - (s.slice(fracStart, fracEnd).split('_').length - 1);
   return hex ? hexToBits(digits, exp - 4 * fracDigits, f) : decimalToBits(digits, exp - fracDigits, f);
 }
 
@@ -405,7 +460,7 @@ function floatBits(s: string, f: FloatFormat): bigint {
     numError = RANGE;
     return 0n;
   }
-  return neg ? mag | (1n << BigInt(f.p - 1 + (f === F32 ? 8 : 11))) : mag;
+  return neg ? mag | f.sign : mag;
 }
 
 /** An `f32` literal's bits (unsigned 32-bit number). */

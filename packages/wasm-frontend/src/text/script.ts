@@ -51,8 +51,10 @@ export interface ScriptCommand {
   name?: string;
   /** `register`: the name it is registered as. */
   as?: string;
-  /** Commands with a module: `text` for `(module quote ...)`, else `binary`. */
+  /** Commands with a module: `text` for `(module quote ...)`, else `binary` (as wast2json says). */
   module_type?: 'binary' | 'text';
+  /** How the module is written: `(module ...)` fields, `(module binary ...)` or `(module quote ...)`. */
+  form?: 'fields' | 'binary' | 'quote';
   /** The module's binary encoding (when the reader accepted it). */
   bytes?: Uint8Array;
   /** Why the reader rejected the module (then `bytes` is absent). */
@@ -97,7 +99,7 @@ class ScriptReader {
     const commands: ScriptCommand[] = [];
     if (t.kind[0] === Tok.LParen && t.kind[1] === Tok.Atom && FIELDS.has(t.str(1))) {
       // A script of bare module fields is one module.
-      commands.push({ type: 'module', line: 1, module_type: 'binary', ...this.encode(0, t.count - 1) });
+      commands.push({ type: 'module', line: 1, module_type: 'binary', form: 'fields', ...this.encode(0, t.count - 1) });
       if (t.deferred) throw t.deferred;
       return { commands };
     }
@@ -168,27 +170,27 @@ class ScriptReader {
     return text;
   }
 
-  private moduleAt(): Pick<ScriptCommand, 'name' | 'module_type' | 'bytes' | 'error'> {
+  private moduleAt(): Pick<ScriptCommand, 'name' | 'module_type' | 'form' | 'bytes' | 'error'> {
     const p = this.p;
     const open = p.expectOpen('module');
     return this.module(open);
   }
 
   /** `(module ...)` whose `(` is `open`, cursor after `module`; leaves the cursor after its `)`. */
-  private module(open: number): Pick<ScriptCommand, 'name' | 'module_type' | 'bytes' | 'error'> {
+  private module(open: number): Pick<ScriptCommand, 'name' | 'module_type' | 'form' | 'bytes' | 'error'> {
     const p = this.p;
     const t = this.t;
     const end = t.match[open];
     const name = p.optId();
     const named = name === undefined ? {} : { name };
-    let result: Pick<ScriptCommand, 'module_type' | 'bytes' | 'error'>;
+    let result: Pick<ScriptCommand, 'module_type' | 'form' | 'bytes' | 'error'>;
     if (t.is(p.pos, 'binary')) {
       p.pos++;
-      result = { module_type: 'binary', bytes: this.strings(end) };
+      result = { module_type: 'binary', form: 'binary', bytes: this.strings(end) };
     } else if (t.is(p.pos, 'quote')) {
       p.pos++;
-      result = { module_type: 'text', ...this.quoted(this.strings(end), open) };
-    } else result = { module_type: 'binary', ...this.encode(p.pos, end) };
+      result = { module_type: 'text', form: 'quote', ...this.quoted(this.strings(end), open) };
+    } else result = { module_type: 'binary', form: 'fields', ...this.encode(p.pos, end) };
     p.pos = end + 1;
     return { ...named, ...result };
   }

@@ -4,19 +4,20 @@
  * or validator reports at a byte offset can be shown at the text that produced it.
  */
 
+const EMPTY = new Uint8Array(0);
+
 export class ByteWriter {
-  buf: Uint8Array;
+  /** Allocated on the first write: a module has many sections, most of them empty. */
+  buf: Uint8Array = EMPTY;
   length = 0;
   /** Pairs (byte offset, text offset), byte offsets increasing. */
   readonly marks: number[] = [];
 
-  constructor(capacity = 64) {
-    this.buf = new Uint8Array(capacity);
-  }
+  constructor(private readonly initial = 64) {}
 
   private reserve(n: number): void {
     if (this.length + n <= this.buf.length) return;
-    let cap = this.buf.length * 2;
+    let cap = Math.max(this.initial, this.buf.length * 2);
     while (cap < this.length + n) cap *= 2;
     const b = new Uint8Array(cap);
     b.set(this.buf.subarray(0, this.length));
@@ -103,9 +104,19 @@ export class ByteWriter {
   }
 
   bytes(b: Uint8Array): void {
-    this.reserve(b.length);
-    this.buf.set(b, this.length);
-    this.length += b.length;
+    this.copy(b, 0, b.length);
+  }
+
+  /** Appends b[from, to) (a loop for short runs: no view object per instruction). */
+  private copy(b: Uint8Array, from: number, to: number): void {
+    const n = to - from;
+    this.reserve(n);
+    if (n <= 16) {
+      const buf = this.buf;
+      let p = this.length;
+      for (let i = from; i < to; i++) buf[p++] = b[i];
+    } else this.buf.set(b.subarray(from, to), this.length);
+    this.length += n;
   }
 
   /** A length-prefixed byte vector (a name or a data payload). */
@@ -117,15 +128,21 @@ export class ByteWriter {
   /** Appends another writer's bytes, and its marks moved to where they land. */
   append(w: ByteWriter): void {
     const base = this.length;
-    this.bytes(w.buf.subarray(0, w.length));
+    this.copy(w.buf, 0, w.length);
     const m = w.marks;
     for (let i = 0; i < m.length; i += 2) this.marks.push(m[i] + base, m[i + 1]);
   }
 
   /** Appends bytes [from, length) of this writer's own tail to `into` and truncates it there. */
   moveTail(from: number, into: ByteWriter): void {
-    into.bytes(this.buf.subarray(from, this.length));
+    into.copy(this.buf, from, this.length);
     this.length = from;
+  }
+
+  /** Empties the writer for reuse (keeps its buffer). */
+  reset(): void {
+    this.length = 0;
+    this.marks.length = 0;
   }
 
   toBytes(): Uint8Array {

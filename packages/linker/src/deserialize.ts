@@ -41,7 +41,11 @@ function fieldSize(m: ElfMachine, kind: RelocKind): number {
   return m.relocs[kind]?.size ?? 8;
 }
 
-export function deserialize(bytes: Uint8Array, expected: ArtifactExpectation): Artifact {
+/**
+ * Reads and checks an artifact. `expected` says what the caller can run (omitted: any target
+ * and settings, for tools that only look, such as `windlass inspect`).
+ */
+export function deserialize(bytes: Uint8Array, expected?: ArtifactExpectation): Artifact {
   const f = readElf(bytes);
   const compatSection = f.sections.find((s) => s.name === '.windlass.compat');
   if (!compatSection) {
@@ -64,7 +68,7 @@ export function deserialize(bytes: Uint8Array, expected: ArtifactExpectation): A
   if (actual !== stored) throw new ArtifactError('corrupt', HASH_SECTION, hs.offset + 4, `integrity hash 0x${stored.toString(16)} does not match the contents (0x${actual.toString(16)}): the file is damaged or truncated`);
 
   const compat = decodeCompat(reader(f, compatSection));
-  checkCompat(compat, expected, '.windlass.compat', compatSection.offset);
+  if (expected) checkCompat(compat, expected, '.windlass.compat', compatSection.offset);
   if (ELF_MACHINES[compat.isa]?.eMachine !== f.machine.eMachine) {
     throw new ArtifactError('malformed', 'ELF header', 18, `e_machine says ${f.machine.isa}, the compatibility record ${compat.isa}`);
   }
@@ -76,7 +80,7 @@ export function deserialize(bytes: Uint8Array, expected: ArtifactExpectation): A
     throw new ArtifactError('target', 'ELF header', 48, `e_flags 0x${f.eFlags.toString(16)}: the ${f.machine.isa} bits are 0x${(f.eFlags & 0xffffff).toString(16)}, expected 0x${f.machine.eFlags.toString(16)}`);
   }
   const kind = kindBits === EF_WINDLASS_MODULE ? 'module' : 'component';
-  const wantKind = expected.kind ?? 'module';
+  const wantKind = expected?.kind ?? 'module';
   if (kind !== wantKind) throw new ArtifactError('kind', 'ELF header', 48, `the artifact holds a ${kind}, expected a ${wantKind}`);
   if (kind === 'component') throw new ArtifactError('kind', 'ELF header', 48, 'components are not supported by this linker yet');
 
@@ -162,4 +166,9 @@ function readRelocations(f: ElfFile, text: ElfSection, textSize: number): Artifa
     }
   }
   return out;
+}
+
+/** The sections of an artifact (or any ELF64 object) as `readelf -S` lists them. Throws `ArtifactError`. */
+export function artifactSections(bytes: Uint8Array): { name: string; type: number; flags: number; offset: number; size: number }[] {
+  return readElf(bytes).sections.filter((s) => s.index > 0).map((s) => ({ name: s.name, type: s.type, flags: s.flags, offset: s.offset, size: s.size }));
 }

@@ -14,7 +14,7 @@ import { LeReader } from './format/bytes';
 import { checkCompat, decodeCompat, type ArtifactExpectation } from './format/compat';
 import { readElf, readRela, readSymbols, sectionBytes, type ElfFile, type ElfSection } from './format/elf';
 import { decodeModules } from './format/module';
-import { decodeCode, decodeNames, decodePairs, decodeSignatures } from './format/tables';
+import { decodeCode, decodeNames, decodeOffsetTable, decodeSignatures } from './format/tables';
 import { RUNTIME_SYMBOLS } from './runtime-abi';
 import { HASH_ALGORITHM_XXH32, HASH_SECTION, artifactHash } from './serialize';
 
@@ -31,9 +31,10 @@ function reader(f: ElfFile, s: ElfSection): LeReader {
 }
 
 /** The canonical relocation kind of each ELF relocation type of a machine (the first listed). */
-function kindOfType(m: ElfMachine, type: number): RelocKind | undefined {
-  for (const [k, v] of Object.entries(m.relocs)) if (v?.type === type) return k as RelocKind;
-  return undefined;
+function kindsOfTypes(m: ElfMachine): Map<number, RelocKind> {
+  const out = new Map<number, RelocKind>();
+  for (const [k, v] of Object.entries(m.relocs)) if (v && !out.has(v.type)) out.set(v.type, k as RelocKind);
+  return out;
 }
 
 /** Relocation field sizes, for the bounds check. */
@@ -98,8 +99,8 @@ export function deserialize(bytes: Uint8Array, expected?: ArtifactExpectation): 
   const signatures = decodeSignatures(reader(f, section(f, '.windlass.sigs')), code);
   const modules = decodeModules(reader(f, section(f, '.windlass.module')), { signatures: signatures.length, codeRanges: code.length, rodataSize: rodata.length });
   checkCode(f, code, signatures, modules);
-  const traps = decodePairs(reader(f, section(f, '.windlass.traps')), 'trap', text.length).map(([offset, c]) => ({ offset, code: c }));
-  const addressMap = decodePairs(reader(f, section(f, '.windlass.addrmap')), 'address map', text.length).map(([offset, wasm]) => ({ offset, wasm }));
+  const traps = decodeOffsetTable(reader(f, section(f, '.windlass.traps')), 'trap', text.length);
+  const addressMap = decodeOffsetTable(reader(f, section(f, '.windlass.addrmap')), 'address map', text.length);
   const names = decodeNames(reader(f, section(f, '.windlass.names')), (m) => modules[m]?.funcTypes.length);
   const relocations = readRelocations(f, textSection, text.length);
   return { kind, compat, signatures, code, text, relocations, rodata, modules, traps, addressMap, names };
@@ -153,10 +154,11 @@ function readRelocations(f: ElfFile, text: ElfSection, textSize: number): Artifa
     const symtab = f.sections[rela.link];
     if (!symtab || symtab.type !== C.SHT_SYMTAB) throw new ArtifactError('malformed', rela.name, rela.headerOffset, `sh_link ${rela.link} is not the symbol table`);
     const symbols = readSymbols(f, symtab);
+    const kinds = kindsOfTypes(f.machine);
     for (const r of readRela(f, rela)) {
       const sym = symbols[r.symbol];
       if (!sym || r.symbol === 0) throw new ArtifactError('malformed', rela.name, r.at, `relocation names symbol ${r.symbol} (${symbols.length} symbols)`);
-      const kind = kindOfType(f.machine, r.type);
+      const kind = kinds.get(r.type);
       if (!kind) throw new ArtifactError('malformed', rela.name, r.at, `relocation type ${r.type} is not one the ${f.machine.isa} loader applies`);
       if (r.offset + fieldSize(f.machine, kind) > textSize) throw new ArtifactError('malformed', rela.name, r.at, `relocation at ${r.offset} leaves .text (${textSize} bytes)`);
       if (sym.shndx !== C.SHN_UNDEF || sym.bind !== C.STB_GLOBAL || !RUNTIME_SYMBOLS.includes(sym.name)) {

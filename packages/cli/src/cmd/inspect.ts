@@ -38,7 +38,7 @@ export function describeArtifact(a: Artifact, bytes: Uint8Array): string {
   const tramps = a.code.filter((r) => r.kind !== CodeKind.Function);
   out.push('', `trampolines: ${tramps.length}`);
   for (const r of tramps) out.push(`  ${codeSymbol(a, r).padEnd(32)} ${String(r.size).padStart(8)} bytes  ${sig(a, r.index)}`);
-  out.push('', `relocations for the loader: ${a.relocations.length} (${[...new Set(a.relocations.map((r) => r.symbol))].join(', ') || 'none'})`, `trap sites: ${a.traps.length}, address map entries: ${a.addressMap.length}`);
+  out.push('', `relocations for the loader: ${a.relocations.length} (${[...new Set(a.relocations.map((r) => r.symbol))].join(', ') || 'none'})`, `trap sites: ${a.traps.offsets.length}, address map entries: ${a.addressMap.offsets.length}`);
   out.push('', 'sections:');
   for (const s of artifactSections(bytes)) out.push(`  ${s.name.padEnd(20)} ${String(s.size).padStart(10)} bytes at 0x${s.offset.toString(16)}`);
   out.push(`file: ${bytes.length} bytes`);

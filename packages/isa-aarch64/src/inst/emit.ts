@@ -381,6 +381,10 @@ function encodeVec(inst: MInst): number {
     case VForm.Same:
       if (a === 6) fail(inst, 'the 1D arrangement');
       return base | (size << 22) | m() | n() | d();
+    case VForm.Mov: {
+      const r = vv(inst.rn, inst);
+      return base | (r << 16) | (r << 5) | d();
+    }
     case VForm.SameBytes:
     case VForm.MiscBytes:
       if (size !== 0) fail(inst, 'byte arrangements only');

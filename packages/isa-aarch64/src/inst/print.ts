@@ -303,6 +303,7 @@ function printVec(i: MInst): string {
       return t(n2(row.name), `${va(i.rd, wideArr)}, ${va(i.rn, a)}, ${va(i.rm, a)}`);
     case VForm.Wide:
       return t(n2(row.name), `${va(i.rd, wideArr)}, ${va(i.rn, wideArr)}, ${va(i.rm, a)}`);
+    case VForm.Mov:
     case VForm.Misc:
     case VForm.MiscBytes:
     case VForm.MiscF:

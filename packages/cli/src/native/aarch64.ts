@@ -9,8 +9,25 @@
 
 import { type Signature, type Type, bytes, isVector } from '@windlass/ir';
 import '@windlass/isa-aarch64';
-import { assignReturns, isVType, needsReturnArea, returnAreaLayout } from '@windlass/isa-aarch64';
+import { assignArgs, assignReturns, isVType, needsReturnArea, returnAreaLayout } from '@windlass/isa-aarch64';
 import { commonCType, type NativeProfile, type ReturnCapture } from './cross';
+import { exceptionRuntimeSource, type ThrowStubs } from './x64-exceptions';
+
+/**
+ * The exception runtime's AArch64 half: `__cranelift_throw` takes the thrower's frame pointer
+ * (x29) and return address (x30) and walks the frame records; `wl_resume` sets sp and fp,
+ * puts the payload in x0/x1 and branches to the landing pad (through x16, which a BTI landing
+ * pad accepts). Saved return addresses may carry a pointer signature: its bits are stripped.
+ */
+const A64_THROW_STUBS: ThrowStubs = {
+  asm: [
+    '.text\\n', '.globl __cranelift_throw\\n', '.type __cranelift_throw, %function\\n', '__cranelift_throw:\\n',
+    '  hint #34\\n', '  mov x1, x29\\n', '  mov x2, x30\\n', '  b wl_throw_walk\\n',
+    '.type wl_resume, %function\\n', 'wl_resume:\\n',
+    '  mov sp, x1\\n', '  mov x29, x2\\n', '  mov x16, x0\\n', '  mov x0, x3\\n', '  mov x1, x4\\n', '  br x16\\n',
+  ],
+  pcOf: '(pc & 0x0000ffffffffffffull)',
+};
 
 const AREA = 256;
 
@@ -72,10 +89,20 @@ export const aarch64Profile: NativeProfile = {
     return commonCType(t, '_Float16', 'long double');
   },
   signatureProblem(sig) {
-    if (sig.callConv === 'apple_aarch64') return 'apple_aarch64 functions are only callable from Windlass code on this host';
+    // C on Linux follows AAPCS64: an apple_aarch64 function is callable from it only when
+    // Apple's packing of stack arguments puts them where AAPCS64 does (narrow register
+    // arguments need no extension: Windlass code never reads their upper bits).
+    if (sig.callConv === 'apple_aarch64') {
+      const apple = assignArgs(sig.params, 'apple_aarch64').params;
+      const aapcs = assignArgs(sig.params, 'system_v').params;
+      if (apple.some((parts, k) => parts.some((p, j) => p.reg !== aapcs[k][j].reg || p.stackOffset !== aapcs[k][j].stackOffset))) {
+        return 'apple_aarch64 stack arguments packed differently from AAPCS64: callable from Windlass code only on this host';
+      }
+    }
     for (const p of [...sig.params, ...sig.returns]) if (!isVType(p.type) && bytes(p.type) > 16) return 'a type wider than 128 bits';
     return null;
   },
+  runtimeSource: (codes, symbolOf) => exceptionRuntimeSource(codes, symbolOf, A64_THROW_STUBS),
   captureThunkAsm: THUNK,
   captureBytes: 1024,
   captureReturns(sig): ReturnCapture | null {

@@ -23,11 +23,11 @@
 
 import {
   CodegenError, EmitSink, Listing, MachBuffer, type MachBufferFinalized, type LabelUseKind, type PoolConstant, type RelocKind,
-  UnsupportedError, type VCode, emitBody,
+  UnsupportedError, type VCode, emitBody, hasEdits,
 } from '@windlass/codegen';
-import type { RegAllocOutput } from '@windlass/regalloc';
+import { EditSide, type RegAllocOutput } from '@windlass/regalloc';
 import {
-  AddrMode, AluOp, Arr, Cond, Extend, LdStOp, LABEL_WORD32, type MInst, Op, PairOp, RegClass, SysOp, V, adr, aluRRImm12, aluRRR,
+  AddrMode, AluOp, Arr, Cond, Extend, addLo12, adrp, ldrLo12, LdStOp, LABEL_WORD32, type MInst, Op, PairOp, RegClass, SysOp, V, adr, aluRRImm12, aluRRR,
   aluRRRExtend, b, bcond, bl, blr, br, bSym, chunks16, dwarfReg, emitInst, encodeLogicalImm, ldst, ldstIndexed, ldstPair,
   ldstReg, movWide, MovWideOp, printInst, ret, setReg, sp, sys, udf, vec, word, x16, x17, xreg, xzr, aluRRImmLogic, type CodeSink,
 } from '../inst';
@@ -292,7 +292,7 @@ export function emitFunction(inp: FrameInput): FrameOutput {
     }
   };
 
-  const expand = (inst: MInst, i: number): void => {
+  const expand = (inst: MInst, i: number, next: number): void => {
     switch (inst.op) {
       case Op.Args: case Op.EndBlock:
         return;
@@ -338,10 +338,32 @@ export function emitFunction(inp: FrameInput): FrameOutput {
       }
       case Op.Call: {
         put(inst.sym !== null ? bl(inst.sym) : blr(inst.rn));
-        buf.addCallSite(buf.curOffset());
+        // A try_call (lower/exceptions.ts): its handlers' landing pads and the frame's sp.
+        const tc = i >= 0 ? vcode.extras[i]?.tryCall : undefined;
+        if (tc !== undefined && hasEdits(alloc, i, EditSide.After)) throw new CodegenError('internal: register moves after a try_call');
+        buf.addCallSite(buf.curOffset(), tc === undefined ? undefined : {
+          handlers: tc.handlers.map((h) => ({ tag: h.tag, label: es.label(h.label) })), spBelowFp: csave + local,
+        });
         // A callee-pop callee removed its stack arguments: reserve them again (sp is fixed in the body).
         if (inst.imm > 0) addSp(sp, sp, inst.imm, true);
-        void i;
+        if (tc !== undefined && tc.normal !== next) put(b(tc.normal));
+        return;
+      }
+      case Op.Tls: {
+        const sym = inst.sym as string;
+        if (inst.sub === 0) {
+          put(adrp(xreg(0), sym, 2));
+          put(addLo12(xreg(0), xreg(0), sym, 1));
+          put(bl('__tls_get_addr'));
+          buf.addCallSite(buf.curOffset());
+          put(sys(SysOp.Nop));
+        } else {
+          put(adrp(xreg(0), sym, 3));
+          put(ldrLo12(xreg(0), xreg(0), sym, 1));
+          put(ldst(LdStOp.LdX, xreg(1), xreg(0), 0));
+          put(blr(xreg(1)));
+          buf.addCallSite(buf.curOffset());
+        }
         return;
       }
       case Op.AtomicLoop: case Op.AtomicCasLoop:
@@ -359,7 +381,7 @@ export function emitFunction(inp: FrameInput): FrameOutput {
       case Op.Return: case Op.TailCall: return 64 + 4 * (savedG.length + savedV.length);
       case Op.LoadConst: return 16;
       case Op.AtomicLoop: case Op.AtomicCasLoop: return 64;
-      case Op.Call: case Op.StackAddr: return 24;
+      case Op.Call: case Op.StackAddr: case Op.Tls: return 24;
       case Op.LdSt: {
         if (inst.mode !== AddrMode.Literal) return 20;
         const c = constants.get(inst.label);
@@ -377,9 +399,9 @@ export function emitFunction(inp: FrameInput): FrameOutput {
     buf.emitIsland(d);
     es.bindLabel(over);
   };
-  const gen = (inst: MInst, i: number): void => {
+  const gen = (inst: MInst, i: number, next = -1): void => {
     islandCheck(worstSize(inst));
-    expand(inst, i);
+    expand(inst, i, next);
   };
 
   const moveInst = (cls: number, to: number, from: number): MInst => (cls === RegClass.Int
@@ -399,7 +421,7 @@ export function emitFunction(inp: FrameInput): FrameOutput {
     blockStart: (blk) => {
       if (features.bti && L.indirectTargets.has(vcode.blockLabel[blk])) put(sys(SysOp.BtiJ));
     },
-    inst: (inst, i) => gen(inst, i),
+    inst: (inst, i, _b, next) => gen(inst, i, next),
   });
 
   // ---- out-of-line traps

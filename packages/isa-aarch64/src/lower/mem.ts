@@ -8,7 +8,7 @@ import {
   bytes, isVector, memEndianness, memTrapCode,
 } from '@windlass/ir';
 import {
-  AddrMode, AluOp, Dp1Op, Extend, LdStOp, type MInst, addLo12, adrp, aluRRImm12, aluRRR, dp1, encodeImm12, fmovFromGpr, fmovToGpr, ldrLo12,
+  AddrMode, AluOp, Extend, LdStOp, type MInst, addLo12, adrp, aluRRImm12, aluRRR, encodeImm12, ldrLo12,
   ldst, ldstFrame,
 } from '../inst';
 import type { A64Lower } from './state';
@@ -147,6 +147,14 @@ export function ldstRow(t: Type, load: boolean): number {
   }
 }
 
+/**
+ * Big-endian accesses are rejected (as Cranelift does on AArch64), with a typed error; a
+ * `little` or native access is an ordinary one.
+ */
+export function checkLittleEndian(L: A64Lower, flags: number): void {
+  if (memEndianness(flags) === ENDIAN_BIG) L.unsupported('big-endian memory access on aarch64');
+}
+
 /** The trap code of a memory access's flags (-1 for `notrap`). */
 export function trapOf(flags: number): number {
   const c = memTrapCode(flags);
@@ -156,36 +164,15 @@ export function trapOf(flags: number): number {
 /** Loads `t` from `addr + offset` into the result registers `dst` (two for i128). */
 export function loadValue(L: A64Lower, t: Type, dst: readonly number[], addr: Value, offset: number, flags: number): void {
   const trap = trapOf(flags);
-  const big = memEndianness(flags) === ENDIAN_BIG;
+  checkLittleEndian(L, flags);
   if (t === I128) {
     const ok = offsetFits(offset, 8) && offsetFits(offset + 8, 8);
     const base = ok ? L.gpr(addr) : addressReg(L, addr, offset);
     const o = ok ? offset : 0;
-    const w0 = big ? L.tmp() : dst[0];
-    const w1 = big ? L.tmp() : dst[1];
-    const a = ldst(LdStOp.LdX, w0, base, o);
+    const a = ldst(LdStOp.LdX, dst[0], base, o);
     a.trap = trap;
     L.emit(a);
-    L.emit(ldst(LdStOp.LdX, w1, base, o + 8));
-    if (big) {
-      // Big-endian: the first doubleword holds the high half, byte-reversed.
-      L.emit(dp1(Dp1Op.Rev, 1, dst[1], w0));
-      L.emit(dp1(Dp1Op.Rev, 1, dst[0], w1));
-    }
-    return;
-  }
-  if (big && t !== I8) {
-    if (isVector(t) || t === F128) L.unsupported(`big-endian load of ${L.typeName(t)}`);
-    const n = bytes(t);
-    const g = L.tmp();
-    const i = ldst(n === 2 ? LdStOp.LdH : n === 4 ? LdStOp.LdW : LdStOp.LdX, g, -1, 0);
-    setAddress(L, i, addr, offset, n);
-    i.trap = trap;
-    L.emit(i);
-    const r = L.tmp();
-    L.emit(dp1(n === 2 ? Dp1Op.Rev16 : Dp1Op.Rev, n === 8 ? 1 : 0, r, g));
-    if (t === F16 || t === F32 || t === F64) L.emit(fmovFromGpr(n === 2 ? 1 : n === 4 ? 2 : 3, dst[0], r));
-    else L.move(dst[0], r);
+    L.emit(ldst(LdStOp.LdX, dst[1], base, o + 8));
     return;
   }
   const i = ldst(ldstRow(t, true), dst[0], -1, 0);
@@ -197,17 +184,9 @@ export function loadValue(L: A64Lower, t: Type, dst: readonly number[], addr: Va
 /** Stores `t` from registers `src` (two for i128) to `addr + offset`. */
 export function storeValue(L: A64Lower, t: Type, src: readonly number[], addr: Value, offset: number, flags: number): void {
   const trap = trapOf(flags);
-  const big = memEndianness(flags) === ENDIAN_BIG;
+  checkLittleEndian(L, flags);
   if (t === I128) {
-    let [lo, hi] = src;
-    if (big) {
-      const a = L.tmp();
-      const b2 = L.tmp();
-      L.emit(dp1(Dp1Op.Rev, 1, a, hi));
-      L.emit(dp1(Dp1Op.Rev, 1, b2, lo));
-      lo = a;
-      hi = b2;
-    }
+    const [lo, hi] = src;
     const ok = offsetFits(offset, 8) && offsetFits(offset + 8, 8);
     const base = ok ? L.gpr(addr) : addressReg(L, addr, offset);
     const o = ok ? offset : 0;
@@ -217,21 +196,8 @@ export function storeValue(L: A64Lower, t: Type, src: readonly number[], addr: V
     L.emit(ldst(LdStOp.StX, hi, base, o + 8));
     return;
   }
-  let r = src[0];
-  let row = ldstRow(t, false);
-  if (big && t !== I8) {
-    if (isVector(t) || t === F128) L.unsupported(`big-endian store of ${L.typeName(t)}`);
-    const n = bytes(t);
-    let g = r;
-    if (t === F16 || t === F32 || t === F64) {
-      g = L.tmp();
-      L.emit(fmovToGpr(n === 2 ? 1 : n === 4 ? 2 : 3, g, r));
-    }
-    const rv = L.tmp();
-    L.emit(dp1(n === 2 ? Dp1Op.Rev16 : Dp1Op.Rev, n === 8 ? 1 : 0, rv, g));
-    r = rv;
-    row = n === 2 ? LdStOp.StH : n === 4 ? LdStOp.StW : LdStOp.StX;
-  }
+  const r = src[0];
+  const row = ldstRow(t, false);
   const i = ldst(row, r, -1, 0);
   setAddress(L, i, addr, offset, Math.min(16, bytes(t)));
   i.trap = trap;

@@ -15,6 +15,7 @@ import {
   SREM, SREM_IMM, SSHR, SSHR_IMM, SSUB_OVERFLOW, SSUB_OVERFLOW_BIN, STACK_ADDR, STACK_LOAD, STACK_STORE, STORE, SYMBOL_VALUE, UADD_OVERFLOW,
   UADD_OVERFLOW_CIN, UADD_OVERFLOW_TRAP, UDIV, UDIV_IMM, UEXTEND, ULOAD16, ULOAD32, ULOAD8, UMAX, UMIN, UMULHI, UMUL_OVERFLOW, UREM,
   UREM_IMM, USHR, USHR_IMM, USUB_OVERFLOW, USUB_OVERFLOW_BIN, BITSELECT, F16, F32, F64, bytes, isVector,
+  DYNAMIC_STACK_ADDR, DYNAMIC_STACK_LOAD, DYNAMIC_STACK_STORE,
 } from '@windlass/ir';
 import { RuleTable } from '@windlass/codegen';
 import {
@@ -24,7 +25,7 @@ import {
 } from '../inst';
 import { condOf, extendTo32, intCond, lowerIcmp, materializeCond, singleCond } from './cond';
 import {
-  addImm, loadFrame, loadValue, regsOf, setAddress, storeFrame, storeValue, symbolAddr, trapOf,
+  addImm, checkLittleEndian, loadFrame, loadValue, regsOf, setAddress, storeFrame, storeValue, symbolAddr, trapOf,
 } from './mem';
 import { libcall } from './calls';
 import { symbolName } from './names';
@@ -1045,6 +1046,7 @@ function loadRule(L: A64Lower, inst: Inst): boolean {
   if (narrow === I8) row = signed ? (wide === I64 ? LdStOp.LdsBX : LdStOp.LdsBW) : LdStOp.LdB;
   else if (narrow === I16) row = signed ? (wide === I64 ? LdStOp.LdsHX : LdStOp.LdsHW) : LdStOp.LdH;
   else row = signed ? LdStOp.LdsWX : LdStOp.LdW;
+  checkLittleEndian(L, flags);
   const dst = t === I128 ? L.outPair()[0] : L.out();
   const i = ldst(row, dst, -1, 0);
   setAddress(L, i, f.arg(inst, 0), offset, narrow === I8 ? 1 : narrow === I16 ? 2 : 4);
@@ -1086,6 +1088,23 @@ function stackStore(L: A64Lower, inst: Inst): boolean {
   const f = L.f;
   const v = f.arg(inst, 0);
   storeFrame(L, argType(L, inst, 0), regsOf(L, v), AddrMode.Slot, L.slotOffset(f.instImm0[inst]) + f.instImm1[inst]);
+  return true;
+}
+
+/** The slot-area offset of dynamic stack slot `dss`. */
+function dynamicSlotOffset(L: A64Lower, dss: number): number {
+  const id = L.dynamicSlots[dss];
+  if (id === undefined) L.unsupported(`dynamic stack slot dss${dss}`);
+  return L.slotOffset(id);
+}
+
+function dynamicStack(L: A64Lower, inst: Inst): boolean {
+  const f = L.f;
+  const op = f.instOpcode[inst];
+  const off = dynamicSlotOffset(L, f.instImm0[inst]);
+  if (op === DYNAMIC_STACK_ADDR) L.emit(stackAddr(L.out(), AddrMode.Slot, off));
+  else if (op === DYNAMIC_STACK_LOAD) loadFrame(L, resultType(L, inst), regsOf(L, L.ctx.result(0)), AddrMode.Slot, off);
+  else storeFrame(L, argType(L, inst, 0), regsOf(L, f.arg(inst, 0)), AddrMode.Slot, off);
   return true;
 }
 
@@ -1156,7 +1175,7 @@ function funcAddrRule(L: A64Lower, inst: Inst): boolean {
 
 function getFramePointer(L: A64Lower): boolean {
   L.needsFrame = true;
-  L.move(L.out(), fpReg);
+  L.emit(aluRRR(AluOp.Orr, 1, L.out(), xzr, fpReg));
   return true;
 }
 function getStackPointer(L: A64Lower): boolean {
@@ -1165,14 +1184,21 @@ function getStackPointer(L: A64Lower): boolean {
 }
 function getReturnAddress(L: A64Lower): boolean {
   L.needsFrame = true;
-  const r = L.out();
-  L.emit(ldst(LdStOp.LdX, r, fpReg, 8));
+  if (L.features.signReturn === 'none') {
+    L.emit(ldst(LdStOp.LdX, L.out(), fpReg, 8));
+    return true;
+  }
+  // The saved link register is signed: strip the signature (xpaclri works on x30 only; the
+  // epilogue restores x30 from the frame record).
+  L.emit(ldst(LdStOp.LdX, xreg(30), fpReg, 8));
+  L.emit(sys(SysOp.Xpaclri));
+  L.emit(aluRRR(AluOp.Orr, 1, L.out(), xzr, xreg(30)));
   return true;
 }
 function pinnedReg(L: A64Lower, inst: Inst, set: boolean): boolean {
   if (!L.features.pinnedReg) L.unsupported(`${set ? 'set' : 'get'}_pinned_reg without enable_pinned_reg`);
   if (set) L.emit(aluRRR(AluOp.Orr, 1, xreg(21), xzr, L.gpr(L.f.arg(inst, 0))));
-  else L.move(L.out(), xreg(21));
+  else L.emit(aluRRR(AluOp.Orr, 1, L.out(), xzr, xreg(21)));
   return true;
 }
 
@@ -1215,6 +1241,7 @@ export function buildRules(): RuleTable<A64Lower> {
   r.add(STACK_LOAD, 'stack_load', stackLoad);
   r.add(STACK_STORE, 'stack_store', stackStore);
   r.add(STACK_ADDR, 'stack_addr', stackAddrRule);
+  r.add([DYNAMIC_STACK_ADDR, DYNAMIC_STACK_LOAD, DYNAMIC_STACK_STORE], 'dynamic stack slots', dynamicStack);
   r.add([GLOBAL_VALUE, SYMBOL_VALUE], 'global_value', globalValueRule);
   r.add(FUNC_ADDR, 'func_addr', funcAddrRule);
   r.add(GET_FRAME_POINTER, 'get_frame_pointer', (L) => getFramePointer(L));

@@ -32,6 +32,16 @@ export interface A64Extra {
   earlyFixedDefs?: boolean;
   /** Extra register uses and early defs of pseudo-instructions, as (vreg, role) pairs; role 0 use, 1 early def. */
   pseudo?: number[];
+  /** A try_call (the block's terminator): its successors' edge-block labels (see lower/exceptions.ts). */
+  tryCall?: TryCallSite;
+}
+
+/** The labels a try_call's call instruction records for emission. */
+export interface TryCallSite {
+  /** Edge block of the normal return (the call falls through or branches there). */
+  readonly normal: number;
+  /** Handlers in table order: the tag (null: `default`) and the landing pad's label. */
+  readonly handlers: readonly { readonly tag: number | null; readonly label: number }[];
 }
 
 export type Ctx = LowerCtx<MInst, A64Extra>;
@@ -110,7 +120,18 @@ export class A64Lower {
     this.nextLabelBase = firstFreeLabel;
     this.argArea = planArgArea(f);
     this.slotArea = new StackSlotArea(f);
+    // Dynamic stack slots: without SVE every dynamic vector type has scale 1, so a slot holds
+    // one base vector.
+    f.dynamicStackSlots.forEach((s, k) => {
+      if (s === undefined) return;
+      const dt = f.dynamicTypes[s.dynamicType];
+      this.dynamicSlots[k] = this.slotArea.addArea(dt === undefined ? 16 : bytes(dt.baseVectorType));
+    });
   }
+  /** Area slot id of each dynamic stack slot. */
+  readonly dynamicSlots: number[] = [];
+  /** Per try_call instruction: the return-area slot its normal return reads (-1: registers). */
+  readonly tryCallAreas = new Map<number, number>();
 
   get traps(): readonly TrapStub[] {
     return this.trapStubs.list;

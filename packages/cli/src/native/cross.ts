@@ -34,6 +34,11 @@ export interface ReturnCapture {
   readonly offsets: readonly number[];
   /** For two-register values (i128 in a register pair): the high half's offset. */
   readonly hiOffsets?: readonly (number | undefined)[];
+  /**
+   * The values come back in a return area whose address the callee takes as a hidden first
+   * argument: the driver passes `wl_cap` (offsets are then the area's).
+   */
+  readonly areaArgument?: boolean;
 }
 
 /** One ISA as the cross runner needs it. */
@@ -130,7 +135,11 @@ function cLiteral(v: Value, t: Type, ct: string): string {
   const b = BigInt(v);
   switch (t) {
     case I128: return `(((unsigned __int128)${hex64(b >> 64n)} << 64) | ${hex64(b)})`;
-    case F16: return `({ uint16_t x = ${hex64(b)}; ${ct} f; memcpy(&f, &x, 2); f; })`;
+    // A C compiler without a half-precision type passes f16 as a float holding it NaN-boxed
+    // (upper bits all ones), which is how the value sits in a floating-point register.
+    case F16: return ct === 'float'
+      ? `({ uint32_t x = 0xffff0000u | (uint32_t)${hex64(b)}; float f; memcpy(&f, &x, 4); f; })`
+      : `({ uint16_t x = ${hex64(b)}; ${ct} f; memcpy(&f, &x, 2); f; })`;
     case F32: return `({ uint32_t x = ${hex64(b)}; float f; memcpy(&f, &x, 4); f; })`;
     case F64: return `({ uint64_t x = ${hex64(b)}; double f; memcpy(&f, &x, 8); f; })`;
     case F128: return `({ unsigned __int128 x = ((unsigned __int128)${hex64(b >> 64n)} << 64) | ${hex64(b)}; ${ct} f; memcpy(&f, &x, 16); f; })`;
@@ -212,7 +221,9 @@ export function crossDriverSource(p: NativeProfile, cases: readonly RunCase[], s
     const args = c.args.map((a, j) => cLiteral(a, sig.params[j].type, ct(sig.params[j].type))).join(', ');
     const lines: string[] = [`printf("R ${k}");`];
     if (capture !== null) {
-      lines.push(`wl_pop_target = (void *)${sym}; ((void (*)(${params}))(void *)wl_capture_thunk)(${args});`);
+      const cParams = capture.areaArgument ? `void *${params === 'void' ? '' : `, ${params}`}` : params;
+      const cArgs = capture.areaArgument ? `(void *)wl_cap${args === '' ? '' : `, ${args}`}` : args;
+      lines.push(`wl_pop_target = (void *)${sym}; ((void (*)(${cParams}))(void *)wl_capture_thunk)(${cArgs});`);
       sig.returns.forEach((r, j) => {
         const t = r.type;
         const hi = capture.hiOffsets?.[j];

@@ -3,8 +3,10 @@
 // native execution backend to the runner.
 
 import '@windlass/isa-x64';
+import '@windlass/isa-riscv64';
 import { registerBackend } from '../runner/backend';
 import { x64NativeBackend } from './x64';
+import { riscv64Backend } from './riscv64';
 
 let registered = false;
 
@@ -12,6 +14,7 @@ export function registerNativeBackends(): void {
   if (registered) return;
   registered = true;
   registerBackend(x64NativeBackend);
+  registerBackend(riscv64Backend);
 }
 
 export { x64NativeBackend, buildObject, driverSource, runNative, testSymbol } from './x64';

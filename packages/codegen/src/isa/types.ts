@@ -33,6 +33,8 @@ export type RelocKind =
   | 'X86SecRel' | 'MachOX86_64Tlv'
   | 'Arm64Call' | 'Aarch64AdrPrelPgHi21' | 'Aarch64AddAbsLo12Nc' | 'Aarch64AdrGotPage21' | 'Aarch64Ld64GotLo12Nc'
   | 'RiscvCallPlt' | 'RiscvPCRelHi20' | 'RiscvPCRelLo12I' | 'RiscvGotHi20'
+  /** RISC-V general-dynamic TLS: `auipc` of the address of the symbol's GOT pair (`%tls_gd_pcrel_hi`). */
+  | 'RiscvTlsGdHi20'
   | 'S390xPCRel32Dbl' | 'S390xPLTRel32Dbl' | 'S390xGotEnt32Dbl';
 
 /** What a relocation points at. */

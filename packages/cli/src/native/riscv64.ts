@@ -8,6 +8,7 @@ import { type Signature, type Type, F16, I16, I32, I64, I8 } from '@windlass/ir'
 import { assignReturns, isCalleePop, needsReturnArea, returnAreaLayout, assignSignature, UNCHECKED_EXTENSIONS } from '@windlass/isa-riscv64';
 import { commonCType, crossBackend, type NativeProfile, type ReturnCapture } from './cross';
 import type { TargetSpec } from '../runner/backend';
+import { riscv64ExceptionRuntime } from './riscv64-exceptions';
 
 /** Where `wl_capture_thunk` stores a0, a1, fa0, fa1 (a return area, when used, starts at 0 below it). */
 const CAP_REGS = 4096;
@@ -74,6 +75,7 @@ export const riscv64Profile: NativeProfile = {
   captureThunkAsm: THUNK,
   captureBytes: CAP_REGS + 64,
   captureReturns,
+  runtimeSource: riscv64ExceptionRuntime,
 };
 
 export const riscv64Backend = crossBackend(riscv64Profile);

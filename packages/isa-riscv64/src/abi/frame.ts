@@ -20,9 +20,9 @@
 // callee with more stack arguments than the function received still fits (abi/abi.ts).
 
 import {
-  CodegenError, EmitSink, LABEL_REF, Listing, MachBuffer, type MachBufferFinalized, UnsupportedError, type VCode, emitBody, hex,
+  CodegenError, EmitSink, LABEL_REF, Listing, MachBuffer, type MachBufferFinalized, UnsupportedError, type VCode, emitBody, hasEdits, hex,
 } from '@windlass/codegen';
-import { RegClass, type RegAllocOutput } from '@windlass/regalloc';
+import { EditSide, RegClass, type RegAllocOutput } from '@windlass/regalloc';
 import { type MInst, Pseudo, load, mk, rri, rrr, store, trapInst } from '../inst/mod';
 import * as O from '../inst/ops';
 import { RvEmitter, maxBytes } from '../inst/emit';
@@ -198,7 +198,7 @@ export function emitFunction(inp: FrameInput): FrameOutput {
       if (cls === RegClass.Vector) spAccess(O.VLE[0], false, to, spillOff(slot), SPILL_VT);
       else spAccess(cls === RegClass.Int ? O.LD : O.FP_D.load, false, to, spillOff(slot));
     },
-    inst: (inst, i, b) => {
+    inst: (inst, i, b, next) => {
       if (b !== lastBlock) {
         lastBlock = b;
         em.forgetVState();
@@ -225,10 +225,17 @@ export function emitFunction(inp: FrameInput): FrameOutput {
         }
         case Pseudo.Call: case Pseudo.CallInd: {
           em.put(inst);
-          buf.addCallSite(buf.curOffset());
+          // A try_call (see lower/exceptions.ts): its handlers' landing pads and where sp is
+          // relative to fp, for an unwinder that resumes there.
+          const tc = x?.tryCall;
+          if (tc !== undefined && hasEdits(alloc, i, EditSide.After)) throw new CodegenError('internal: register moves after a try_call');
+          buf.addCallSite(buf.curOffset(), tc === undefined ? undefined : {
+            handlers: tc.handlers.map((h) => ({ tag: h.tag, label: sink.label(h.label) })), spBelowFp: 16 + rest,
+          });
           // The callee removed its stack arguments: sp stays fixed in the body.
           const popped = inp.argArea.popped.get(inst) ?? 0;
           if (popped > 0) adjustSp(-popped);
+          if (tc !== undefined && tc.normal !== next) em.put(jumpTo(tc.normal));
           return;
         }
         case Pseudo.BrTable:
@@ -248,7 +255,6 @@ export function emitFunction(inp: FrameInput): FrameOutput {
     sink.bindLabel(t.label);
     em.put(trapInst(t.code));
   }
-  void CodegenError;
   return {
     buf,
     frameSize: hasFrame ? top + rest : 0,

@@ -11,7 +11,7 @@ import {
   BRANCH_LABEL, JAL_LABEL, PCREL_PAIR, compress, encode, fitsImm12, invertBranchWord, wordBytes,
 } from './encode';
 import { printInst } from './print';
-import { ra, t5, zero } from './regs';
+import { a0, ra, t5, zero } from './regs';
 import { vtypeAvl, vtypeImm } from './vtype';
 
 export interface EmitFeatures {
@@ -164,6 +164,18 @@ export class RvEmitter {
         this.vstate = 0;
         return;
       }
+      case Pseudo.TlsGd: {
+        const at = sink.curOffset();
+        sink.addReloc(at, 'RiscvTlsGdHi20', i.sym!, 0);
+        this.put32(rri(O.AUIPC_, a0, -1, 0));
+        sink.addReloc(sink.curOffset(), 'RiscvPCRelLo12I', { kind: 'pcrel_hi', offset: at }, 0);
+        this.put32(rri(O.ADDI, a0, a0, 0));
+        sink.addReloc(sink.curOffset(), 'RiscvCallPlt', '__tls_get_addr', 0);
+        this.put32(rri(O.AUIPC_, ra, -1, 0));
+        this.put32(rri(O.JALR_, ra, ra, 0));
+        this.vstate = 0;
+        return;
+      }
       case Pseudo.CallInd:
         this.putTable(rri(O.JALR_, ra, i.rs1, 0));
         this.vstate = 0;
@@ -245,6 +257,7 @@ export function maxBytes(i: MInst): number {
   switch (i.op) {
     case Pseudo.Li: return 32;
     case Pseudo.LoadSym: return 8 + 4 + 32;
+    case Pseudo.TlsGd: return 16;
     default: return 16 + vset;
   }
 }

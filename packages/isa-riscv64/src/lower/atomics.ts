@@ -23,7 +23,7 @@ function atomicType(L: RvLower, inst: Inst, resultOf: boolean): Type | null {
   const f = L.f;
   const t = (resultOf ? f.valueType[f.result(inst, 0)] : f.valueType[f.resolveAliases(f.arg(inst, 0))]) as Type;
   if (!isIntScalar(t)) return null;
-  if (memEndianness(f.instImm0[inst]) === ENDIAN_BIG && bytes(t) > 1) return null;
+  if (memEndianness(f.instImm0[inst]) === ENDIAN_BIG) L.unsupported('big-endian atomic access on riscv64 (a little-endian machine)');
   return t;
 }
 

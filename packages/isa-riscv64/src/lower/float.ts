@@ -626,9 +626,31 @@ function softToInt(L: RvLower, inst: Inst, signed: boolean, sat: boolean, from: 
 /** band, bor, bxor, bnot and the `_not` forms on floats: on their bits in GPRs. */
 function bitwiseRule(L: RvLower, inst: Inst): boolean {
   const t = resultType(L, inst);
-  if (t !== F32 && t !== F64) return false;
+  if (t !== F16 && t !== F32 && t !== F64 && t !== F128) return false;
   const f = L.f;
   const op = f.instOpcode[inst];
+  const n = op === BNOT ? 1 : 2;
+  const combine = (a: number, b: number, d: number): void => {
+    if (op === BNOT) {
+      L.emit(rri(O.XORI, d, a, -1));
+      return;
+    }
+    let y = b;
+    if (op === BAND_NOT || op === BOR_NOT || op === BXOR_NOT) {
+      y = L.tmp();
+      L.emit(rri(O.XORI, y, b, -1));
+    }
+    const m = op === BAND || op === BAND_NOT ? O.AND : op === BOR || op === BOR_NOT ? O.OR : O.XOR;
+    L.emit(rrr(m, d, a, y));
+  };
+  if (t === F128) {
+    const a = L.pair(f.arg(inst, 0));
+    const b = n === 2 ? L.pair(f.arg(inst, 1)) : a;
+    const d = L.outPair();
+    combine(a[0], b[0], d[0]);
+    combine(a[1], b[1], d[1]);
+    return true;
+  }
   const toX = t === F64 ? O.FP_D.mvToX : O.FP_S.mvToX;
   const bits = (v: Value): number => {
     const g = L.tmp();
@@ -637,18 +659,9 @@ function bitwiseRule(L: RvLower, inst: Inst): boolean {
   };
   const a = bits(f.arg(inst, 0));
   const r = L.tmp();
-  if (op === BNOT) L.emit(rri(O.XORI, r, a, -1));
-  else {
-    let b = bits(f.arg(inst, 1));
-    if (op === BAND_NOT || op === BOR_NOT || op === BXOR_NOT) {
-      const nb = L.tmp();
-      L.emit(rri(O.XORI, nb, b, -1));
-      b = nb;
-    }
-    const m = op === BAND || op === BAND_NOT ? O.AND : op === BOR || op === BOR_NOT ? O.OR : O.XOR;
-    L.emit(rrr(m, r, a, b));
-  }
-  L.emit(rri(t === F64 ? O.FP_D.mvFromX : O.FP_S.mvFromX, L.out(), r, 0));
+  combine(a, n === 2 ? bits(f.arg(inst, 1)) : a, r);
+  if (t === F16) boxF16(L, r, L.out());
+  else L.emit(rri(t === F64 ? O.FP_D.mvFromX : O.FP_S.mvFromX, L.out(), r, 0));
   return true;
 }
 

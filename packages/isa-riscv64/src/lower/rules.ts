@@ -29,6 +29,7 @@ import { boxF16, lowerFloatRules } from './float';
 import { lowerAtomicRules } from './atomics';
 import { lowerVectorRules } from './vector';
 import { lowerOverflowRules } from './overflow';
+import { lowerTlsRules } from './tls';
 import { vecAccess } from './vector-abi';
 import { symbolName } from './names';
 
@@ -451,7 +452,7 @@ function loadRule(L: RvLower, inst: Inst): boolean {
   const op = f.instOpcode[inst];
   const t = resultType(L, inst);
   const flags = f.instImm0[inst];
-  if (memEndianness(flags) === ENDIAN_BIG && bytes(t) > 1) return false;
+  bigEndianRejected(L, flags);
   const trap = memTrapCode(flags);
   const a = L.addrOf(arg(L, inst, 0), f.instImm1[inst]);
   const narrow = LOAD_OPS.get(op);
@@ -491,6 +492,14 @@ function loadRule(L: RvLower, inst: Inst): boolean {
   return true;
 }
 
+/**
+ * Big-endian accesses are rejected, single bytes included (as Cranelift's riscv64 backend does):
+ * a typed error rather than an access in the wrong byte order.
+ */
+export function bigEndianRejected(L: RvLower, flags: number): void {
+  if (memEndianness(flags) === ENDIAN_BIG) L.unsupported('big-endian memory access on riscv64 (a little-endian machine)');
+}
+
 function withTrap(i: MInst, trap: number): MInst {
   i.trap = trap;
   return i;
@@ -503,7 +512,7 @@ function storeRule(L: RvLower, inst: Inst): boolean {
   const t = argType(L, inst, 0);
   const flags = f.instImm0[inst];
   const n = STORE_BYTES.get(op) ?? bytes(t);
-  if (memEndianness(flags) === ENDIAN_BIG && n > 1) return false;
+  bigEndianRejected(L, flags);
   const trap = memTrapCode(flags);
   const a = L.addrOf(arg(L, inst, 1), f.instImm1[inst]);
   if (isVector(t)) {
@@ -757,4 +766,5 @@ lowerFloatRules(RULES);
 lowerAtomicRules(RULES);
 lowerVectorRules(RULES);
 lowerOverflowRules(RULES);
+lowerTlsRules(RULES);
 

@@ -77,6 +77,22 @@ export class RvLower {
   usesVectors = false;
   /** vreg (with VREG_BASE) of the incoming return-area pointer, or -1. */
   retAreaPtr = -1;
+  private exceptionSavedSet: Set<number> | null = null;
+  private tryCallAreaMap: Map<number, number> | null = null;
+  /**
+   * Callee-saved registers clobbered on a try_call's exception edge (an unwinder restores none):
+   * the prologue saves them even when the allocator never writes them. Made on first use.
+   */
+  get exceptionSaved(): Set<number> {
+    return (this.exceptionSavedSet ??= new Set());
+  }
+  exceptionSavedRegs(): readonly number[] {
+    return this.exceptionSavedSet === null ? [] : [...this.exceptionSavedSet];
+  }
+  /** Per try_call instruction: the return-area slot its normal return reads (-1: registers). */
+  get tryCallAreas(): Map<number, number> {
+    return (this.tryCallAreaMap ??= new Map());
+  }
   readonly argArea: ArgAreaFacts;
   private nextLabelBase: number;
   private labelCount = 0;

@@ -37,6 +37,8 @@ export type RelocKind =
   /** Mach-O AArch64 thread-local variable descriptor page and page offset (`sym@TLVPPAGE`, `@TLVPPAGEOFF`; not ELF). */
   | 'MachOAarch64TlsAdrPage21' | 'MachOAarch64TlsAdrPageOff12'
   | 'RiscvCallPlt' | 'RiscvPCRelHi20' | 'RiscvPCRelLo12I' | 'RiscvGotHi20'
+  /** RISC-V general-dynamic TLS: `auipc` of the address of the symbol's GOT pair (`%tls_gd_pcrel_hi`). */
+  | 'RiscvTlsGdHi20'
   | 'S390xPCRel32Dbl' | 'S390xPLTRel32Dbl' | 'S390xGotEnt32Dbl';
 
 /** What a relocation points at. */

@@ -75,6 +75,7 @@ export const ELF_MACHINES: Readonly<Record<string, ElfMachine>> = {
       RiscvPCRelHi20: { type: 23, size: 4 },
       RiscvGotHi20: { type: 20, size: 4 },
       RiscvPCRelLo12I: { type: 24, size: 4 }, // target: the auipc (a `pcrel_hi` target)
+      RiscvTlsGdHi20: { type: 22, size: 4 }, // R_RISCV_TLS_GD_HI20
     },
     ehFramePcRel: 57,
     cie: RISCV64_CIE,

@@ -1,0 +1,213 @@
+// Calls, tail calls, arguments and returns under the s390x ELF ABI (see abi/abi.ts).
+
+import {
+  type Inst, type Signature, type Type, type Value, CALL_INDIRECT, F128, F16, F32, F64, I128, I16, I32, I64, I8,
+  RETURN_CALL_INDIRECT, bytes,
+} from '@windlass/ir';
+import { InstFlag } from '@windlass/regalloc';
+import { type MInst, Pseudo, pseudo, rr, rx } from '../inst/mod';
+import { NO_REG, RegClass, VREG_BASE, r15, r2 } from '../inst/regs';
+import { type ArgLoc, CALL_CLOBBERS, REG_SAVE_AREA, assignSignature, inVectorReg, isVec128 } from '../abi/abi';
+import type { S390xLower } from './state';
+import { symbolName } from './symbols';
+
+const raw = (r: number): number => r - VREG_BASE;
+
+/** The load of a value of type `t` from memory into `dst` (general or vector register). */
+export function loadOf(t: Type, dst: number): MInst {
+  if (isVec128(t) || t === I128 || t === F128) return rx('vl', dst, NO_REG, NO_REG, 0);
+  switch (t) {
+    case F64: return rx('vleg.d', dst, NO_REG, NO_REG, 0);
+    case F32: return rx('vlef.d', dst, NO_REG, NO_REG, 0);
+    case F16: return rx('vleh.d', dst, NO_REG, NO_REG, 0);
+    case I8: return rx('llc', dst, NO_REG, NO_REG, 0);
+    case I16: return rx('llh', dst, NO_REG, NO_REG, 0);
+    case I32: return rx('l', dst, NO_REG, NO_REG, 0);
+    default: return rx('lg', dst, NO_REG, NO_REG, 0);
+  }
+}
+/** The store of a value of type `t` held in `src`. */
+export function storeOf(t: Type, src: number): MInst {
+  if (isVec128(t) || t === I128 || t === F128) return rx('vst', src, NO_REG, NO_REG, 0);
+  switch (t) {
+    case F64: return rx('vsteg', src, NO_REG, NO_REG, 0);
+    case F32: return rx('vstef', src, NO_REG, NO_REG, 0);
+    case F16: return rx('vsteh', src, NO_REG, NO_REG, 0);
+    case I8: return rx('stc', src, NO_REG, NO_REG, 0);
+    case I16: return rx('sth', src, NO_REG, NO_REG, 0);
+    case I32: return rx('st', src, NO_REG, NO_REG, 0);
+    default: return rx('stg', src, NO_REG, NO_REG, 0);
+  }
+}
+
+/** A narrow integer argument or return extended to 64 bits as its attribute asks (`none`: zero-extended when `always`). */
+function extendForAbi(L: S390xLower, r: number, t: Type, ext: string, always: boolean): number {
+  if (t !== I8 && t !== I16 && t !== I32) return r;
+  if (ext === 'none' && !always) return r;
+  const signed = ext === 'sext';
+  const d = L.tmp();
+  const op = t === I8 ? (signed ? 'lgbr' : 'llgcr') : t === I16 ? (signed ? 'lghr' : 'llghr') : signed ? 'lgfr' : 'llgfr';
+  L.emit(rr(op, d, r));
+  return d;
+}
+
+/** Defines the entry block's parameters (the function arguments). */
+export function lowerArgs(L: S390xLower, params: readonly Value[]): void {
+  const sig = L.f.signature;
+  const a = assignSignature(sig);
+  const defs: number[] = [];
+  const loads: MInst[] = [];
+  if (a.retArea && L.retAreaPtr >= 0) defs.push(raw(L.retAreaPtr), r2);
+  params.forEach((v, k) => {
+    const loc = a.params[k];
+    if (loc === undefined) L.unsupported('entry block parameters do not match the signature');
+    if (!L.ctx.isUsed(v)) return;
+    const r = L.reg(v);
+    const t = L.typeOf(v);
+    if (loc.byRef) {
+      const p = L.tmp();
+      if (loc.reg >= 0) defs.push(raw(p), loc.reg);
+      else loads.push(incoming(L, loadOf(I64, p), loc));
+      const l = loadOf(t, r);
+      l.b = p;
+      loads.push(l);
+    } else if (loc.reg >= 0) defs.push(raw(r), loc.reg);
+    else loads.push(incoming(L, loadOf(t, r), loc));
+  });
+  L.emit(pseudo(Pseudo.Args), { fixedDefs: defs });
+  for (const i of loads) L.emit(i);
+}
+
+/** `i` addressing the incoming stack argument at `loc` (fixed up once the frame size is known). */
+function incoming(L: S390xLower, i: MInst, loc: ArgLoc): MInst {
+  return L.entryMem(i, REG_SAVE_AREA + loc.stackOffset);
+}
+
+/** Lowers `return` (the values of `inst`'s arguments). */
+export function lowerReturn(L: S390xLower, inst: Inst): void {
+  const f = L.f;
+  const sig = f.signature;
+  const a = assignSignature(sig);
+  const n = f.argCount(inst);
+  if (n !== sig.returns.length) L.unsupported('return value count does not match the signature');
+  if (a.retArea) {
+    for (let k = 0; k < n; k++) {
+      const s = storeOf(sig.returns[k].type, L.reg(f.arg(inst, k)));
+      s.b = L.retAreaPtr;
+      s.d = a.retOffsets[k];
+      L.emit(s);
+    }
+    L.ctx.emit(pseudo(Pseudo.Ret), null, InstFlag.Ret);
+    return;
+  }
+  const uses: number[] = [];
+  for (let k = 0; k < n; k++) {
+    const p = sig.returns[k];
+    const r = extendForAbi(L, L.reg(f.arg(inst, k)), p.type, p.extension, true);
+    uses.push(raw(r), a.returns[k].reg);
+  }
+  L.ctx.emit(pseudo(Pseudo.Ret), { fixedUses: dedupeFixed(L, uses) }, InstFlag.Ret);
+}
+
+/** A vreg may be read in only one fixed register per instruction: copy repeats. */
+function dedupeFixed(L: S390xLower, pairs: number[]): number[] {
+  for (let k = 2; k < pairs.length; k += 2) {
+    let dup = false;
+    for (let j = 0; j < k && !dup; j += 2) dup = pairs[j] === pairs[k];
+    if (dup) {
+      const cls = L.ctx.vregClass(pairs[k]);
+      const c = L.tmp(cls as RegClass);
+      if (cls === RegClass.Int) L.moveG(c, pairs[k] + VREG_BASE);
+      else L.moveV(c, pairs[k] + VREG_BASE);
+      pairs[k] = raw(c);
+    }
+  }
+  return pairs;
+}
+
+/** Lowers a call or (with `tail`) a tail call. */
+export function lowerCall(L: S390xLower, inst: Inst, tail: boolean): void {
+  const f = L.f;
+  const sig: Signature | undefined = f.callSignature(inst);
+  if (sig === undefined) L.unsupported('call without a signature');
+  const op = f.instOpcode[inst];
+  const indirect = op === CALL_INDIRECT || op === RETURN_CALL_INDIRECT;
+  const args = f.instArgs(inst).slice(indirect ? 1 : 0);
+  if (args.length !== sig.params.length) L.unsupported('call argument count does not match the signature');
+  const a = assignSignature(sig);
+  const uses: number[] = [];
+  const own = assignSignature(f.signature);
+  if (tail && a.stackBytes > own.stackBytes) {
+    L.unsupported(`tail call needing ${a.stackBytes} bytes of stack arguments from a function that received ${own.stackBytes}`);
+  }
+  let areaSlot = -1;
+  if (a.retArea) {
+    if (tail) {
+      if (L.retAreaPtr < 0) L.unsupported('tail call to a function returning through a return area from one that does not');
+      uses.push(raw(L.retAreaPtr), r2);
+    } else {
+      areaSlot = L.slotArea.addArea(a.retAreaSize);
+      const p = L.tmp();
+      L.emit(L.slotMem(rx('la', p, NO_REG, NO_REG, 0), areaSlot, 0));
+      uses.push(raw(p), r2);
+    }
+  }
+  args.forEach((v, k) => {
+    const loc = a.params[k];
+    const p = sig.params[k];
+    let r = L.reg(v);
+    if (loc.byRef) {
+      if (tail) L.unsupported('tail call passing i128/f128 arguments (by reference)');
+      const buf = L.slotArea.addArea(16);
+      L.emit(L.slotMem(storeOf(p.type, r), buf, 0));
+      const ptr = L.tmp();
+      L.emit(L.slotMem(rx('la', ptr, NO_REG, NO_REG, 0), buf, 0));
+      r = ptr;
+    } else r = extendForAbi(L, r, p.type, p.extension, false);
+    if (loc.reg >= 0) uses.push(raw(r), loc.reg);
+    else {
+      const s = storeOf(loc.byRef ? I64 : p.type, r);
+      if (tail) L.entryMem(s, REG_SAVE_AREA + loc.stackOffset);
+      else {
+        s.b = r15;
+        s.d = REG_SAVE_AREA + loc.stackOffset;
+      }
+      L.emit(s);
+    }
+  });
+  if (!tail) L.outgoingBytes = Math.max(L.outgoingBytes, a.stackBytes);
+  const call = pseudo(tail ? Pseudo.TailCall : Pseudo.Call);
+  if (indirect) call.r2 = L.reg(f.arg(inst, 0));
+  else {
+    const fr = f.funcRefs[f.instImm0[inst]];
+    if (fr === undefined) L.unsupported('call through an undeclared function reference');
+    call.sym = symbolName(fr.name);
+    call.relocKind = fr.colocated ? 'S390xPCRel32Dbl' : 'S390xPLTRel32Dbl';
+  }
+  if (tail) {
+    L.ctx.emit(call, { fixedUses: dedupeFixed(L, uses) }, InstFlag.Ret);
+    return;
+  }
+  L.hasCalls = true;
+  const defs: number[] = [];
+  const defRegs = new Set<number>();
+  const results = f.instResults(inst);
+  if (!a.retArea) {
+    results.forEach((v, k) => {
+      const loc = a.returns[k];
+      if (!L.ctx.isUsed(v)) return;
+      defs.push(raw(L.reg(v)), loc.reg);
+      defRegs.add(loc.reg);
+    });
+  }
+  const clobbers = CALL_CLOBBERS.filter((p) => !defRegs.has(p));
+  L.emit(call, { fixedUses: dedupeFixed(L, uses), fixedDefs: defs, clobbers });
+  if (a.retArea) {
+    results.forEach((v, k) => {
+      if (!L.ctx.isUsed(v)) return;
+      L.emit(L.slotMem(loadOf(sig.returns[k].type, L.reg(v)), areaSlot, a.retOffsets[k]));
+    });
+  }
+  void inVectorReg;
+  void bytes;
+}

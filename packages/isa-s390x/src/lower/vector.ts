@@ -1,0 +1,4 @@
+import type { RuleTable } from '@windlass/codegen';
+import type { S390xLower } from './state';
+
+export function lowerVectorRules(_r: RuleTable<S390xLower>): void {}

@@ -31,12 +31,15 @@ const CAPTURE_THUNK = [
   '  larl %r1,wl_saved_r14', '  lg %r14,0(%r1)', '  br %r14',
 ].join('\n');
 
+/** %v24 %v26 %v28 %v30 %v25 ... as indexes into the stored %v24..%v31. */
+const VEC_ORDER = [0, 2, 4, 6, 1, 3, 5, 7];
+
 function capture(sig: Signature): ReturnCapture | null {
   if (sig.returns.length < 2 || needsRetArea(sig.returns)) return null;
   let g = 0, f = 0, v = 0;
   const offsets = sig.returns.map((r) => {
     const t: Type = r.type;
-    if (isVec128(t)) return 64 + 16 * v++;
+    if (isVec128(t)) return 64 + 16 * VEC_ORDER[v++];
     if (isVector(t)) return -1;
     if (t === I8 || t === I16 || t === I32) return 8 * g++ + 8 - bytes(t);
     if (t === 7 || t === 8 || t === 6) return 32 + 8 * f++; // f32, f64, f16: the leftmost bytes of the FPR

@@ -2,7 +2,7 @@
 //
 //   arguments   integers (i8..i64): %r2..%r6, then the stack (8-byte slots, right-justified)
 //               f16/f32/f64: %f0 %f2 %f4 %f6, then the stack (right-justified)
-//               128-bit vectors: %v24..%v31, then the stack (16 bytes each)
+//               128-bit vectors: %v24 %v26 %v28 %v30 %v25 %v27 %v29 %v31, then the stack (16 bytes each)
 //               i128, f128: by reference (the caller passes the address of a copy, like an integer)
 //   returns     one integer in %r2, one float in %f0, one vector in %v24; several values use
 //               %r2..%r5, %f0 %f2 %f4 %f6 and %v24..%v31 (a Windlass extension: C returns such a
@@ -53,7 +53,8 @@ export interface SigAssignment {
 }
 
 const FPR_ARGS = [vr(0), vr(2), vr(4), vr(6)];
-const VEC_ARGS = [vr(24), vr(25), vr(26), vr(27), vr(28), vr(29), vr(30), vr(31)];
+/** The vector ABI's order: the even registers first. */
+const VEC_ARGS = [vr(24), vr(26), vr(28), vr(30), vr(25), vr(27), vr(29), vr(31)];
 const GPR_RETS = [2, 3, 4, 5];
 
 export function isVec128(t: Type): boolean {

@@ -33,6 +33,8 @@ export class MInst {
   relocKind: RelocKind | null = null;
   addend = 0;
   trap = 0;
+  /** More registers of a pseudo-instruction (`AtomicLoop` temporaries); null for all others. */
+  regs: number[] | null = null;
   constructor(public op: number) {}
 }
 

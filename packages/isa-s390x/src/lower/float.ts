@@ -16,7 +16,7 @@ import { type MInst, condBr, inst, ri, rrm, rx, vrra, vrrc, vrre } from '../inst
 import { NO_REG } from '../inst/regs';
 import { extend32, extend64, floatCompare, fpFormat, materialize } from './cond';
 import type { S390xLower } from './state';
-import { resultType } from './rules';
+import { resultType } from './types';
 import { vlgv, vlvgInto } from './mem';
 
 function isScalarFloat(t: Type): boolean {

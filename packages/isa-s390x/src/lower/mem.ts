@@ -12,7 +12,7 @@ import { type MInst, inst, rr, rx } from '../inst/mod';
 import { NO_REG } from '../inst/regs';
 import { isVec128 } from '../abi/abi';
 import type { S390xLower } from './state';
-import { resultType } from './rules';
+import { resultType } from './types';
 
 /** Where a load or store of `inst` accesses memory. */
 export interface MemRef {

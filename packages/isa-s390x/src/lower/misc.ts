@@ -10,7 +10,7 @@ import { condBr, inst, ri, rr, rrr, rsy, rx } from '../inst/mod';
 import { NO_REG, r15 } from '../inst/regs';
 import { extend64, materialize } from './cond';
 import { type S390xLower } from './state';
-import { isIntScalar, resultType } from './rules';
+import { isIntScalar, resultType } from './types';
 import { symbolName } from './symbols';
 import { lowerTls } from './tls';
 

@@ -16,6 +16,7 @@ import { type MInst, Pseudo, condBr, inst, pseudo, ri, rr, rrm, rrr, rsy } from 
 import { NO_REG, RegClass, r2, r3 } from '../inst/regs';
 import { condOf, extend32, extend64, intCompare, intCompareImm, materialize } from './cond';
 import { type S390xLower } from './state';
+import { isIntScalar, resultType } from './types';
 import { lowerMemRules, vlgv } from './mem';
 import { lowerFloatRules } from './float';
 import { lowerVectorRules } from './vector';
@@ -27,13 +28,7 @@ export type LRule = (L: S390xLower, inst: Inst) => boolean;
 
 const raw = (r: number): number => r - 64;
 
-export function resultType(L: S390xLower, inst: Inst): Type {
-  const f = L.f;
-  return f.instResLen[inst] > 0 ? (f.valueType[f.result(inst, 0)] as Type) : (f.instType[inst] as Type);
-}
-export function isIntScalar(t: Type): boolean {
-  return t === I8 || t === I16 || t === I32 || t === I64;
-}
+export { isIntScalar, resultType };
 function widthBits(t: Type): number {
   return bytes(t) * 8;
 }

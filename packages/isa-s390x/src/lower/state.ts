@@ -267,6 +267,8 @@ type Sink = {
 /** Field ids for `setReg`: register slots r1..r4, then the memory base and index. */
 export const FIELD_B = 4;
 export const FIELD_X = 5;
+/** Field id of `regs[0]` (a pseudo-instruction's extra registers). */
+export const FIELD_REGS = 8;
 
 class OperandCollector {
   count = 0;
@@ -339,12 +341,14 @@ class OperandCollector {
           this.use(sink, i.r4, 3);
           break;
         case Pseudo.AtomicLoop:
-          // Every register is read after some are written: all defs are early.
+          // A loop: every register is read after some are written, so all defs are early.
           this.use(sink, i.b, FIELD_B);
+          this.use(sink, i.x, FIELD_X);
           this.use(sink, i.r2, 1);
           this.use(sink, i.r3, 2);
+          this.use(sink, i.r4, 3);
           this.def(sink, i.r1, 0, true);
-          this.def(sink, i.r4, 3, true);
+          if (i.regs !== null) for (let k = 0; k < i.regs.length; k++) this.def(sink, i.regs[k], FIELD_REGS + k, true);
           break;
         case Pseudo.SlotAddr:
           this.def(sink, i.r1, 0);
@@ -376,7 +380,7 @@ export function setReg(i: MInst, field: number, preg: number): void {
     case 3: i.r4 = preg; break;
     case FIELD_B: i.b = preg; break;
     case FIELD_X: i.x = preg; break;
-    default: break;
+    default: if (i.regs !== null && field >= FIELD_REGS) i.regs[field - FIELD_REGS] = preg; break;
   }
 }
 

@@ -33,7 +33,13 @@ export type RelocKind =
   | 'X86SecRel' | 'MachOX86_64Tlv'
   | 'Arm64Call' | 'Aarch64AdrPrelPgHi21' | 'Aarch64AddAbsLo12Nc' | 'Aarch64AdrGotPage21' | 'Aarch64Ld64GotLo12Nc'
   | 'RiscvCallPlt' | 'RiscvPCRelHi20' | 'RiscvPCRelLo12I' | 'RiscvGotHi20'
-  | 'S390xPCRel32Dbl' | 'S390xPLTRel32Dbl' | 'S390xGotEnt32Dbl';
+  | 'S390xPCRel32Dbl' | 'S390xPLTRel32Dbl' | 'S390xGotEnt32Dbl'
+  /**
+   * s390x ELF general-dynamic TLS: the 64-bit `tls_index` GOT offset in a literal
+   * (`R_390_TLS_GD64`), and the marker on the `brasl` to `__tls_get_offset` (`R_390_TLS_GDCALL`,
+   * at the instruction's first byte).
+   */
+  | 'S390xTlsGd64' | 'S390xTlsGdCall';
 
 /** What a relocation points at. */
 export type RelocTarget =

@@ -25,7 +25,7 @@ import { OPS, opIndex } from '../inst/ops';
 import { MInst, Pseudo } from '../inst/mod';
 import { PCREL16, PCREL32, TABLE32, emitOp, encode } from '../inst/emit';
 import { printInst } from '../inst/print';
-import { NO_REG, RegClass, V_SCRATCH, dwarfReg, isVr, r1, r14, r15, vr, vrNum } from '../inst/regs';
+import { NO_REG, RegClass, V_SCRATCH, dwarfReg, isVr, r1, r12, r14, r15, r2, r3, vr, vrNum } from '../inst/regs';
 import { type S390xExtra, type S390xLower, setReg } from '../lower/state';
 import { REG_SAVE_AREA } from './abi';
 import { expandAtomicLoop } from '../lower/atomics-expand';
@@ -49,7 +49,7 @@ const OP = {
   stg: opIndex('stg'), lg: opIndex('lg'), std: opIndex('std'), ld: opIndex('ld'), vst: opIndex('vst'), vl: opIndex('vl'),
   vlr: opIndex('vlr'), bcr: opIndex('bcr'), brc: opIndex('brc'), brcl: opIndex('brcl'), brasl: opIndex('brasl'),
   basr: opIndex('basr'), larl: opIndex('larl'), sllg: opIndex('sllg'), lgf: opIndex('lgf'), agr: opIndex('agr'),
-  cgr: opIndex('cgr'), clgr: opIndex('clgr'), std2: opIndex('stdy'),
+  cgr: opIndex('cgr'), clgr: opIndex('clgr'), ear: opIndex('ear'),
 };
 
 function mk(op: number, r1v = NO_REG, r2v = NO_REG): MInst {
@@ -245,6 +245,9 @@ export function emitFunction(inp: FrameInput): FrameOutput {
         case Pseudo.AtomicLoop:
           expandAtomicLoop(i, sink, put);
           return;
+        case Pseudo.TlsGd:
+          expandTlsGd(i.sym ?? '', buf, put, raw);
+          return;
         default:
           throw new CodegenError(`internal: s390x pseudo-instruction ${i.op} reached emission`);
       }
@@ -298,6 +301,45 @@ function emitJumpTable(idx: number, t: number, targets: readonly number[], sink:
   void PCREL32;
   void V_SCRATCH;
   void vr;
+}
+
+/** The general-dynamic TLS sequence (see lower/tls.ts). */
+function expandTlsGd(sym: string, buf: MachBuffer, put: (i: MInst) => void, raw: (at: number, text: string) => void): void {
+  const got = new MInst(OP.larl);
+  got.r1 = r12;
+  got.sym = '_GLOBAL_OFFSET_TABLE_';
+  got.relocKind = 'S390xPCRel32Dbl';
+  put(got);
+  let at = buf.curOffset();
+  buf.put4(0xa7150006);
+  raw(at, 'bras %r1,.+12');
+  at = buf.curOffset();
+  buf.addReloc(at, 'S390xTlsGd64', sym, 0);
+  buf.put8(0, 0);
+  raw(at, `.quad ${sym}@tlsgd`);
+  put(mem(OP.lg, r2, r1, 0));
+  at = buf.curOffset();
+  buf.addReloc(at, 'S390xTlsGdCall', sym, 0);
+  const call = new MInst(OP.brasl);
+  call.r1 = r14;
+  call.sym = '__tls_get_offset';
+  call.relocKind = 'S390xPLTRel32Dbl';
+  put(call);
+  buf.addCallSite(buf.curOffset());
+  const ear = (a: number): MInst => {
+    const e = new MInst(OP.ear);
+    e.r1 = r3;
+    e.r2 = a;
+    return e;
+  };
+  put(ear(0));
+  const s = new MInst(OP.sllg);
+  s.r1 = r3;
+  s.r3 = r3;
+  s.d = 32;
+  put(s);
+  put(ear(1));
+  put(mk(OP.agr, r2, r3));
 }
 
 /** Prints label references as offsets (`brc 8,0x40`). */

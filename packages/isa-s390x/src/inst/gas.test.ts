@@ -86,7 +86,7 @@ function randomInst(k: number, r: (n: number) => number): MInst {
     };
     switch (kind) {
       case 'g': setReg(slot === '1' && info.evenR1 ? 2 * r(8) : gpr()); break;
-      case 'f': setReg(vr(r(16))); break;
+      case 'f': setReg(vr(info.fprPair ? [0, 1, 4, 5, 8, 9, 12, 13][r(8)] : r(16))); break;
       case 'v': setReg(vr(r(32))); break;
       case 'a': i.r2 = r(16); break;
       case 'm': setMask(info.fmt === Fmt.RIEf || (info.fmt === Fmt.VRIb && slot === 'a') ? r(256) : r(16)); break;

@@ -74,6 +74,8 @@ export const Pseudo = {
   SlotAddr: 1015,
   /** Inline stack probe loop / frame check (see abi/frame.ts). */
   StackCheck: 1016,
+  /** General-dynamic TLS: %r2 <- the address of thread-local `sym` (see lower/tls.ts). */
+  TlsGd: 1017,
 } as const;
 
 export function inst(name: string): MInst {

@@ -47,6 +47,8 @@ export interface OpInfo {
   readonly tokens: readonly string[];
   /** R1 names an even/odd register pair (`mlgr`, `dsgr`, `flogr`): r1 must be even. */
   readonly evenR1: boolean;
+  /** The FPR operand is a floating-point register pair (f128): %f0, %f1, %f4, %f5, %f8, ... */
+  readonly fprPair: boolean;
 }
 
 /** Ops whose R1 is the even register of a pair. */
@@ -188,6 +190,11 @@ const OPS_SRC: [string, Fmt, number, string, string, string?][] = [
   ['cdfbra', Fmt.RRFe, 0xb395, 'f1,ma,g2,mb', 'du'], ['cefbra', Fmt.RRFe, 0xb394, 'f1,ma,g2,mb', 'du'],
   ['cdlgbr', Fmt.RRFe, 0xb3a1, 'f1,ma,g2,mb', 'du'], ['celgbr', Fmt.RRFe, 0xb3a0, 'f1,ma,g2,mb', 'du'],
   ['cdlfbr', Fmt.RRFe, 0xb391, 'f1,ma,g2,mb', 'du'], ['celfbr', Fmt.RRFe, 0xb390, 'f1,ma,g2,mb', 'du'],
+  // f128 in a floating-point register pair (%fN high, %fN+2 low): the fields hold a pair's first register
+  ['cgxbra', Fmt.RRFe, 0xb3aa, 'g1,ma,f2,mb', 'd-'], ['cfxbra', Fmt.RRFe, 0xb39a, 'g1,ma,f2,mb', 'd-'],
+  ['clgxbr', Fmt.RRFe, 0xb3ae, 'g1,ma,f2,mb', 'd-'], ['clfxbr', Fmt.RRFe, 0xb39e, 'g1,ma,f2,mb', 'd-'],
+  ['cxgbra', Fmt.RRFe, 0xb3a6, 'f1,ma,g2,mb', '-u'], ['cxfbra', Fmt.RRFe, 0xb396, 'f1,ma,g2,mb', '-u'],
+  ['cxlgbr', Fmt.RRFe, 0xb3a2, 'f1,ma,g2,mb', '-u'], ['cxlfbr', Fmt.RRFe, 0xb392, 'f1,ma,g2,mb', '-u'],
   ['le', Fmt.RX, 0x78, 'f1,D', 'd', 'ley'], ['ley', Fmt.RXY, 0xed64, 'f1,D', 'd'],
   ['ld', Fmt.RX, 0x68, 'f1,D', 'd', 'ldy'], ['ldy', Fmt.RXY, 0xed65, 'f1,D', 'd'],
   ['ste', Fmt.RX, 0x70, 'f1,D', 'u', 'stey'], ['stey', Fmt.RXY, 0xed66, 'f1,D', 'u'],
@@ -300,6 +307,7 @@ function parse(src: (typeof OPS_SRC)[number]): OpInfo {
     longDisp: fmt === Fmt.RXY || fmt === Fmt.RSY,
     alt: -1,
     evenR1: PAIR_OPS.has(name),
+    fprPair: /^c(x|l?[gf]x)/.test(name),
   };
 }
 

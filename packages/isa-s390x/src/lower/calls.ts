@@ -2,12 +2,12 @@
 
 import {
   type Inst, type Signature, type Type, type Value, CALL_INDIRECT, F128, F16, F32, F64, I128, I16, I32, I64, I8,
-  RETURN_CALL_INDIRECT, bytes,
+  RETURN_CALL_INDIRECT,
 } from '@windlass/ir';
 import { InstFlag } from '@windlass/regalloc';
 import { type MInst, Pseudo, pseudo, rr, rx } from '../inst/mod';
 import { NO_REG, RegClass, VREG_BASE, r15, r2 } from '../inst/regs';
-import { type ArgLoc, CALL_CLOBBERS, REG_SAVE_AREA, assignSignature, inVectorReg, isVec128 } from '../abi/abi';
+import { type ArgLoc, CALL_CLOBBERS, REG_SAVE_AREA, assignSignature, isVec128 } from '../abi/abi';
 import type { S390xLower } from './state';
 import { symbolName } from './symbols';
 
@@ -134,9 +134,30 @@ export function lowerCall(L: S390xLower, inst: Inst, tail: boolean): void {
   const indirect = op === CALL_INDIRECT || op === RETURN_CALL_INDIRECT;
   const args = f.instArgs(inst).slice(indirect ? 1 : 0);
   if (args.length !== sig.params.length) L.unsupported('call argument count does not match the signature');
+  let target: CallTarget;
+  if (indirect) target = { reg: L.reg(f.arg(inst, 0)) };
+  else {
+    const fr = f.funcRefs[f.instImm0[inst]];
+    if (fr === undefined) L.unsupported('call through an undeclared function reference');
+    target = { sym: symbolName(fr.name), colocated: fr.colocated };
+  }
+  const results = f.instResults(inst).map((v) => (L.ctx.isUsed(v) ? L.reg(v) : -1));
+  emitCall(L, sig, target, args.map((v) => L.reg(v)), results, tail);
+}
+
+/** What a call jumps to: a symbol, or an address in a register. */
+export type CallTarget = { readonly sym: string; readonly colocated: boolean } | { readonly reg: number };
+
+/**
+ * A call of `target` with signature `sig`: `args` are the argument registers, `results` the
+ * registers receiving the return values (-1: unused). A tail call (`tail`) has no results.
+ */
+export function emitCall(
+  L: S390xLower, sig: Signature, target: CallTarget, args: readonly number[], results: readonly number[], tail: boolean,
+): void {
   const a = assignSignature(sig);
   const uses: number[] = [];
-  const own = assignSignature(f.signature);
+  const own = assignSignature(L.f.signature);
   if (tail && a.stackBytes > own.stackBytes) {
     L.unsupported(`tail call needing ${a.stackBytes} bytes of stack arguments from a function that received ${own.stackBytes}`);
   }
@@ -152,10 +173,10 @@ export function lowerCall(L: S390xLower, inst: Inst, tail: boolean): void {
       uses.push(raw(p), r2);
     }
   }
-  args.forEach((v, k) => {
+  args.forEach((reg, k) => {
     const loc = a.params[k];
     const p = sig.params[k];
-    let r = L.reg(v);
+    let r = reg;
     if (loc.byRef) {
       if (tail) L.unsupported('tail call passing i128/f128 arguments (by reference)');
       const buf = L.slotArea.addArea(16);
@@ -177,12 +198,10 @@ export function lowerCall(L: S390xLower, inst: Inst, tail: boolean): void {
   });
   if (!tail) L.outgoingBytes = Math.max(L.outgoingBytes, a.stackBytes);
   const call = pseudo(tail ? Pseudo.TailCall : Pseudo.Call);
-  if (indirect) call.r2 = L.reg(f.arg(inst, 0));
+  if ('reg' in target) call.r2 = target.reg;
   else {
-    const fr = f.funcRefs[f.instImm0[inst]];
-    if (fr === undefined) L.unsupported('call through an undeclared function reference');
-    call.sym = symbolName(fr.name);
-    call.relocKind = fr.colocated ? 'S390xPCRel32Dbl' : 'S390xPLTRel32Dbl';
+    call.sym = target.sym;
+    call.relocKind = target.colocated ? 'S390xPCRel32Dbl' : 'S390xPLTRel32Dbl';
   }
   if (tail) {
     L.ctx.emit(call, { fixedUses: dedupeFixed(L, uses) }, InstFlag.Ret);
@@ -191,23 +210,30 @@ export function lowerCall(L: S390xLower, inst: Inst, tail: boolean): void {
   L.hasCalls = true;
   const defs: number[] = [];
   const defRegs = new Set<number>();
-  const results = f.instResults(inst);
   if (!a.retArea) {
-    results.forEach((v, k) => {
+    results.forEach((r, k) => {
+      if (r < 0) return;
       const loc = a.returns[k];
-      if (!L.ctx.isUsed(v)) return;
-      defs.push(raw(L.reg(v)), loc.reg);
+      defs.push(raw(r), loc.reg);
       defRegs.add(loc.reg);
     });
   }
   const clobbers = CALL_CLOBBERS.filter((p) => !defRegs.has(p));
   L.emit(call, { fixedUses: dedupeFixed(L, uses), fixedDefs: defs, clobbers });
   if (a.retArea) {
-    results.forEach((v, k) => {
-      if (!L.ctx.isUsed(v)) return;
-      L.emit(L.slotMem(loadOf(sig.returns[k].type, L.reg(v)), areaSlot, a.retOffsets[k]));
+    results.forEach((r, k) => {
+      if (r < 0) return;
+      L.emit(L.slotMem(loadOf(sig.returns[k].type, r), areaSlot, a.retOffsets[k]));
     });
   }
-  void inVectorReg;
-  void bytes;
+}
+
+/** A call of the C runtime routine `name` (`__divti3`, ...) under the system_v convention. */
+export function libcall(L: S390xLower, name: string, params: readonly Type[], returns: readonly Type[], args: readonly number[], results: readonly number[]): void {
+  const sig: Signature = {
+    params: params.map((type) => ({ type, extension: 'none', purpose: 'normal' })),
+    returns: returns.map((type) => ({ type, extension: 'none', purpose: 'normal' })),
+    callConv: 'system_v',
+  };
+  emitCall(L, sig, { sym: name, colocated: false }, args, results, false);
 }

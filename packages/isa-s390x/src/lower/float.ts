@@ -12,8 +12,8 @@ import {
   NEAREST, SQRT, TRAP_BAD_TOINT, TRAP_INT_OVF, TRUNC, bytes, isVector,
 } from '@windlass/ir';
 import type { RuleTable } from '@windlass/codegen';
-import { type MInst, condBr, inst, ri, rrm, rx, vrra, vrrc, vrre } from '../inst/mod';
-import { NO_REG } from '../inst/regs';
+import { type MInst, condBr, inst as mk, ri, rrm, rx, vrra, vrrc, vrre } from '../inst/mod';
+import { NO_REG, VREG_BASE, vr } from '../inst/regs';
 import { extend32, extend64, floatCompare, fpFormat, materialize } from './cond';
 import type { S390xLower } from './state';
 import { resultType } from './types';
@@ -99,7 +99,7 @@ export function signMask(L: S390xLower, t: Type): number {
     L.emit(i);
     return m;
   }
-  const g = inst('vgm');
+  const g = mk('vgm');
   g.r1 = m;
   g.imm = 0;
   g.m3 = 0;
@@ -248,6 +248,71 @@ function toIntRule(L: S390xLower, inst: Inst): boolean {
   // are clamped from the 32-bit conversion.
   const r = L.tmp();
   L.emit(rrm(toIntOp(ft, wide, signed), r, x, 5, 0));
+  saturateNarrow(L, r, t, signed, x, fmt);
+  return true;
+}
+
+// ------------------------------------------------------------------ f128 <-> integers
+
+/** The binary128 bits of the integer `x` (|x| <= 2^64, exact), big-endian. */
+function f128Image(x: bigint): Uint8Array {
+  const out = new Uint8Array(16);
+  if (x === 0n) return out;
+  let m = x < 0n ? -x : x;
+  let e = 0;
+  while (m >> BigInt(e + 1) !== 0n) e++;
+  const frac = (m - (1n << BigInt(e))) << BigInt(112 - e);
+  m = (BigInt(x < 0n ? 1 : 0) << 127n) | (BigInt(e + 16383) << 112n) | frac;
+  for (let k = 15; k >= 0; k--) {
+    out[k] = Number(m & 255n);
+    m >>= 8n;
+  }
+  return out;
+}
+
+/**
+ * The classic BFP conversions of f128 use a floating-point register pair: the value's high
+ * doubleword in %f0, its low one in %f2 (fixed registers for the allocator).
+ */
+function f128ToIntRule(L: S390xLower, inst: Inst): boolean {
+  const t = resultType(L, inst);
+  const src: Value = L.f.arg(inst, 0);
+  if (L.typeOf(src) !== F128 || !(t === I8 || t === I16 || t === I32 || t === I64)) return false;
+  const op = L.f.instOpcode[inst];
+  const signed = op === FCVT_TO_SINT || op === FCVT_TO_SINT_SAT;
+  const sat = op === FCVT_TO_SINT_SAT || op === FCVT_TO_UINT_SAT;
+  const x = L.reg(src);
+  const w = bytes(t) * 8;
+  const wide = t === I64;
+  const konst = (v: bigint): number => {
+    const r = L.tmpV();
+    floatConst(L, r, f128Image(v), F128);
+    return r;
+  };
+  if (!sat) {
+    L.emit(vrra('wfc', x, x, 4, 0));
+    L.emit(condBr(1, L.trapLabel(TRAP_BAD_TOINT)));
+    const min = signed ? -(1n << BigInt(w - 1)) : 0n;
+    const max = signed ? 1n << BigInt(w - 1) : 1n << BigInt(w);
+    L.emit(vrra('wfc', x, konst(min - 1n), 4, 0));
+    L.emit(condBr(12, L.trapLabel(TRAP_INT_OVF)));
+    L.emit(vrra('wfc', x, konst(max), 4, 0));
+    L.emit(condBr(10, L.trapLabel(TRAP_INT_OVF)));
+  }
+  const lo = L.tmpV();
+  const rep = mk('vrep');
+  rep.r1 = lo; rep.r3 = x; rep.imm = 1; rep.m4 = 3;
+  L.emit(rep);
+  const r = sat ? L.tmp() : L.out();
+  const name = signed ? (wide ? 'cgxbra' : 'cfxbra') : wide ? 'clgxbr' : 'clfxbr';
+  L.emit(rrm(name, r, vr(0), 5, 0), { fixedUses: [x - VREG_BASE, vr(0), lo - VREG_BASE, vr(2)] });
+  if (sat) saturateNarrow(L, r, t, signed, x, 4);
+  return true;
+}
+
+/** dst <- r clamped to the range of the i8/i16 `t`, then 0 when the float `x` is a NaN. */
+function saturateNarrow(L: S390xLower, r: number, t: Type, signed: boolean, x: number, fmt: number): void {
+  const w = bytes(t) * 8;
   let v = r;
   if (w < 32) {
     const max = signed ? 2 ** (w - 1) - 1 : 2 ** w - 1;
@@ -268,9 +333,24 @@ function toIntRule(L: S390xLower, inst: Inst): boolean {
     }
   }
   L.emit(vrra('wfc', x, x, fmt, 0));
-  const c = ri(wide ? 'locghi' : 'lochi', dst, 0);
+  const c = ri(t === I64 ? 'locghi' : 'lochi', L.out(), 0);
   c.m3 = 1;
   L.emitTied(c, v);
+}
+
+function intToF128Rule(L: S390xLower, inst: Inst): boolean {
+  if (resultType(L, inst) !== F128) return false;
+  const src: Value = L.f.arg(inst, 0);
+  const it = L.typeOf(src);
+  if (!(it === I8 || it === I16 || it === I32 || it === I64)) return false;
+  const signed = L.f.instOpcode[inst] === FCVT_FROM_SINT;
+  const wide = it === I64;
+  const r = wide ? L.reg(src) : extend32(L, src, signed);
+  const hi = L.tmpV();
+  const lo = L.tmpV();
+  const name = signed ? (wide ? 'cxgbra' : 'cxfbra') : wide ? 'cxlgbr' : 'cxlfbr';
+  L.emit(rrm(name, vr(0), r, 0, 0), { fixedDefs: [hi - VREG_BASE, vr(0), lo - VREG_BASE, vr(2)] });
+  L.emit(vrrc('vpdi', L.out(), hi, lo, 0));
   return true;
 }
 
@@ -312,6 +392,8 @@ export function lowerFloatRules(r: RuleTable<S390xLower>): void {
     .add(FDEMOTE, 'fdemote', demoteRule)
     .add(FCMP, 'fcmp', fcmpRule)
     .add([FCVT_FROM_SINT, FCVT_FROM_UINT], 'fcvt_from_int', fromIntRule)
+    .add([FCVT_FROM_SINT, FCVT_FROM_UINT], 'fcvt_from_int_f128', intToF128Rule)
+    .add([FCVT_TO_SINT, FCVT_TO_UINT, FCVT_TO_SINT_SAT, FCVT_TO_UINT_SAT], 'fcvt_f128_to_int', f128ToIntRule)
     .add([FCVT_TO_SINT, FCVT_TO_UINT, FCVT_TO_SINT_SAT, FCVT_TO_UINT_SAT], 'fcvt_to_int', toIntRule)
     .add(BITCAST, 'bitcast_scalar', bitcastRule);
   void I8;

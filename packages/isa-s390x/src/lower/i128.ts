@@ -6,12 +6,13 @@
 
 import {
   type Inst, type Type, type Value, BAND, BAND_NOT, BITREV, BITSELECT, BMASK, BNOT, BOR, BOR_NOT, BSWAP, BXOR,
-  BXOR_NOT, CLS, CLZ, CTZ, I128, I64, IABS, IADD, ICONCAT, IMUL, INEG, IREDUCE, ISHL, ISPLIT, ISUB, POPCNT, ROTL,
+  BXOR_NOT, CLS, CLZ, CTZ, I128, IABS, IADD, ICONCAT, IMUL, INEG, IREDUCE, ISHL, ISPLIT, ISUB, POPCNT, ROTL,
   ROTR, SADD_OVERFLOW, SEXTEND, SMAX, SMIN, SSHR, SSUB_OVERFLOW, UADD_OVERFLOW, UEXTEND, UMAX, UMIN, USHR,
-  USUB_OVERFLOW, IntCC,
+  USUB_OVERFLOW, IntCC, UDIV, SDIV, UREM, SREM, TRAP_INT_DIVZ, TRAP_INT_OVF,
 } from '@windlass/ir';
 import type { RuleTable } from '@windlass/codegen';
-import { Pseudo, inst as mk, pseudo, ri, rr, rrr, rsy, vrra, vrrc, vrre } from '../inst/mod';
+import { Pseudo, condBr, inst as mk, pseudo, ri, rr, rrr, rsy, rx, vrra, vrrc, vrre } from '../inst/mod';
+import { libcall } from './calls';
 import { NO_REG, RegClass, VREG_BASE, r2, r3 } from '../inst/regs';
 import { extend64, halves128, intCompare, testNonZero } from './cond';
 import type { S390xLower } from './state';
@@ -23,6 +24,10 @@ import { bitrev64, popcount64, selectG } from './rules';
 function inVr(L: S390xLower, t: Type): boolean {
   const cls = L.ctx.backend.regsFor(t);
   return cls !== null && cls.length === 1 && cls[0] === RegClass.Float;
+}
+
+function mkRx(name: string, r: number) {
+  return rx(name, r, NO_REG, NO_REG, 0);
 }
 
 /** A vector register whose bytes are all `byte`. */
@@ -381,6 +386,37 @@ function overflowRule(L: S390xLower, inst: Inst): boolean {
   return true;
 }
 
+// ------------------------------------------------------------------ division (libgcc)
+
+const DIV_CALL: Record<number, string> = { [UDIV]: '__udivti3', [SDIV]: '__divti3', [UREM]: '__umodti3', [SREM]: '__modti3' };
+
+function divRule(L: S390xLower, inst: Inst): boolean {
+  if (resultType(L, inst) !== I128) return false;
+  const f = L.f;
+  const op = f.instOpcode[inst];
+  const a = L.reg(f.arg(inst, 0));
+  const b = L.reg(f.arg(inst, 1));
+  L.emit(vrra('vtm', b, b));
+  L.emit(condBr(8, L.trapLabel(TRAP_INT_DIVZ)));
+  if (op === SDIV) {
+    // INT128_MIN / -1 overflows: (a ^ INT128_MIN) | ~b is zero only then.
+    const min = new Uint8Array(16);
+    min[0] = 0x80;
+    const m = L.tmpV();
+    const i = mkRx('vl', m);
+    i.label = L.constLabel(min, 8);
+    L.emit(i);
+    const x = L.tmpV();
+    L.emit(vrrc('vx', x, a, m));
+    const y = L.tmpV();
+    L.emit(vrrc('voc', y, x, b));
+    L.emit(vrra('vtm', y, y));
+    L.emit(condBr(8, L.trapLabel(TRAP_INT_OVF)));
+  }
+  libcall(L, DIV_CALL[op], [I128, I128], [I128], [a, b], [L.out()]);
+  return true;
+}
+
 export function lowerI128Rules(r: RuleTable<S390xLower>): void {
   r.add([BAND, BOR, BXOR, BNOT, BAND_NOT, BOR_NOT, BXOR_NOT], 'vr_logic', logicRule, 1)
     .add(BITSELECT, 'bitselect', bitselectRule)
@@ -402,7 +438,6 @@ export function lowerI128Rules(r: RuleTable<S390xLower>): void {
     .add(POPCNT, 'popcnt_i128', popcntRule, 1)
     .add(BITREV, 'bitrev_i128', bitrevRule, 1)
     .add(BSWAP, 'bswap_i128', bswapRule, 1)
-    .add([UADD_OVERFLOW, SADD_OVERFLOW, USUB_OVERFLOW, SSUB_OVERFLOW], 'overflow_i128', overflowRule, 1);
-  void I64;
-  void vrra;
+    .add([UADD_OVERFLOW, SADD_OVERFLOW, USUB_OVERFLOW, SSUB_OVERFLOW], 'overflow_i128', overflowRule, 1)
+    .add([UDIV, SDIV, UREM, SREM], 'div_i128', divRule, 1);
 }

@@ -16,7 +16,7 @@ import {
   SPLAT, SQRT, SSHR, SSHR_IMM, SSUB_SAT, STACK_LOAD, STACK_STORE, STORE, SWIDEN_HIGH, SWIDEN_LOW, SWIZZLE, TRUNC,
   UADD_SAT, ULOAD16X4, ULOAD32X2, ULOAD8X8, UMAX, UMIN, UMULHI, UNARROW, USHR, USHR_IMM, USUB_SAT, UUNARROW,
   UWIDEN_HIGH, UWIDEN_LOW, VALL_TRUE, VANY_TRUE, VCONST, VHIGH_BITS, ISUB, F128, isVector, laneBits,
-  laneCount, laneType, memEndianness, vectorOf,
+  laneCount, laneType, memEndianness, vectorOf, SQMUL_ROUND_SAT, BLENDV, I16, I32, I64,
 } from '@windlass/ir';
 import type { RuleTable } from '@windlass/codegen';
 import { type MInst, inst as mk, ri, rrr, rx, vrra, vrrc, vrre } from '../inst/mod';
@@ -280,6 +280,68 @@ function satRule(L: S390xLower, inst: Inst): boolean {
     sums.push(s);
   }
   L.emit(vrrc('vpks', dst, sums[0], sums[1], m + 1, 0));
+  return true;
+}
+
+/**
+ * `sqmul_round_sat`: (a * b + 2^(w-2)) >> (w-1), saturated. The even and odd element products
+ * (double width) are interleaved back into element order, rounded, shifted and packed with
+ * signed saturation; lane-wise, so the lane order does not matter.
+ */
+function sqmulRule(L: S390xLower, inst: Inst): boolean {
+  const t = isVec(L, inst);
+  if (t === null || (laneType(t) !== I16 && laneType(t) !== I32)) return false;
+  const f = L.f;
+  const m = esize(t);
+  const a = L.reg(f.arg(inst, 0));
+  const b = L.reg(f.arg(inst, 1));
+  const ev = L.tmpV();
+  L.emit(vrrc('vme', ev, a, b, m));
+  const od = L.tmpV();
+  L.emit(vrrc('vmo', od, a, b, m));
+  const w = laneBits(t);
+  const round = L.tmpV();
+  if (m === 1) {
+    const r = ri('vrepi', round, 1 << (w - 2));
+    r.m3 = 2;
+    L.emit(r);
+  } else {
+    const le = new Uint8Array(16);
+    for (let k = 0; k < 16; k += 8) le[k + 3] = 0x40;
+    vconstReg(L, image(L, le, vectorOf(I64, 2)), round);
+  }
+  const parts: number[] = [];
+  for (const hi of [true, false]) {
+    const merged = L.tmpV();
+    L.emit(vrrc(hi ? 'vmrh' : 'vmrl', merged, ev, od, m + 1));
+    const sum = L.tmpV();
+    L.emit(vrrc('va', sum, merged, round, m + 1));
+    const sh = mk('vesra');
+    const out = L.tmpV();
+    sh.r1 = out;
+    sh.r3 = sum;
+    sh.d = w - 1;
+    sh.m4 = m + 1;
+    L.emit(sh);
+    parts.push(out);
+  }
+  L.emit(vrrc('vpks', L.out(), parts[0], parts[1], m + 1, 0));
+  return true;
+}
+
+/** `blendv`: each lane from `a` where the mask lane's top bit is set, else from `b`. */
+function blendvRule(L: S390xLower, inst: Inst): boolean {
+  const t = isVec(L, inst);
+  if (t === null) return false;
+  const f = L.f;
+  const m = L.tmpV();
+  const sh = mk('vesra');
+  sh.r1 = m;
+  sh.r3 = L.reg(f.arg(inst, 0));
+  sh.d = laneBits(t) - 1;
+  sh.m4 = esize(t);
+  L.emit(sh);
+  L.emit(vrre('vsel', L.out(), L.reg(f.arg(inst, 1)), L.reg(f.arg(inst, 2)), m));
   return true;
 }
 
@@ -833,6 +895,8 @@ export function lowerVectorRules(r: RuleTable<S390xLower>): void {
     .add([SWIDEN_LOW, SWIDEN_HIGH, UWIDEN_LOW, UWIDEN_HIGH], 'widen', widenRule)
     .add([SNARROW, UNARROW, UUNARROW], 'narrow', narrowRule)
     .add(IADD_PAIRWISE, 'iadd_pairwise', pairwiseRule)
+    .add(SQMUL_ROUND_SAT, 'sqmul_round_sat', sqmulRule)
+    .add(BLENDV, 'blendv', blendvRule)
     .add(BITCAST, 'vec_bitcast', bitcastRule, 2)
     .add([LOAD, STACK_LOAD], 'vec_load', loadRule, 2)
     .add([STORE, STACK_STORE], 'vec_store', storeRule, 2)

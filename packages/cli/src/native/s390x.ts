@@ -18,24 +18,27 @@ import { type NativeProfile, type ReturnCapture, commonCType, swapLaneBytes } fr
 
 /**
  * Calls `wl_pop_target` with the caller's arguments untouched (no frame of its own), then stores
- * %r2..%r5 at wl_cap+0, %f0 %f2 %f4 %f6 at +32 and %v24..%v31 at +64.
+ * %r2..%r5 at wl_cap+0, %f0 %f2 %f4 %f6 at +32 and %v24..%v31 at +64. It also restores %r15 and
+ * %r6, which a `tail` function does not preserve (it removes its stack arguments and may use %r6).
  */
 const CAPTURE_THUNK = [
-  '.section .bss', '.align 8', 'wl_saved_r14: .skip 8',
+  '.section .bss', '.align 8', 'wl_saved_regs: .skip 24',
   '.text', '.globl wl_capture_thunk', 'wl_capture_thunk:',
-  '  larl %r1,wl_saved_r14', '  stg %r14,0(%r1)',
+  '  larl %r1,wl_saved_regs', '  stg %r6,0(%r1)', '  stg %r14,8(%r1)', '  stg %r15,16(%r1)',
   '  larl %r1,wl_pop_target', '  lg %r1,0(%r1)', '  basr %r14,%r1',
+  '  larl %r1,wl_saved_regs', '  lg %r6,0(%r1)', '  lg %r15,16(%r1)',
   '  larl %r1,wl_cap', '  stmg %r2,%r5,0(%r1)',
   '  std %f0,32(%r1)', '  std %f2,40(%r1)', '  std %f4,48(%r1)', '  std %f6,56(%r1)',
   '  vstm %v24,%v31,64(%r1)',
-  '  larl %r1,wl_saved_r14', '  lg %r14,0(%r1)', '  br %r14',
+  '  larl %r1,wl_saved_regs', '  lg %r14,8(%r1)', '  br %r14',
 ].join('\n');
 
 /** %v24 %v26 %v28 %v30 %v25 ... as indexes into the stored %v24..%v31. */
 const VEC_ORDER = [0, 2, 4, 6, 1, 3, 5, 7];
 
+/** Calls C cannot make directly: several register returns, or any `tail` function. */
 function capture(sig: Signature): ReturnCapture | null {
-  if (sig.returns.length < 2 || needsRetArea(sig.returns)) return null;
+  if (needsRetArea(sig.returns) || (sig.returns.length < 2 && sig.callConv !== 'tail')) return null;
   let g = 0, f = 0, v = 0;
   const offsets = sig.returns.map((r) => {
     const t: Type = r.type;
@@ -62,6 +65,8 @@ export const s390xProfile: NativeProfile = {
   captureThunkAsm: CAPTURE_THUNK,
   captureBytes: 64 + 8 * 16,
   captureReturns: capture,
+  signatureProblem: (sig) => (sig.callConv === 'tail' && needsRetArea(sig.returns)
+    ? 'a tail function returning through memory (C cannot restore the stack it pops)' : null),
   vectorBytes(b: Uint8Array, t: Type, callConv: string): Uint8Array {
     return littleEndianLanes(callConv) ? b.slice().reverse() : swapLaneBytes(b, t);
   },

@@ -13,9 +13,12 @@
 //               save area below them belongs to the callee: %r6..%r15 are saved at 48..127)
 //   preserved   %r6..%r13, %r15, and the floating-point halves %f8..%f15 of %v8..%v15
 //
-// `fast`, `cold` and `tail` use the same assignment. Functions with the `tail` convention keep
-// vector lanes in little-endian element order (lane 0 is the rightmost element), as wasm code
-// does; every other convention uses the big-endian order (lane 0 leftmost).
+// `fast`, `cold` and `tail` use the same assignment. The `tail` convention differs in three
+// ways: the callee removes its stack arguments (it returns with %r15 raised by their size, and
+// the caller lowers it again), so a tail call may pass more stack arguments than it received;
+// %r6 is not preserved (it may carry an argument into a tail call); and vector lanes are kept in
+// little-endian element order (lane 0 is the rightmost element), as wasm code does. Every other
+// convention uses the big-endian lane order (lane 0 leftmost).
 
 import {
   type AbiParam, type Signature, type Type, F128, F16, F32, F64, I128, I16, I32, I64, I8, bytes, isVector,
@@ -161,9 +164,19 @@ export function assignSignature(sig: Signature): SigAssignment {
 export function littleEndianLanes(callConv: string): boolean {
   return callConv === 'tail';
 }
+/** The callee removes its stack arguments (the `tail` convention). */
+export function calleePops(callConv: string): boolean {
+  return callConv === 'tail';
+}
+/** %r6 is preserved across calls (every convention but `tail`). */
+export function preservesR6(callConv: string): boolean {
+  return callConv !== 'tail';
+}
 
 /**
  * Allocatable registers a call clobbers: %r2..%r5, %r14 and every vector register (the callee
  * preserves only the FPR halves of %v8..%v15). %r0, %r1 and %v7 are never allocated.
  */
 export const CALL_CLOBBERS: readonly number[] = [2, 3, 4, 5, 14, ...Array.from({ length: 32 }, (_, k) => vr(k)).filter((p) => p !== vr(7))];
+/** A `tail` callee also clobbers %r6. */
+export const TAIL_CALL_CLOBBERS: readonly number[] = [6, ...CALL_CLOBBERS];

@@ -49,7 +49,7 @@ const OP = {
   stg: opIndex('stg'), lg: opIndex('lg'), std: opIndex('std'), ld: opIndex('ld'), vst: opIndex('vst'), vl: opIndex('vl'),
   vlr: opIndex('vlr'), bcr: opIndex('bcr'), brc: opIndex('brc'), brcl: opIndex('brcl'), brasl: opIndex('brasl'),
   basr: opIndex('basr'), larl: opIndex('larl'), sllg: opIndex('sllg'), lgf: opIndex('lgf'), agr: opIndex('agr'),
-  cgr: opIndex('cgr'), clgr: opIndex('clgr'), ear: opIndex('ear'),
+  cgr: opIndex('cgr'), clgr: opIndex('clgr'), ear: opIndex('ear'), la: opIndex('la'), mvc: opIndex('mvc'),
 };
 
 function mk(op: number, r1v = NO_REG, r2v = NO_REG): MInst {
@@ -98,7 +98,9 @@ export function emitFunction(inp: FrameInput): FrameOutput {
   const spillBase = REG_SAVE_AREA + L.outgoingBytes + L.slotArea.size;
   const fprBase = spillBase + alloc.numSpillSlots * 16;
   const needFrame = L.hasCalls || L.needsFrame || L.slotArea.size > 0 || alloc.numSpillSlots > 0 || fprs.length > 0 || L.outgoingBytes > 0;
-  const frameSize = needFrame ? Math.ceil((fprBase + fprs.length * 8) / 8) * 8 : 0;
+  // A tail call whose callee pops more stack arguments than we do writes them below our entry
+  // %r15 + 160: the frame gets room at its top, so they land above everything still live.
+  const frameSize = needFrame ? Math.ceil((fprBase + fprs.length * 8 + Math.max(0, L.tailCallGrowth - REG_SAVE_AREA)) / 8) * 8 : 0;
   if (frameSize > 0x7fff_0000) throw new UnsupportedError(`a stack frame of ${frameSize} bytes (s390x frames are limited to 2 GiB)`);
   for (const i of L.slotRefs) i.d += REG_SAVE_AREA + L.outgoingBytes;
   for (const i of L.entryRefs) i.d += frameSize;
@@ -189,6 +191,8 @@ export function emitFunction(inp: FrameInput): FrameOutput {
         }
         case Pseudo.Ret:
           epilogue();
+          // A `tail` function removes its stack arguments.
+          if (L.popBytes > 0) adjustSp(L.popBytes, put);
           put(br(r14));
           unwind({ kind: 'restore_state' });
           return;
@@ -202,22 +206,14 @@ export function emitFunction(inp: FrameInput): FrameOutput {
             put(c);
           } else put(mk(OP.basr, r14, i.r2));
           buf.addCallSite(buf.curOffset());
+          // The callee removed its stack arguments: %r15 is fixed in the body.
+          if (i.imm > 0) adjustSp(-i.imm, put);
           void at;
           return;
         }
-        case Pseudo.TailCall: {
-          if (i.sym === null) put(mk(OP.lgr, r1, i.r2));
-          epilogue();
-          if (i.sym !== null) {
-            const c = new MInst(OP.brcl);
-            c.m3 = 15;
-            c.sym = i.sym;
-            c.relocKind = i.relocKind;
-            put(c);
-          } else put(br(r1));
-          unwind({ kind: 'restore_state' });
+        case Pseudo.TailCall:
+          tailCall(i);
           return;
-        }
         case Pseudo.VecCondMove: {
           if (i.r1 === i.r2) return;
           const at = buf.curOffset();
@@ -253,6 +249,48 @@ export function emitFunction(inp: FrameInput): FrameOutput {
       }
     },
   });
+
+  /**
+   * A tail call: the callee finds its stack arguments 160 bytes above its %r15, which is our
+   * entry %r15 moved by what we pop and it pops, and returns to our caller. The arguments were
+   * stored in our outgoing area; after the registers are restored they are copied (`mvc`) to
+   * their place, then %r15 is set and the callee entered.
+   */
+  function tailCall(i: MInst): void {
+    unwind({ kind: 'remember_state' });
+    const indirect = i.sym === null;
+    if (indirect) put(mem(OP.stg, i.r2, r15, i.d));
+    fprs.forEach((p, k) => put(mem(OP.ld, p, r15, fprBase + 8 * k)));
+    const top = Math.min(high, 14);
+    if (top >= low) {
+      const l = mem(OP.lmg, low, r15, frameSize + 8 * low);
+      l.r3 = top;
+      put(l);
+    }
+    const delta = frameSize + L.popBytes - (i.m4 ? i.imm : 0);
+    if (i.imm > 0) {
+      put(mem(OP.la, r1, r15, delta + REG_SAVE_AREA));
+      for (let k = 0; k < i.imm; k += 256) {
+        const c = new MInst(OP.mvc);
+        c.b = r1;
+        c.d = k;
+        c.r2 = r15;
+        c.imm = REG_SAVE_AREA + k;
+        c.m3 = Math.min(256, i.imm - k) - 1;
+        put(c);
+      }
+    }
+    if (indirect) put(mem(OP.lg, r1, r15, i.d));
+    if (delta !== 0) adjustSp(delta, put);
+    if (!indirect) {
+      const c = new MInst(OP.brcl);
+      c.m3 = 15;
+      c.sym = i.sym;
+      c.relocKind = i.relocKind;
+      put(c);
+    } else put(br(r1));
+    unwind({ kind: 'restore_state' });
+  }
 
   // ---- out-of-line traps
   for (const t of L.traps) {

@@ -240,6 +240,13 @@ export function encode(i: MInst, s: CodeSink): void {
       s.put2(((i.imm & 0xfff) << 4) | (i.m5 & 15));
       s.put2(((i.m4 & 15) << 12) | (rxb << 8) | (op & 255));
       return;
+    case Fmt.SSa: {
+      check(i.r2 >= 0 && i.r2 < 16 && i.imm >= 0 && i.imm <= 4095 && i.m3 >= 0 && i.m3 <= 255, 'mvc operands');
+      s.put2((op << 8) | i.m3);
+      s.put2((b << 12) | dl);
+      s.put2((i.r2 << 12) | i.imm);
+      return;
+    }
     case Fmt.VRSa:
     case Fmt.VRSb:
     case Fmt.VRSc: {
@@ -267,7 +274,8 @@ const LARL = opIndex('larl');
  */
 export function emitOp(i: MInst, s: CodeSink, emitted?: (x: MInst, at: number) => void): void {
   const info = OPS[i.op];
-  if (info.hasMem && info.fmt !== Fmt.RSY && info.fmt !== Fmt.VRSa && info.fmt !== Fmt.VRSb && info.fmt !== Fmt.VRSc) {
+  // (RSY/VRS displacements of shifts and element numbers are always small: never rewritten.)
+  if (info.hasMem && info.fmt !== Fmt.SSa) {
     if (i.label >= 0) {
       const l = new MInst(LARL);
       l.r1 = R1;

@@ -107,6 +107,7 @@ function randomInst(k: number, r: (n: number) => number): MInst {
         i.d = info.longDisp ? r(1 << 20) - (1 << 19) : r(4096);
         break;
       case 'L': i.label = 0; break;
+      case 'S': i.b = 1 + r(15); i.d = r(4096); i.r2 = 1 + r(15); i.imm = r(4096); i.m3 = r(256); break;
       default: break;
     }
   }

@@ -11,13 +11,15 @@
 //   v1 v2 v3 v4  vector register in r1..r4           a2  access register number in r2
 //   ma mb mc md  mask / unsigned in m3 / m4 / m5 / m6
 //   ui si  unsigned / signed immediate in imm        D  D(X,B) memory   d  D(B) memory
-//   L  PC-relative target (label or symbol)
+//   L  PC-relative target (label or symbol)   S  the two storage operands of an SS-a form
 // Roles give one letter per register slot r1..r4: d def, u use, m modified (use tied to the def),
 // e early def (written before the uses are read), - none.
 
 export const enum Fmt {
   RR, RRE, RRFa, RRFc, RRFe, RX, RXY, RSY, RI, RIL, RIEa, RIEd, RIEf, RIEg,
   VRX, VRRa, VRRb, VRRc, VRRe, VRRf, VRIa, VRIb, VRIc, VRId, VRIe, VRSa, VRSb, VRSc,
+  /** SS-a: `mvc d1(l,b1),d2(b2)` (b/d: the first operand, r2/imm: the second's base and displacement, m3: l - 1). */
+  SSa,
 }
 
 /** Operand kinds of a register slot, for the allocator. */
@@ -164,6 +166,7 @@ const OPS_SRC: [string, Fmt, number, string, string, string?][] = [
   ['strvg', Fmt.RXY, 0xe32f, 'g1,D', 'u'], ['strv', Fmt.RXY, 0xe33e, 'g1,D', 'u'], ['strvh', Fmt.RXY, 0xe33f, 'g1,D', 'u'],
   ['la', Fmt.RX, 0x41, 'g1,D', 'd', 'lay'], ['lay', Fmt.RXY, 0xe371, 'g1,D', 'd'],
   ['stmg', Fmt.RSY, 0xeb24, 'g1,g3,d', '---'], ['lmg', Fmt.RSY, 0xeb04, 'g1,g3,d', '---'],
+  ['mvc', Fmt.SSa, 0xd2, 'S', ''],
   // PC-relative
   ['larl', Fmt.RIL, 0xc00, 'g1,L', 'd'], ['lgrl', Fmt.RIL, 0xc48, 'g1,L', 'd'],
   ['lrl', Fmt.RIL, 0xc4d, 'g1,L', 'd'], ['lgfrl', Fmt.RIL, 0xc4c, 'g1,L', 'd'], ['llgfrl', Fmt.RIL, 0xc4e, 'g1,L', 'd'],
@@ -303,7 +306,7 @@ function parse(src: (typeof OPS_SRC)[number]): OpInfo {
   for (let k = 0; k < roles.length; k++) r[k] = ROLE[roles[k]];
   return {
     name, mnemonic: name.split('.')[0], fmt, opcode, syntax, slotClass, roles: r, tokens, fprOnly,
-    hasMem: tokens.includes('D') || tokens.includes('d'),
+    hasMem: tokens.includes('D') || tokens.includes('d') || tokens.includes('S'),
     longDisp: fmt === Fmt.RXY || fmt === Fmt.RSY,
     alt: -1,
     evenR1: PAIR_OPS.has(name),

@@ -58,6 +58,7 @@ export function printOperands(i: MInst, opts: PrintOptions = {}): string {
       case 's': return `${i.imm | 0}`;
       case 'D': return mem(i, true);
       case 'd': return mem(i, false);
+      case 'S': return `${i.d}(${i.m3 + 1},${i.b === NO_REG ? '0' : reg(i.b, 'g')}),${i.imm}(${reg(i.r2, 'g')})`;
       case 'L': return i.sym !== null ? `${i.sym}${i.addend ? `+${i.addend}` : ''}` : label(i.label);
       default: return t;
     }

@@ -6,8 +6,10 @@ import {
 } from '@windlass/ir';
 import { InstFlag } from '@windlass/regalloc';
 import { type MInst, Pseudo, pseudo, rr, rx } from '../inst/mod';
-import { NO_REG, RegClass, VREG_BASE, r15, r2 } from '../inst/regs';
-import { type ArgLoc, CALL_CLOBBERS, REG_SAVE_AREA, assignSignature, isVec128 } from '../abi/abi';
+import { NO_REG, RegClass, VREG_BASE, r15, r2, r6 } from '../inst/regs';
+import {
+  type ArgLoc, type SigAssignment, CALL_CLOBBERS, REG_SAVE_AREA, TAIL_CALL_CLOBBERS, assignSignature, calleePops, isVec128, preservesR6,
+} from '../abi/abi';
 import type { S390xLower } from './state';
 import { symbolName } from './symbols';
 
@@ -157,10 +159,8 @@ export function emitCall(
 ): void {
   const a = assignSignature(sig);
   const uses: number[] = [];
-  const own = assignSignature(L.f.signature);
-  if (tail && a.stackBytes > own.stackBytes) {
-    L.unsupported(`tail call needing ${a.stackBytes} bytes of stack arguments from a function that received ${own.stackBytes}`);
-  }
+  const calleeTail = calleePops(sig.callConv);
+  if (tail) checkTailCall(L, sig, a);
   let areaSlot = -1;
   if (a.retArea) {
     if (tail) {
@@ -187,23 +187,29 @@ export function emitCall(
     } else r = extendForAbi(L, r, p.type, p.extension, false);
     if (loc.reg >= 0) uses.push(raw(r), loc.reg);
     else {
+      // Stack arguments go to the outgoing area; a tail call's are copied to their place by
+      // the tail-call sequence (abi/frame.ts), once nothing reads the frame any more.
       const s = storeOf(loc.byRef ? I64 : p.type, r);
-      if (tail) L.entryMem(s, REG_SAVE_AREA + loc.stackOffset);
-      else {
-        s.b = r15;
-        s.d = REG_SAVE_AREA + loc.stackOffset;
-      }
+      s.b = r15;
+      s.d = REG_SAVE_AREA + loc.stackOffset;
       L.emit(s);
     }
   });
-  if (!tail) L.outgoingBytes = Math.max(L.outgoingBytes, a.stackBytes);
+  L.outgoingBytes = Math.max(L.outgoingBytes, a.stackBytes);
   const call = pseudo(tail ? Pseudo.TailCall : Pseudo.Call);
+  // Call: the bytes a callee-pop callee removes (re-reserved after the call). Tail call: the
+  // bytes of stack arguments, m4 = 1 when the callee pops them.
+  call.imm = calleeTail || tail ? a.stackBytes : 0;
+  call.m4 = calleeTail ? 1 : 0;
   if ('reg' in target) call.r2 = target.reg;
   else {
     call.sym = target.sym;
     call.relocKind = target.colocated ? 'S390xPCRel32Dbl' : 'S390xPLTRel32Dbl';
   }
   if (tail) {
+    // An indirect target survives the register restore in a frame slot.
+    if ('reg' in target) L.slotMem(call, L.slotArea.addArea(8), 0);
+    L.tailCallGrowth = Math.max(L.tailCallGrowth, (calleeTail ? a.stackBytes : 0) - L.popBytes);
     L.ctx.emit(call, { fixedUses: dedupeFixed(L, uses) }, InstFlag.Ret);
     return;
   }
@@ -218,13 +224,29 @@ export function emitCall(
       defRegs.add(loc.reg);
     });
   }
-  const clobbers = CALL_CLOBBERS.filter((p) => !defRegs.has(p));
+  const clobbers = (preservesR6(sig.callConv) ? CALL_CLOBBERS : TAIL_CALL_CLOBBERS).filter((p) => !defRegs.has(p));
   L.emit(call, { fixedUses: dedupeFixed(L, uses), fixedDefs: defs, clobbers });
   if (a.retArea) {
     results.forEach((r, k) => {
       if (r < 0) return;
       L.emit(L.slotMem(loadOf(sig.returns[k].type, r), areaSlot, a.retOffsets[k]));
     });
+  }
+}
+
+/**
+ * Whether a tail call of `sig` can be made: its stack arguments end up where the callee
+ * expects them (see abi/frame.ts), and an argument in %r6 survives the epilogue.
+ */
+function checkTailCall(L: S390xLower, sig: Signature, a: SigAssignment): void {
+  const own = assignSignature(L.f.signature);
+  const calleeTail = calleePops(sig.callConv);
+  if (a.stackBytes > 0 && !calleeTail && (L.popBytes > 0 || a.stackBytes > own.stackBytes)) {
+    L.unsupported(`tail call to a ${sig.callConv} function needing ${a.stackBytes} bytes of stack arguments from a ${L.f.signature.callConv} function that received ${own.stackBytes}`);
+  }
+  if (a.stackBytes > 4096 - REG_SAVE_AREA - 256) L.unsupported(`tail call with ${a.stackBytes} bytes of stack arguments`);
+  if (preservesR6(L.f.signature.callConv) && a.params.some((p) => p.reg === r6)) {
+    L.unsupported(`tail call passing an argument in %r6 from a ${L.f.signature.callConv} function (which must restore %r6)`);
   }
 }
 

@@ -13,6 +13,7 @@ import {
 import type { RuleTable } from '@windlass/codegen';
 import { Pseudo, condBr, inst as mk, pseudo, ri, rr, rrr, rsy, rx, vrra, vrrc, vrre } from '../inst/mod';
 import { libcall } from './calls';
+import { amountReg } from './amount';
 import { NO_REG, RegClass, VREG_BASE, r2, r3 } from '../inst/regs';
 import { extend64, halves128, intCompare, testNonZero } from './cond';
 import type { S390xLower } from './state';
@@ -193,18 +194,14 @@ function bmaskRule(L: S390xLower, inst: Inst): boolean {
 function shiftBytes(L: S390xLower, amount: Value, negate: boolean): number {
   const c = L.constOf(amount);
   if (c !== null) return vsplatByte(L, (negate ? -c[0] : c[0]) & 127);
-  let g: number;
-  if (L.typeOf(amount) === I128) {
-    if (!negate) {
-      const v = L.tmpV();
-      const r = mk('vrep');
-      r.r1 = v; r.r3 = L.reg(amount); r.imm = 15; r.m4 = 0;
-      L.emit(r);
-      return v;
-    }
-    g = L.tmp();
-    L.emit(vlgv(g, L.reg(amount), 1, 3));
-  } else g = L.reg(amount);
+  if (L.typeOf(amount) === I128 && !negate) {
+    const v = L.tmpV();
+    const r = mk('vrep');
+    r.r1 = v; r.r3 = L.reg(amount); r.imm = 15; r.m4 = 0;
+    L.emit(r);
+    return v;
+  }
+  let g = amountReg(L, amount);
   if (negate) {
     const n = L.tmp();
     L.emit(rr('lcr', n, g));

@@ -17,7 +17,8 @@ import { NO_REG, RegClass, r2, r3 } from '../inst/regs';
 import { condOf, extend32, extend64, intCompare, intCompareImm, materialize } from './cond';
 import { type S390xLower } from './state';
 import { isIntScalar, resultType } from './types';
-import { lowerMemRules, vlgv } from './mem';
+import { lowerMemRules } from './mem';
+import { amountReg } from './amount';
 import { lowerFloatRules } from './float';
 import { lowerVectorRules } from './vector';
 import { lowerI128Rules } from './i128';
@@ -214,12 +215,7 @@ function shiftAmount(L: S390xLower, inst: Inst, mask: number, needMask: boolean)
   const v = f.arg(inst, 1);
   const c = L.constOf(v);
   if (c !== null) return { reg: NO_REG, d: c[0] & mask };
-  let r = L.reg(v);
-  if (L.typeOf(v) === I128) {
-    const lo = L.tmp();
-    L.emit(vlgv(lo, r, 1, 3));
-    r = lo;
-  }
+  const r = amountReg(L, v);
   if (!needMask) return { reg: r, d: 0 };
   const m = L.tmp();
   const i = rr('risbg.z', m, r);

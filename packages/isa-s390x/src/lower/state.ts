@@ -10,7 +10,7 @@ import { Constraint, OperandKind, OperandPos } from '@windlass/regalloc';
 import { OPS, Role, SlotClass } from '../inst/ops';
 import { MInst, Pseudo, gmove, inst, ri, rr, rrr, vmove } from '../inst/mod';
 import { NO_REG, RegClass, VREG_BASE, r15 } from '../inst/regs';
-import { littleEndianLanes } from '../abi/abi';
+import { assignSignature, calleePops, littleEndianLanes } from '../abi/abi';
 import type { S390xFeatures } from '../settings';
 
 /** Allocation facts an instruction adds to its register fields. */
@@ -55,6 +55,10 @@ export class S390xLower {
   needsFrame = false;
   /** %r14 must be saved by the prologue even without calls. */
   savesR14 = false;
+  /** Bytes of stack arguments this function removes on return (callee-pop `tail` convention). */
+  readonly popBytes: number;
+  /** How far some tail call moves the stack-argument area down (its callee pops more than we do). */
+  tailCallGrowth = 0;
   /** Largest outgoing stack-argument area of any call. */
   outgoingBytes = 0;
   /** The function calls something (%r14 must be saved). */
@@ -71,6 +75,7 @@ export class S390xLower {
     this.nextLabelBase = firstFreeLabel;
     this.slotArea = new StackSlotArea(f);
     this.leLanes = littleEndianLanes(f.signature.callConv);
+    this.popBytes = calleePops(f.signature.callConv) ? assignSignature(f.signature).stackBytes : 0;
   }
 
   get traps(): readonly TrapStub[] {

@@ -28,6 +28,7 @@ import { resultType } from './types';
 import { memRef, vlgv, vlvg, vlvgInto, vlvgp } from './mem';
 import { signMask } from './float';
 import { vsplatByte } from './i128';
+import { amountReg } from './amount';
 
 /** Element-size code of a vector instruction: 0 byte, 1 halfword, 2 word, 3 doubleword. */
 export function esize(t: Type): number {
@@ -372,12 +373,7 @@ function shiftRule(L: S390xLower, inst: Inst): boolean {
     const c = L.constOf(amt);
     if (c !== null) i.d = (right ? -c[0] : c[0]) & bitsMask;
     else {
-      let g = L.reg(amt);
-      if (L.typeOf(amt) === I128) {
-        const lo = L.tmp();
-        L.emit(vlgv(lo, g, 1, 3));
-        g = lo;
-      }
+      let g = amountReg(L, amt);
       if (right) {
         const n = L.tmp();
         L.emit(mkRr('lcr', n, g));

@@ -39,7 +39,13 @@ export type RelocKind =
   | 'RiscvCallPlt' | 'RiscvPCRelHi20' | 'RiscvPCRelLo12I' | 'RiscvGotHi20'
   /** RISC-V general-dynamic TLS: `auipc` of the address of the symbol's GOT pair (`%tls_gd_pcrel_hi`). */
   | 'RiscvTlsGdHi20'
-  | 'S390xPCRel32Dbl' | 'S390xPLTRel32Dbl' | 'S390xGotEnt32Dbl';
+  | 'S390xPCRel32Dbl' | 'S390xPLTRel32Dbl' | 'S390xGotEnt32Dbl'
+  /**
+   * s390x ELF general-dynamic TLS: the 64-bit `tls_index` GOT offset in a literal
+   * (`R_390_TLS_GD64`), and the marker on the `brasl` to `__tls_get_offset` (`R_390_TLS_GDCALL`,
+   * at the instruction's first byte).
+   */
+  | 'S390xTlsGd64' | 'S390xTlsGdCall';
 
 /** What a relocation points at. */
 export type RelocTarget =

@@ -92,6 +92,8 @@ export const ELF_MACHINES: Readonly<Record<string, ElfMachine>> = {
       S390xPCRel32Dbl: { type: 19, size: 4 }, // R_390_PC32DBL
       S390xPLTRel32Dbl: { type: 20, size: 4 }, // R_390_PLT32DBL
       S390xGotEnt32Dbl: { type: 26, size: 4 }, // R_390_GOTENT
+      S390xTlsGd64: { type: 41, size: 8 }, // R_390_TLS_GD64
+      S390xTlsGdCall: { type: 38, size: 6 }, // R_390_TLS_GDCALL (on the brasl)
     },
     ehFramePcRel: 5,
     cie: S390X_CIE,

@@ -272,6 +272,11 @@ export class Runtime {
     return new Instance(module, r.u32());
   }
 
+  /** The loader's process id (for measurements). */
+  get pid(): number | undefined {
+    return this.conn.pid;
+  }
+
   /** Ends the loader process. */
   close(): void {
     this.conn.close();

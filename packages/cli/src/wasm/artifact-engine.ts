@@ -6,6 +6,7 @@
  * Calls run in script order in that one process, so state persists exactly as the script expects.
  */
 import { buildIsa, defaultFlags, settingsBuilder, type Flags } from '@windlass/codegen';
+import '@windlass/isa-x64';
 import { compileModule, serialize, type BoundsChecks } from '@windlass/linker';
 import { LinkError, Runtime, Trap, decodeValue, encodeValue, type Instance, type WasmValue } from '@windlass/runtime';
 import type { Module } from '@windlass/wasm-frontend';

@@ -34,6 +34,8 @@ export type RelocKind =
   | 'Arm64Call' | 'Aarch64AdrPrelPgHi21' | 'Aarch64AddAbsLo12Nc' | 'Aarch64AdrGotPage21' | 'Aarch64Ld64GotLo12Nc'
   /** AArch64 `b sym` (a tail call; `Arm64Call` is `bl`), and the general-dynamic TLS `adrp`/`add` pair. */
   | 'Aarch64Jump26' | 'Aarch64TlsGdAdrPage21' | 'Aarch64TlsGdAddLo12Nc'
+  /** Mach-O AArch64 thread-local variable descriptor page and page offset (`sym@TLVPPAGE`, `@TLVPPAGEOFF`; not ELF). */
+  | 'MachOAarch64TlsAdrPage21' | 'MachOAarch64TlsAdrPageOff12'
   | 'RiscvCallPlt' | 'RiscvPCRelHi20' | 'RiscvPCRelLo12I' | 'RiscvGotHi20'
   | 'S390xPCRel32Dbl' | 'S390xPLTRel32Dbl' | 'S390xGotEnt32Dbl';
 

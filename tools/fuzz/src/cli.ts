@@ -143,6 +143,8 @@ function operand(command: string, k: number, rng: Rng, seeds: CliSeeds, files: M
   return `@work/${name}${ext}`;
 }
 
+/** Commands whose exit status is the program's they run. */
+const PROGRAM_STATUS = new Set(['run']);
 const STACK_LINE = /^\s+at .*(:\d+:\d+\)?|\(native\))$/m;
 const INTERNAL = /internal error|internal (reader|interpreter|decoder|translation|verifier|compiler) error|runner error|worker crashed|runner crashed|Maximum call stack|is not a function|Cannot read propert|undefined is not|harness: (?!no (module|exported))/i;
 
@@ -163,8 +165,10 @@ export async function runCliInput(input: CliInput, work: string, budgetMs: numbe
     return { status: -1, ms: performance.now() - t0, finding: finding(input, 'crash', `main threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`) };
   }
   const ms = performance.now() - t0;
+  // `run` exits with the program's own status (134 for a trap); its internal errors still say so.
+  const statusOk = [0, 1, 2].includes(status) || (PROGRAM_STATUS.has(input.command) && status >= 0 && status !== 3);
   const problem =
-    ![0, 1, 2].includes(status) ? `exit status ${status}: ${firstLine(err)}`
+    !statusOk ? `exit status ${status}: ${firstLine(err)}`
     : STACK_LINE.test(err) || STACK_LINE.test(out) ? `a stack trace: ${firstLine(err || out)}`
     : INTERNAL.test(err) || INTERNAL.test(out) ? `an internal error: ${firstLine((INTERNAL.exec(err) ? err : out).split('\n').find((l) => INTERNAL.test(l)) ?? '')}`
     : ms > budgetMs ? `took ${(ms / 1000).toFixed(1)} s`
@@ -176,9 +180,14 @@ function firstLine(s: string): string {
   return s.split('\n')[0].slice(0, 300);
 }
 
-/** An error line that is neither `windlass ...: message` nor about one of the inputs. */
+/**
+ * An error line that is neither `windlass ...: message` nor about one of the inputs (a program's
+ * trap, `wasm trap: ...` and its backtrace, is the program's output).
+ */
 function notOneLine(err: string, argv: readonly string[], work: string): string | undefined {
-  for (const line of err.split('\n')) {
+  const lines = err.split('\n');
+  const trap = lines.findIndex((l) => l.startsWith('wasm trap: '));
+  for (const line of trap >= 0 ? lines.slice(0, trap) : lines) {
     if (line === '' || line.startsWith('windlass') || line.startsWith(work) || argv.some((a) => a !== '' && line.startsWith(`${a}:`))) continue;
     return `an error line that is not one message: ${line.slice(0, 200)}`;
   }

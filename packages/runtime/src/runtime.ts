@@ -192,6 +192,11 @@ export class Runtime {
     }
   }
 
+  /** The loader process's id (what runs the code: its CPU time is the guests' run time). */
+  get loaderPid(): number | undefined {
+    return this.conn.pid;
+  }
+
   /** Sends a request; returns the reader after an OK status, throws the typed error otherwise. */
   call(payload: Uint8Array, timeoutMs: number): Reader {
     const r = new Reader(this.conn.request(payload));

@@ -10,6 +10,8 @@ import { spawnSync } from 'node:child_process';
 import { buildIsa, defaultFlags, settingsBuilder, type Flags } from '@windlass/codegen';
 import '@windlass/isa-x64';
 import '@windlass/isa-aarch64';
+import '@windlass/isa-riscv64';
+import '@windlass/isa-s390x';
 import { compileModule, serialize, type BoundsChecks } from '@windlass/linker';
 import { LinkError, Runtime, Trap, compilerFor, decodeValue, encodeValue, hostIsa, type Instance, type LoaderIsa, type WasmValue } from '@windlass/runtime';
 import type { Module } from '@windlass/wasm-frontend';

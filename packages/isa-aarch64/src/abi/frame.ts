@@ -181,6 +181,7 @@ export function emitFunction(inp: FrameInput): FrameOutput {
   let cfaOff = 0;
   if (features.bti && !sign) put(sys(SysOp.BtiC));
   if (sign) {
+    if (features.bkey) cfi({ kind: 'aarch64_b_key_frame' });
     put(sys(features.bkey ? SysOp.Pacibsp : SysOp.Paciasp));
     cfi({ kind: 'aarch64_negate_ra_state' });
   }

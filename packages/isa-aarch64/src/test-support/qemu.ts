@@ -26,7 +26,9 @@ export interface Built {
  * Compiles every function of `clif` for `target` (an aarch64 target line), with the file's
  * `set` lines, into one object; functions are exported under their CLIF names.
  */
-export function compileClif(clif: string, target = 'aarch64', objectOptions: { gnuProperty?: { aarch64Bti?: boolean; aarch64Pac?: boolean } } = {}): Built {
+export function compileClif(
+  clif: string, target = 'aarch64', objectOptions: { gnuProperty?: { aarch64Bti?: boolean; aarch64Pac?: boolean } } = {}, wantListing = true,
+): Built {
   const file = parseClif(clif, 'test.clif');
   const b = settingsBuilder();
   for (const s of file.settings) b.apply(s.value === null ? s.name : `${s.name}=${s.value}`);
@@ -36,7 +38,7 @@ export function compileClif(clif: string, target = 'aarch64', objectOptions: { g
   const local = new Set(file.functions.map((f) => symbolName(f.func.name)));
   for (const f of file.functions) {
     const name = symbolName(f.func.name);
-    const code = isa.compileFunction(f.func, { wantListing: true });
+    const code = isa.compileFunction(f.func, { wantListing });
     codes.set(name, code);
     const id = m.declareFunction(name, 'export');
     for (const r of code.relocations) {

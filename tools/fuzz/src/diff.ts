@@ -1,7 +1,9 @@
 // Differential fuzzing for silently wrong code: verified (optionally IR-mutated) corpus functions
-// run on the interpreter with edge-case arguments, then natively as x86_64 code (the filetest
-// runner's native backend: one ELF object + C driver per batch, linked with `cc`). A different
-// result, or a trap on one side only, is a finding.
+// run on the interpreter with edge-case arguments, then as machine code: natively as x86_64 code
+// (the filetest runner's native backend: one ELF object + C driver per batch, linked with `cc`),
+// or for another ISA through the runner's cross backend (`aarch64`: the object and driver linked
+// with `aarch64-linux-gnu-gcc`, run under `qemu-aarch64`). A different result, or a trap on one
+// side only, is a finding.
 import { functionName, interpret, type Value } from '@windlass/interpreter';
 import { F32, F64, I16, I32, I64, I8, parseClif, verifyFunction, type ClifFile, type Function, type Type } from '@windlass/ir';
 
@@ -17,9 +19,23 @@ interface RunCase {
 }
 type RunNative = (file: ClifFile, functions: readonly Function[], cases: readonly RunCase[], target: { isa: string; flags: string[] }) => { status: string; message?: string }[];
 const NATIVE_RUNNER = '../../../packages/cli/src/native/x64';
-let runNative: RunNative | undefined;
-async function nativeRunner(): Promise<RunNative> {
-  return (runNative ??= ((await import(/* @vite-ignore */ NATIVE_RUNNER)) as { runNative: RunNative }).runNative);
+const CROSS_RUNNER = '../../../packages/cli/src/native/cross';
+/** The cross runners' profiles, by ISA: the module exporting it and its name there. */
+const PROFILES: Record<string, [string, string]> = { aarch64: ['../../../packages/cli/src/native/aarch64', 'aarch64Profile'] };
+const runners = new Map<string, RunNative>();
+async function nativeRunner(isa: string): Promise<RunNative> {
+  let r = runners.get(isa);
+  if (r !== undefined) return r;
+  if (isa === 'x86_64') r = ((await import(/* @vite-ignore */ NATIVE_RUNNER)) as { runNative: RunNative }).runNative;
+  else {
+    const where = PROFILES[isa];
+    if (where === undefined) throw new Error(`no differential runner for ${isa} (known: x86_64, ${Object.keys(PROFILES).join(', ')})`);
+    const profile = ((await import(/* @vite-ignore */ where[0])) as Record<string, unknown>)[where[1]];
+    const { runCross } = (await import(/* @vite-ignore */ CROSS_RUNNER)) as { runCross: (p: unknown, ...a: Parameters<RunNative>) => ReturnType<RunNative> };
+    r = (file, functions, cases, target) => runCross(profile, file, functions, cases, target);
+  }
+  runners.set(isa, r);
+  return r;
 }
 import { mutateIr, someOf, zeroOf, type Finding } from './clif';
 import type { Rng } from './rng';
@@ -46,9 +62,12 @@ export interface DiffCounts {
 
 /**
  * One batch: `n` functions drawn from `seeds` (CLIF texts), each mutated as IR with probability
- * `mutate` (kept only if it still verifies), renamed, and run on both sides with `argsPer` argument sets.
+ * `mutate` (kept only if it still verifies), renamed, and run on both sides with `argsPer` argument
+ * sets; the machine side compiles for `isa` (`x86_64` natively, `aarch64` under qemu).
  */
-export async function diffBatch(seeds: readonly string[], rng: Rng, n: number, counts: DiffCounts, mutate = 0.5, argsPer = 3): Promise<Finding[]> {
+export async function diffBatch(
+  seeds: readonly string[], rng: Rng, n: number, counts: DiffCounts, mutate = 0.5, argsPer = 3, isa = 'x86_64',
+): Promise<Finding[]> {
   const functions: Function[] = [];
   const cases: RunCase[] = [];
   const expectTrap: boolean[] = [];
@@ -97,9 +116,9 @@ export async function diffBatch(seeds: readonly string[], rng: Rng, n: number, c
   if (cases.length === 0) return [];
   const file: ClifFile = {
     fileName: 'diff.clif', testCommands: [], settings: [], functions: [], comments: [], directives: [],
-    targets: [{ isa: 'x86_64', flags: [], settings: [], line: 1 }],
+    targets: [{ isa, flags: [], settings: [], line: 1 }],
   };
-  const outcomes = (await nativeRunner())(file, functions, cases, { isa: 'x86_64', flags: [] });
+  const outcomes = (await nativeRunner(isa))(file, functions, cases, { isa, flags: [] });
   const out: Finding[] = [];
   outcomes.forEach((o, k) => {
     const msg = o.message ?? '';

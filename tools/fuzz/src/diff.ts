@@ -1,9 +1,8 @@
 // Differential fuzzing for silently wrong code: verified (optionally IR-mutated) corpus functions
-// run on the interpreter with edge-case arguments, then as machine code: natively as x86_64 code
-// (the filetest runner's native backend: one ELF object + C driver per batch, linked with `cc`),
-// or for another ISA through the runner's cross backend (`aarch64`: the object and driver linked
-// with `aarch64-linux-gnu-gcc`, run under `qemu-aarch64`). A different result, or a trap on one
-// side only, is a finding.
+// run on the interpreter with edge-case arguments, then natively as x86_64 code (the filetest
+// runner's native backend: one ELF object + C driver per batch, linked with `cc`), or for another
+// ISA through the cross runner under qemu-user (`isa`: `s390x`, `aarch64`). A different result, or a trap
+// on one side only, is a finding.
 import { functionName, interpret, type Value } from '@windlass/interpreter';
 import { F32, F64, I16, I32, I64, I8, parseClif, verifyFunction, type ClifFile, type Function, type Type } from '@windlass/ir';
 
@@ -19,20 +18,25 @@ interface RunCase {
 }
 type RunNative = (file: ClifFile, functions: readonly Function[], cases: readonly RunCase[], target: { isa: string; flags: string[] }) => { status: string; message?: string }[];
 const NATIVE_RUNNER = '../../../packages/cli/src/native/x64';
+/** The generic cross runner and the profiles of the ISAs run under qemu-user. */
 const CROSS_RUNNER = '../../../packages/cli/src/native/cross';
-/** The cross runners' profiles, by ISA: the module exporting it and its name there. */
-const PROFILES: Record<string, [string, string]> = { aarch64: ['../../../packages/cli/src/native/aarch64', 'aarch64Profile'] };
+const CROSS_PROFILES: Record<string, { module: string; profile: string }> = {
+  s390x: { module: '../../../packages/cli/src/native/s390x', profile: 's390xProfile' },
+  aarch64: { module: '../../../packages/cli/src/native/aarch64', profile: 'aarch64Profile' },
+};
+/** ISAs whose memory is big-endian (the interpreter must agree on native loads and stores). */
+const BIG_ENDIAN = new Set(['s390x']);
 const runners = new Map<string, RunNative>();
 async function nativeRunner(isa: string): Promise<RunNative> {
   let r = runners.get(isa);
   if (r !== undefined) return r;
   if (isa === 'x86_64') r = ((await import(/* @vite-ignore */ NATIVE_RUNNER)) as { runNative: RunNative }).runNative;
   else {
-    const where = PROFILES[isa];
-    if (where === undefined) throw new Error(`no differential runner for ${isa} (known: x86_64, ${Object.keys(PROFILES).join(', ')})`);
-    const profile = ((await import(/* @vite-ignore */ where[0])) as Record<string, unknown>)[where[1]];
-    const { runCross } = (await import(/* @vite-ignore */ CROSS_RUNNER)) as { runCross: (p: unknown, ...a: Parameters<RunNative>) => ReturnType<RunNative> };
-    r = (file, functions, cases, target) => runCross(profile, file, functions, cases, target);
+    const p = CROSS_PROFILES[isa];
+    if (p === undefined) throw new Error(`no native runner for ${isa} (known: x86_64, ${Object.keys(CROSS_PROFILES).join(', ')})`);
+    const cross = (await import(/* @vite-ignore */ CROSS_RUNNER)) as { runCross: (p: unknown, ...rest: Parameters<RunNative>) => ReturnType<RunNative> };
+    const profile = ((await import(/* @vite-ignore */ p.module)) as Record<string, unknown>)[p.profile];
+    r = (file, functions, cases, target) => cross.runCross(profile, file, functions, cases, target);
   }
   runners.set(isa, r);
   return r;
@@ -62,12 +66,12 @@ export interface DiffCounts {
 
 /**
  * One batch: `n` functions drawn from `seeds` (CLIF texts), each mutated as IR with probability
- * `mutate` (kept only if it still verifies), renamed, and run on both sides with `argsPer` argument
- * sets; the machine side compiles for `isa` (`x86_64` natively, `aarch64` under qemu).
+ * `mutate` (kept only if it still verifies), renamed, and run on both sides with `argsPer` argument sets.
  */
 export async function diffBatch(
   seeds: readonly string[], rng: Rng, n: number, counts: DiffCounts, mutate = 0.5, argsPer = 3, isa = 'x86_64',
 ): Promise<Finding[]> {
+  const bigEndian = BIG_ENDIAN.has(isa);
   const functions: Function[] = [];
   const cases: RunCase[] = [];
   const expectTrap: boolean[] = [];
@@ -99,7 +103,7 @@ export async function diffBatch(
     f.name = { kind: 'testcase', name };
     for (let a = 0; a < argsPer; a++) {
       const args: Value[] = f.signature.params.map((p) => (rng.chance(0.7) ? someOf(p.type, rng) : zeroOf(p.type)));
-      const r = interpret(f, args, { fuel: 100_000, maxDepth: 16 });
+      const r = interpret(f, args, { fuel: 100_000, maxDepth: 16, bigEndian });
       if (r.kind !== 'return' && r.kind !== 'trap') continue;
       // NaN payloads of arithmetic results are not specified (Cranelift canonicalizes only on request).
       if (r.kind === 'return' && r.values.some((v, j) => isNaNBits(v, f.signature.returns[j].type))) {

@@ -1,7 +1,7 @@
 // Differential fuzzing for silently wrong code: verified (optionally IR-mutated) corpus functions
 // run on the interpreter with edge-case arguments, then natively as x86_64 code (the filetest
 // runner's native backend: one ELF object + C driver per batch, linked with `cc`), or for another
-// ISA through the cross runner under qemu-user (`isa`: `s390x`). A different result, or a trap
+// ISA through the cross runner under qemu-user (`isa`: `s390x`, `aarch64`). A different result, or a trap
 // on one side only, is a finding.
 import { functionName, interpret, type Value } from '@windlass/interpreter';
 import { F32, F64, I16, I32, I64, I8, parseClif, verifyFunction, type ClifFile, type Function, type Type } from '@windlass/ir';
@@ -22,6 +22,7 @@ const NATIVE_RUNNER = '../../../packages/cli/src/native/x64';
 const CROSS_RUNNER = '../../../packages/cli/src/native/cross';
 const CROSS_PROFILES: Record<string, { module: string; profile: string }> = {
   s390x: { module: '../../../packages/cli/src/native/s390x', profile: 's390xProfile' },
+  aarch64: { module: '../../../packages/cli/src/native/aarch64', profile: 'aarch64Profile' },
 };
 /** ISAs whose memory is big-endian (the interpreter must agree on native loads and stores). */
 const BIG_ENDIAN = new Set(['s390x']);

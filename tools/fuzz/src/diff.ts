@@ -1,7 +1,8 @@
 // Differential fuzzing for silently wrong code: verified (optionally IR-mutated) corpus functions
-// run on the interpreter with edge-case arguments, then natively as x86_64 code (the filetest
-// runner's native backend: one ELF object + C driver per batch, linked with `cc`). A different
-// result, or a trap on one side only, is a finding.
+// run on the interpreter with edge-case arguments, then as machine code for a target line
+// (x86_64 natively, the other ISAs under qemu-user): the filetest runner's execution backend for
+// that target compiles one ELF object and one C driver per batch. A different result, or a trap
+// on one side only, is a finding.
 import { functionName, interpret, type Value } from '@windlass/interpreter';
 import { F32, F64, I16, I32, I64, I8, parseClif, verifyFunction, type ClifFile, type Function, type Type } from '@windlass/ir';
 
@@ -15,11 +16,20 @@ interface RunCase {
   cmp: '==' | '!=' | null;
   expected: Value[] | null;
 }
-type RunNative = (file: ClifFile, functions: readonly Function[], cases: readonly RunCase[], target: { isa: string; flags: string[] }) => { status: string; message?: string }[];
-const NATIVE_RUNNER = '../../../packages/cli/src/native/x64';
-let runNative: RunNative | undefined;
-async function nativeRunner(): Promise<RunNative> {
-  return (runNative ??= ((await import(/* @vite-ignore */ NATIVE_RUNNER)) as { runNative: RunNative }).runNative);
+type Target = { isa: string; flags: string[] };
+interface Backend {
+  compileAndRun(file: ClifFile, functions: readonly Function[], cases: readonly RunCase[], target: Target): Promise<{ status: string; message?: string }[]> | { status: string; message?: string }[];
+}
+const NATIVE_BACKENDS = '../../../packages/cli/src/native/index';
+const RUNNER_BACKENDS = '../../../packages/cli/src/runner/backend';
+/** The filetest runner's execution backend for `target` (x86_64 native, others under qemu), or why there is none. */
+async function backendFor(target: Target): Promise<Backend> {
+  const native = (await import(/* @vite-ignore */ NATIVE_BACKENDS)) as { registerNativeBackends(): void };
+  native.registerNativeBackends();
+  const runner = (await import(/* @vite-ignore */ RUNNER_BACKENDS)) as { backendFor(t: Target): Backend | string };
+  const b = runner.backendFor(target);
+  if (typeof b === 'string') throw new Error(`no execution backend for ${[target.isa, ...target.flags].join(' ')}: ${b}`);
+  return b;
 }
 import { mutateIr, someOf, zeroOf, type Finding } from './clif';
 import type { Rng } from './rng';
@@ -46,9 +56,12 @@ export interface DiffCounts {
 
 /**
  * One batch: `n` functions drawn from `seeds` (CLIF texts), each mutated as IR with probability
- * `mutate` (kept only if it still verifies), renamed, and run on both sides with `argsPer` argument sets.
+ * `mutate` (kept only if it still verifies), renamed, and run on both sides with `argsPer`
+ * argument sets; the machine code is compiled for `targetLine` (`x86_64`, `riscv64 has_v`, ...).
  */
-export async function diffBatch(seeds: readonly string[], rng: Rng, n: number, counts: DiffCounts, mutate = 0.5, argsPer = 3): Promise<Finding[]> {
+export async function diffBatch(
+  seeds: readonly string[], rng: Rng, n: number, counts: DiffCounts, mutate = 0.5, argsPer = 3, targetLine = 'x86_64',
+): Promise<Finding[]> {
   const functions: Function[] = [];
   const cases: RunCase[] = [];
   const expectTrap: boolean[] = [];
@@ -95,11 +108,12 @@ export async function diffBatch(seeds: readonly string[], rng: Rng, n: number, c
   }
   counts.functions += functions.length;
   if (cases.length === 0) return [];
+  const [isa, ...flags] = targetLine.trim().split(/\s+/);
   const file: ClifFile = {
     fileName: 'diff.clif', testCommands: [], settings: [], functions: [], comments: [], directives: [],
-    targets: [{ isa: 'x86_64', flags: [], settings: [], line: 1 }],
+    targets: [{ isa, flags, settings: [], line: 1 }],
   };
-  const outcomes = (await nativeRunner())(file, functions, cases, { isa: 'x86_64', flags: [] });
+  const outcomes = await (await backendFor({ isa, flags })).compileAndRun(file, functions, cases, { isa, flags });
   const out: Finding[] = [];
   outcomes.forEach((o, k) => {
     const msg = o.message ?? '';

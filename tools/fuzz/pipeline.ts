@@ -1,18 +1,19 @@
 // Long robustness fuzzing of the CLIF pipeline (parse, settings, verify, interpret, compile
-// x86_64) and of the wasm frontend (decode, validate, translate, verify, compile).
+// x86_64), of the wasm frontend (decode, validate, translate, verify, compile) and of its text
+// reader (parse .wat / .wast, decode what it encodes).
 //
 //   npx tsx --conditions=windlass:source tools/fuzz/pipeline.ts --count 20000 [--seed 1]
-//        [--mode clif|ir|wasm|all|diff] [--slow-ms 5000] [--fuel 2000] [--no-minimize]
-//        [--target 'riscv64 has_v']   (diff mode: the target line the code is compiled for)
+//        [--mode clif|ir|wasm|wat|all|diff] [--target 'riscv64 has_v'] [--slow-ms 5000] [--fuel 2000] [--no-minimize]
 //
 // Prints one line per distinct finding (grouped by signature) with a minimized reproducer,
 // and the number of inputs each stage saw. Exits 1 when anything was found.
 import { runClif, mutateText, signature, zeroCounts, type Finding, type RunOptions } from './src/clif';
-import { loadClifSeeds, loadWasmSeeds } from './src/corpus';
+import { loadClifSeeds, loadWasmSeeds, loadWatSeeds } from './src/corpus';
 import { diffBatch } from './src/diff';
 import { minimizeClif } from './src/minimize';
 import { Rng } from './src/rng';
 import { mutateBytes, runWasm } from './src/wasm';
+import { mutateWat, randomWat, runWat } from './src/wat';
 
 function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -39,30 +40,33 @@ function record(found: Finding[], seed: number, m: string): void {
   }
 }
 
-// --mode diff: differential machine code vs interpreter runs, in batches of 40 functions
-// (--target: x86_64 natively, default; other ISAs under qemu-user).
+// --mode diff: differential native vs interpreter runs, in batches of 40 functions: x86_64 on
+// the host, or another target line (`--target s390x`, `--target 'riscv64 has_v has_c'`) under
+// qemu-user.
 if (mode === 'diff') {
-  const target = arg('target', 'x86_64');
+  const isa = arg('target', 'x86_64');
   const seeds = loadClifSeeds(3000, (p) => p.startsWith('runtests/')).map((s) => s.text);
   const counts = { functions: 0, cases: 0, skipped: 0 };
   const rng = new Rng(seed0);
   const found: Finding[] = [];
   const t1 = Date.now();
   for (let b = 0; b * 40 < count; b++) {
-    const batch = await diffBatch(seeds, rng, 40, counts, 0.5, 3, target);
-    for (const f of batch) console.log(`NEW [diff batch=${b}] ${f.kind}: ${f.message}`);
-    found.push(...batch);
+    found.push(...(await diffBatch(seeds, rng, 40, counts, 0.5, 3, isa)));
+    if ((b + 1) % 25 === 0) console.log(`${counts.functions} functions, ${counts.cases} cases, ${found.length} mismatches, ${((Date.now() - t1) / 1000).toFixed(0)} s`);
   }
   for (const f of found) console.log(`== ${f.kind}: ${f.message}\n${f.input}\n`);
-  console.log(`diff (${target}): ${counts.functions} functions, ${counts.cases} native cases compared, ${counts.skipped} skipped (unsupported / NaN results), ${found.length} mismatches, ${((Date.now() - t1) / 1000).toFixed(1)} s`);
+  console.log(`diff (${isa}): ${counts.functions} functions, ${counts.cases} native cases compared, ${counts.skipped} skipped (unsupported / NaN results), ${found.length} mismatches, ${((Date.now() - t1) / 1000).toFixed(1)} s`);
   process.exit(found.length > 0 ? 1 : 0);
 }
 
 const t0 = Date.now();
-const modes = mode === 'all' ? ['clif', 'ir', 'wasm'] : [mode];
+const modes = mode === 'all' ? ['clif', 'ir', 'wasm', 'wat'] : [mode];
 const clifSeeds = modes.some((m) => m === 'clif' || m === 'ir') ? loadClifSeeds() : [];
 const wasmSeeds = modes.includes('wasm') ? loadWasmSeeds() : [];
-console.log(`${clifSeeds.length} CLIF seeds, ${wasmSeeds.length} wasm seeds`);
+const watSeeds = modes.includes('wat') ? loadWatSeeds() : [];
+// Module definitions are picked more often, so that mutants reach the encoder and decoder check.
+const watModuleSeeds = watSeeds.filter((s) => s.text.startsWith('(module') && !/^\(module\s+(\$\S+\s+)?(binary|quote)/.test(s.text));
+console.log(`${clifSeeds.length} CLIF seeds, ${wasmSeeds.length} wasm seeds, ${watSeeds.length} text seeds`);
 for (let n = 0; n < count; n++) {
   const seed = seed0 + n;
   const m = modes[n % modes.length];
@@ -70,6 +74,10 @@ for (let n = 0; n < count; n++) {
   if (m === 'wasm') {
     if (wasmSeeds.length === 0) continue;
     record(runWasm(mutateBytes(rng.pick(wasmSeeds).bytes, rng), opts), seed, m);
+  } else if (m === 'wat') {
+    // One in ten inputs is random tokens; the rest are mutated spec forms.
+    if (watSeeds.length === 0) continue;
+    record(runWat(rng.chance(0.1) ? randomWat(rng) : mutateWat(rng.pick(rng.chance(0.7) ? watModuleSeeds : watSeeds).text, rng), opts), seed, m);
   } else {
     if (clifSeeds.length === 0) continue;
     const src = rng.pick(clifSeeds).text;

@@ -1,8 +1,8 @@
 // Differential fuzzing for silently wrong code: verified (optionally IR-mutated) corpus functions
-// run on the interpreter with edge-case arguments, then as machine code for a target line
-// (x86_64 natively, the other ISAs under qemu-user): the filetest runner's execution backend for
-// that target compiles one ELF object and one C driver per batch. A different result, or a trap
-// on one side only, is a finding.
+// run on the interpreter with edge-case arguments, then as machine code for a target line: the
+// filetest runner's execution backend for it (x86_64 natively, the other ISAs through the cross
+// runner under qemu-user) compiles one ELF object and one C driver per batch. A different
+// result, or a trap on one side only, is a finding.
 import { functionName, interpret, type Value } from '@windlass/interpreter';
 import { F32, F64, I16, I32, I64, I8, parseClif, verifyFunction, type ClifFile, type Function, type Type } from '@windlass/ir';
 
@@ -22,7 +22,9 @@ interface Backend {
 }
 const NATIVE_BACKENDS = '../../../packages/cli/src/native/index';
 const RUNNER_BACKENDS = '../../../packages/cli/src/runner/backend';
-/** The filetest runner's execution backend for `target` (x86_64 native, others under qemu), or why there is none. */
+/** ISAs whose memory is big-endian (the interpreter must agree on native loads and stores). */
+const BIG_ENDIAN = new Set(['s390x']);
+/** The filetest runner's execution backend for `target`: x86_64 natively, the other ISAs through the cross runner under qemu-user. */
 async function backendFor(target: Target): Promise<Backend> {
   const native = (await import(/* @vite-ignore */ NATIVE_BACKENDS)) as { registerNativeBackends(): void };
   native.registerNativeBackends();
@@ -57,11 +59,14 @@ export interface DiffCounts {
 /**
  * One batch: `n` functions drawn from `seeds` (CLIF texts), each mutated as IR with probability
  * `mutate` (kept only if it still verifies), renamed, and run on both sides with `argsPer`
- * argument sets; the machine code is compiled for `targetLine` (`x86_64`, `riscv64 has_v`, ...).
+ * argument sets; the machine code is compiled for `targetLine` (`x86_64`, `s390x`,
+ * `riscv64 has_v has_c`, ...).
  */
 export async function diffBatch(
   seeds: readonly string[], rng: Rng, n: number, counts: DiffCounts, mutate = 0.5, argsPer = 3, targetLine = 'x86_64',
 ): Promise<Finding[]> {
+  const [isa, ...flags] = targetLine.trim().split(/\s+/);
+  const bigEndian = BIG_ENDIAN.has(isa);
   const functions: Function[] = [];
   const cases: RunCase[] = [];
   const expectTrap: boolean[] = [];
@@ -93,7 +98,7 @@ export async function diffBatch(
     f.name = { kind: 'testcase', name };
     for (let a = 0; a < argsPer; a++) {
       const args: Value[] = f.signature.params.map((p) => (rng.chance(0.7) ? someOf(p.type, rng) : zeroOf(p.type)));
-      const r = interpret(f, args, { fuel: 100_000, maxDepth: 16 });
+      const r = interpret(f, args, { fuel: 100_000, maxDepth: 16, bigEndian });
       if (r.kind !== 'return' && r.kind !== 'trap') continue;
       // NaN payloads of arithmetic results are not specified (Cranelift canonicalizes only on request).
       if (r.kind === 'return' && r.values.some((v, j) => isNaNBits(v, f.signature.returns[j].type))) {
@@ -108,7 +113,6 @@ export async function diffBatch(
   }
   counts.functions += functions.length;
   if (cases.length === 0) return [];
-  const [isa, ...flags] = targetLine.trim().split(/\s+/);
   const file: ClifFile = {
     fileName: 'diff.clif', testCommands: [], settings: [], functions: [], comments: [], directives: [],
     targets: [{ isa, flags, settings: [], line: 1 }],

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type ClifFile, type Function, type Signature, type Type, F16, F32, F64, F128, I128, I16, I32, I64, I8,
-  bytes as typeBytes, isVector, typeName,
+  bytes as typeBytes, isVector, laneType, typeName,
 } from '@windlass/ir';
 import { buildIsa, type CompiledCode, type Flags, type Reloc } from '@windlass/codegen';
 import { ObjectModule } from '@windlass/object';
@@ -75,6 +75,30 @@ export interface NativeProfile {
    * driver's `env` (a sigjmp_buf) and end a case with `siglongjmp(env, UNCAUGHT_EXCEPTION)`.
    */
   runtimeSource?(codes: ReadonlyMap<string, CompiledCode>, symbolOf: (name: string) => string): string;
+  /**
+   * The bytes of a vector value as the driver's C code holds it in memory, from the
+   * interpreter's bytes (lane 0 first, each lane little-endian), for a function of calling
+   * convention `callConv`; applied again it maps back (an involution). Omitted: the same bytes
+   * (a little-endian target). A big-endian target stores each lane big-endian, and a convention
+   * whose registers hold lanes in reverse order reverses the whole image.
+   */
+  vectorBytes?(bytes: Uint8Array, t: Type, callConv: string): Uint8Array;
+  /**
+   * The C type of a member of the struct several return values come back in, when it differs
+   * from `cType` (a type C passes in a wider one, such as f16 as a `float`, keeps its own size
+   * in memory).
+   */
+  memberCType?(t: Type): string | null;
+  /** Why cases on `target` cannot run on this host's emulator (they are skipped), or null. */
+  skipTarget?(target: TargetSpec): string | null;
+}
+
+/** Each lane's bytes reversed: a vector's memory image on a big-endian target. */
+export function swapLaneBytes(bytes: Uint8Array, t: Type): Uint8Array {
+  const w = typeBytes(laneType(t));
+  const out = new Uint8Array(bytes.length);
+  for (let k = 0; k < bytes.length; k += w) for (let j = 0; j < w; j++) out[k + j] = bytes[k + w - 1 - j];
+  return out;
 }
 
 /** The C type of a CLIF type on a typical 64-bit Linux target (f16/f128 per the profile). */
@@ -136,9 +160,9 @@ export function buildCrossObject(p: NativeProfile, functions: readonly Function[
 
 const hex64 = (v: bigint): string => `0x${BigInt.asUintN(64, v).toString(16)}ull`;
 
-/** A C expression of CLIF type `t` holding `v` (bits for floats, bytes for vectors). */
-function cLiteral(v: Value, t: Type, ct: string): string {
-  if (v instanceof Uint8Array) return `wl_vec${typeBytes(t)}((const uint8_t[]){${Array.from(v.subarray(0, typeBytes(t))).join(',')}})`;
+/** A C expression of CLIF type `t` holding `v` (bits for floats, bytes for vectors in the driver's memory order). */
+function cLiteral(v: Value, t: Type, ct: string, vec: (b: Uint8Array) => Uint8Array): string {
+  if (v instanceof Uint8Array) return `wl_vec${typeBytes(t)}((const uint8_t[]){${Array.from(vec(v.subarray(0, typeBytes(t)))).join(',')}})`;
   const b = BigInt(v);
   switch (t) {
     case I128: return `(((unsigned __int128)${hex64(b >> 64n)} << 64) | ${hex64(b)})`;
@@ -221,15 +245,19 @@ export function crossDriverSource(p: NativeProfile, cases: readonly RunCase[], s
     const sig = c.callee.signature;
     const sym = testSymbol(fnSymbolName(c.callee));
     const ct = (t: Type): string => p.cType(t)!;
+    const mt = (t: Type): string => p.memberCType?.(t) ?? ct(t);
     const params = sig.params.map((x) => ct(x.type)).join(', ') || 'void';
     const capture = p.captureReturns?.(sig) ?? null;
     const ret = sig.returns.length === 0 ? 'void' : sig.returns.length === 1 ? ct(sig.returns[0].type) : `struct ret_${sym}`;
     if (!declared.has(sym)) {
       declared.add(sym);
-      if (sig.returns.length >= 2) out.push(`struct ret_${sym} { ${sig.returns.map((r, j) => `${ct(r.type)} r${j};`).join(' ')} };`);
+      if (sig.returns.length >= 2) out.push(`struct ret_${sym} { ${sig.returns.map((r, j) => `${mt(r.type)} r${j};`).join(' ')} };`);
       out.push(`extern ${ret} ${sym}(${params});`);
     }
-    const args = c.args.map((a, j) => cLiteral(a, sig.params[j].type, ct(sig.params[j].type))).join(', ');
+    const args = c.args.map((a, j) => {
+      const t = sig.params[j].type;
+      return cLiteral(a, t, ct(t), (b) => p.vectorBytes?.(b, t, sig.callConv) ?? b);
+    }).join(', ');
     const lines: string[] = [`printf("R ${k}");`];
     if (capture !== null) {
       const cParams = capture.areaArgument ? `void *${params === 'void' ? '' : `, ${params}`}` : params;
@@ -247,7 +275,7 @@ export function crossDriverSource(p: NativeProfile, cases: readonly RunCase[], s
     else if (sig.returns.length === 1) lines.push(printResult(`${sym}(${args})`, sig.returns[0].type, ct(sig.returns[0].type)));
     else {
       lines.push(`{ ${ret} r = ${sym}(${args});`);
-      sig.returns.forEach((r, j) => lines.push(`  ${printResult(`r.r${j}`, r.type, ct(r.type))}`));
+      sig.returns.forEach((r, j) => lines.push(`  ${printResult(`r.r${j}`, r.type, mt(r.type))}`));
       lines.push('}');
     }
     lines.push('printf("\\n"); fflush(stdout);');
@@ -288,6 +316,8 @@ export function hostHas(names: readonly string[]): true | string {
 
 /** Compiles, links and runs one file's cases for `target` on `p`'s machine. */
 export function runCross(p: NativeProfile, file: ClifFile, functions: readonly Function[], cases: readonly RunCase[], target: TargetSpec): RunOutcome[] {
+  const skipWhy = p.skipTarget?.(target) ?? null;
+  if (skipWhy !== null) return cases.map(() => ({ status: 'skip', message: skipWhy }));
   let built: ReturnType<typeof buildCrossObject>;
   try {
     built = buildCrossObject(p, functions, p.targetLine?.(target) ?? [p.isa, ...target.flags].join(' '), flagsFor(file, target));
@@ -330,7 +360,12 @@ export function runCross(p: NativeProfile, file: ClifFile, functions: readonly F
         if (c === undefined) continue;
         const types = c.callee.signature.returns.map((r) => r.type);
         if (parts.length - 2 !== types.length) continue;
-        outcomes[k] = compareResults(c, types.map((t, j) => parseBits(parts[2 + j], t)), types);
+        const cc = c.callee.signature.callConv;
+        const got = types.map((t, j) => {
+          const v = parseBits(parts[2 + j], t);
+          return v instanceof Uint8Array && p.vectorBytes !== undefined ? p.vectorBytes(v, t, cc) : v;
+        });
+        outcomes[k] = compareResults(c, got, types);
       } else if (parts[0] === 'T' && parts.length >= 3) {
         outcomes[Number(parts[1])] = { status: 'fail', message: `trapped: ${SIGNALS[Number(parts[2])] ?? `signal ${parts[2]}`}` };
       }

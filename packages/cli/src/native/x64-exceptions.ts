@@ -18,11 +18,34 @@ import { UNCAUGHT_EXCEPTION, handlerTableSource } from './exception-table';
 
 export { UNCAUGHT_EXCEPTION, handlerRows, type HandlerRow } from './exception-table';
 
+/** The machine-specific part of the runtime: the two assembly stubs, and how a saved return address reads. */
+export interface ThrowStubs {
+  /** Assembly lines (C string literals' contents) defining `__cranelift_throw` and `wl_resume`. */
+  readonly asm: readonly string[];
+  /** A C expression turning the saved return address `pc` into a code address (strip pointer signatures). */
+  readonly pcOf: string;
+}
+
+/** x86-64: the thrower's rbp and its return address on the stack; resume with rsp, rbp, rax/rdx. */
+export const X64_THROW_STUBS: ThrowStubs = {
+  asm: [
+    '.text\\n', '.globl __cranelift_throw\\n', '.type __cranelift_throw, @function\\n', '__cranelift_throw:\\n',
+    // rdi (entry_fp), ecx (tag), r8, r9 (payload) pass through; rsi/rdx become the real frame.
+    '  movq %rbp, %rsi\\n', '  movq (%rsp), %rdx\\n', '  jmp wl_throw_walk\\n',
+    '.type wl_resume, @function\\n', 'wl_resume:\\n',
+    '  movq %rsi, %rsp\\n', '  movq %rdx, %rbp\\n', '  movq %rcx, %rax\\n', '  movq %r8, %rdx\\n', '  jmp *%rdi\\n',
+  ],
+  pcOf: 'pc',
+};
+
 /**
- * C source of the runtime: declarations of the code symbols, the code ranges and handler
- * table, the walker and the two assembly stubs. Needs `env` (the driver's sigjmp_buf).
+ * C source of the runtime for a machine whose frames chain as (saved fp, return address) at
+ * the frame pointer: declarations of the code symbols, the code ranges and handler table, the
+ * walker and the two assembly stubs. Needs `env` (the driver's sigjmp_buf).
  */
-export function exceptionRuntimeSource(codes: ReadonlyMap<string, CompiledCode>, symbolOf: (name: string) => string): string {
+export function exceptionRuntimeSource(
+  codes: ReadonlyMap<string, CompiledCode>, symbolOf: (name: string) => string, stubs: ThrowStubs = X64_THROW_STUBS,
+): string {
   const out = handlerTableSource(codes, symbolOf);
   out.push(
     'extern void wl_resume(uint64_t pc, uint64_t sp, uint64_t fp, uint64_t payload0, uint64_t payload1) __attribute__((noreturn));',
@@ -33,27 +56,13 @@ export function exceptionRuntimeSource(codes: ReadonlyMap<string, CompiledCode>,
     '    for (const struct wl_handler *h = wl_handlers; h->ret; h++) {',
     '      if ((uint64_t)h->ret == pc && (h->is_default || h->tag == tag)) wl_resume((uint64_t)h->pad, fp - h->sp_below_fp, fp, p0, p1);',
     '    }',
-    '    pc = ((const uint64_t *)fp)[1];',
+    `    pc = ((const uint64_t *)fp)[1]; pc = ${stubs.pcOf};`,
     '    fp = ((const uint64_t *)fp)[0];',
     '  }',
     `  siglongjmp(env, ${UNCAUGHT_EXCEPTION});`,
     '}',
     '__asm__(',
-    '  ".text\\n"',
-    '  ".globl __cranelift_throw\\n"',
-    '  ".type __cranelift_throw, @function\\n"',
-    '  "__cranelift_throw:\\n"',
-    // rdi (entry_fp), ecx (tag), r8, r9 (payload) pass through; rsi/rdx become the real frame.
-    '  "  movq %rbp, %rsi\\n"',
-    '  "  movq (%rsp), %rdx\\n"',
-    '  "  jmp wl_throw_walk\\n"',
-    '  ".type wl_resume, @function\\n"',
-    '  "wl_resume:\\n"',
-    '  "  movq %rsi, %rsp\\n"',
-    '  "  movq %rdx, %rbp\\n"',
-    '  "  movq %rcx, %rax\\n"',
-    '  "  movq %r8, %rdx\\n"',
-    '  "  jmp *%rdi\\n"',
+    ...stubs.asm.map((l) => `  "${l}"`),
     ');',
   );
   return out.join('\n');

@@ -54,6 +54,9 @@ export const ELF_MACHINES: Readonly<Record<string, ElfMachine>> = {
       Aarch64AddAbsLo12Nc: { type: 277, size: 4 },
       Aarch64AdrGotPage21: { type: 311, size: 4 },
       Aarch64Ld64GotLo12Nc: { type: 312, size: 4 },
+      Aarch64Jump26: { type: 282, size: 4 }, // R_AARCH64_JUMP26
+      Aarch64TlsGdAdrPage21: { type: 513, size: 4 }, // R_AARCH64_TLSGD_ADR_PAGE21
+      Aarch64TlsGdAddLo12Nc: { type: 514, size: 4 }, // R_AARCH64_TLSGD_ADD_LO12_NC
     },
     ehFramePcRel: 261,
     cie: AARCH64_CIE,
@@ -89,6 +92,8 @@ export const ELF_MACHINES: Readonly<Record<string, ElfMachine>> = {
       S390xPCRel32Dbl: { type: 19, size: 4 }, // R_390_PC32DBL
       S390xPLTRel32Dbl: { type: 20, size: 4 }, // R_390_PLT32DBL
       S390xGotEnt32Dbl: { type: 26, size: 4 }, // R_390_GOTENT
+      S390xTlsGd64: { type: 41, size: 8 }, // R_390_TLS_GD64
+      S390xTlsGdCall: { type: 38, size: 6 }, // R_390_TLS_GDCALL (on the brasl)
     },
     ehFramePcRel: 5,
     cie: S390X_CIE,

@@ -526,12 +526,15 @@ class Allocator {
     i = uaS;
     j = ubS;
     while (i < uaE || j < ubE) {
-      const k = j >= ubE || (i < uaE && u[i] <= u[j]) ? i : j;
+      // Which side to take, not `k === i`: an empty use list may start where the other's
+      // does (i === j), and comparing indexes then copied that use twice.
+      const takeA = j >= ubE || (i < uaE && u[i] <= u[j]);
+      const k = takeA ? i : j;
       u[w] = u[k];
       u[w + 1] = u[k + 1];
       u[w + 2] = u[k + 2];
       w += 3;
-      if (k === i) i += 3;
+      if (takeA) i += 3;
       else j += 3;
     }
     uses.length = w;

@@ -14,7 +14,7 @@ import { LeReader } from './format/bytes';
 import { checkCompat, decodeCompat, type ArtifactExpectation } from './format/compat';
 import { readElf, readRela, readSymbols, sectionBytes, type ElfFile, type ElfSection } from './format/elf';
 import { decodeModules } from './format/module';
-import { decodeCode, decodeNames, decodePairs, decodeSignatures } from './format/tables';
+import { decodeCode, decodeNames, decodeOffsetTable, decodeSignatures } from './format/tables';
 import { RUNTIME_SYMBOLS } from './runtime-abi';
 import { HASH_ALGORITHM_XXH32, HASH_SECTION, artifactHash } from './serialize';
 
@@ -31,9 +31,10 @@ function reader(f: ElfFile, s: ElfSection): LeReader {
 }
 
 /** The canonical relocation kind of each ELF relocation type of a machine (the first listed). */
-function kindOfType(m: ElfMachine, type: number): RelocKind | undefined {
-  for (const [k, v] of Object.entries(m.relocs)) if (v?.type === type) return k as RelocKind;
-  return undefined;
+function kindsOfTypes(m: ElfMachine): Map<number, RelocKind> {
+  const out = new Map<number, RelocKind>();
+  for (const [k, v] of Object.entries(m.relocs)) if (v && !out.has(v.type)) out.set(v.type, k as RelocKind);
+  return out;
 }
 
 /** Relocation field sizes, for the bounds check. */
@@ -41,7 +42,11 @@ function fieldSize(m: ElfMachine, kind: RelocKind): number {
   return m.relocs[kind]?.size ?? 8;
 }
 
-export function deserialize(bytes: Uint8Array, expected: ArtifactExpectation): Artifact {
+/**
+ * Reads and checks an artifact. `expected` says what the caller can run (omitted: any target
+ * and settings, for tools that only look, such as `windlass inspect`).
+ */
+export function deserialize(bytes: Uint8Array, expected?: ArtifactExpectation): Artifact {
   const f = readElf(bytes);
   const compatSection = f.sections.find((s) => s.name === '.windlass.compat');
   if (!compatSection) {
@@ -64,7 +69,7 @@ export function deserialize(bytes: Uint8Array, expected: ArtifactExpectation): A
   if (actual !== stored) throw new ArtifactError('corrupt', HASH_SECTION, hs.offset + 4, `integrity hash 0x${stored.toString(16)} does not match the contents (0x${actual.toString(16)}): the file is damaged or truncated`);
 
   const compat = decodeCompat(reader(f, compatSection));
-  checkCompat(compat, expected, '.windlass.compat', compatSection.offset);
+  if (expected) checkCompat(compat, expected, '.windlass.compat', compatSection.offset);
   if (ELF_MACHINES[compat.isa]?.eMachine !== f.machine.eMachine) {
     throw new ArtifactError('malformed', 'ELF header', 18, `e_machine says ${f.machine.isa}, the compatibility record ${compat.isa}`);
   }
@@ -76,7 +81,7 @@ export function deserialize(bytes: Uint8Array, expected: ArtifactExpectation): A
     throw new ArtifactError('target', 'ELF header', 48, `e_flags 0x${f.eFlags.toString(16)}: the ${f.machine.isa} bits are 0x${(f.eFlags & 0xffffff).toString(16)}, expected 0x${f.machine.eFlags.toString(16)}`);
   }
   const kind = kindBits === EF_WINDLASS_MODULE ? 'module' : 'component';
-  const wantKind = expected.kind ?? 'module';
+  const wantKind = expected?.kind ?? 'module';
   if (kind !== wantKind) throw new ArtifactError('kind', 'ELF header', 48, `the artifact holds a ${kind}, expected a ${wantKind}`);
   if (kind === 'component') throw new ArtifactError('kind', 'ELF header', 48, 'components are not supported by this linker yet');
 
@@ -94,8 +99,8 @@ export function deserialize(bytes: Uint8Array, expected: ArtifactExpectation): A
   const signatures = decodeSignatures(reader(f, section(f, '.windlass.sigs')), code);
   const modules = decodeModules(reader(f, section(f, '.windlass.module')), { signatures: signatures.length, codeRanges: code.length, rodataSize: rodata.length });
   checkCode(f, code, signatures, modules);
-  const traps = decodePairs(reader(f, section(f, '.windlass.traps')), 'trap', text.length).map(([offset, c]) => ({ offset, code: c }));
-  const addressMap = decodePairs(reader(f, section(f, '.windlass.addrmap')), 'address map', text.length).map(([offset, wasm]) => ({ offset, wasm }));
+  const traps = decodeOffsetTable(reader(f, section(f, '.windlass.traps')), 'trap', text.length);
+  const addressMap = decodeOffsetTable(reader(f, section(f, '.windlass.addrmap')), 'address map', text.length);
   const names = decodeNames(reader(f, section(f, '.windlass.names')), (m) => modules[m]?.funcTypes.length);
   const relocations = readRelocations(f, textSection, text.length);
   return { kind, compat, signatures, code, text, relocations, rodata, modules, traps, addressMap, names };
@@ -149,10 +154,11 @@ function readRelocations(f: ElfFile, text: ElfSection, textSize: number): Artifa
     const symtab = f.sections[rela.link];
     if (!symtab || symtab.type !== C.SHT_SYMTAB) throw new ArtifactError('malformed', rela.name, rela.headerOffset, `sh_link ${rela.link} is not the symbol table`);
     const symbols = readSymbols(f, symtab);
+    const kinds = kindsOfTypes(f.machine);
     for (const r of readRela(f, rela)) {
       const sym = symbols[r.symbol];
       if (!sym || r.symbol === 0) throw new ArtifactError('malformed', rela.name, r.at, `relocation names symbol ${r.symbol} (${symbols.length} symbols)`);
-      const kind = kindOfType(f.machine, r.type);
+      const kind = kinds.get(r.type);
       if (!kind) throw new ArtifactError('malformed', rela.name, r.at, `relocation type ${r.type} is not one the ${f.machine.isa} loader applies`);
       if (r.offset + fieldSize(f.machine, kind) > textSize) throw new ArtifactError('malformed', rela.name, r.at, `relocation at ${r.offset} leaves .text (${textSize} bytes)`);
       if (sym.shndx !== C.SHN_UNDEF || sym.bind !== C.STB_GLOBAL || !RUNTIME_SYMBOLS.includes(sym.name)) {
@@ -162,4 +168,9 @@ function readRelocations(f: ElfFile, text: ElfSection, textSize: number): Artifa
     }
   }
   return out;
+}
+
+/** The sections of an artifact (or any ELF64 object) as `readelf -S` lists them. Throws `ArtifactError`. */
+export function artifactSections(bytes: Uint8Array): { name: string; type: number; flags: number; offset: number; size: number }[] {
+  return readElf(bytes).sections.filter((s) => s.index > 0).map((s) => ({ name: s.name, type: s.type, flags: s.flags, offset: s.offset, size: s.size }));
 }

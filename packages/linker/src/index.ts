@@ -24,7 +24,7 @@ export { linkText, type LinkUnit, type LinkedText } from './link';
 export { patchPcRel } from './relocate';
 export { entryTrampoline, exitTrampoline, entryTrampolineName, exitTrampolineName } from './trampolines';
 export { serialize, seal, codeSymbol, hashFieldOffset, HASH_SECTION, HASH_ALGORITHM_XXH32 } from './serialize';
-export { deserialize } from './deserialize';
+export { deserialize, artifactSections } from './deserialize';
 export { checkCompat, compatValue, type ArtifactExpectation, type WasmSettings } from './format/compat';
 export { xxh32 } from './format/hash';
 export { RUNTIME_SYMBOLS, C_LIBRARY_SYMBOLS, VALUE_SLOT_BYTES } from './runtime-abi';

@@ -30,6 +30,8 @@ export interface WastOptions {
   jobs?: number;
   /** How scripts are read: Windlass's own text reader (the default), or wabt's `wast2json`. */
   reader?: 'windlass' | 'wast2json';
+  /** Called as each script finishes (progress). */
+  onScript?: (r: ScriptResult) => void;
 }
 
 export interface CaseFailure {
@@ -510,7 +512,7 @@ async function runCommands(path: string, dir: string, commands: JsonCommand[], m
 export async function runWastWithEngine(
   paths: string[],
   makeEngine: EngineFactory,
-  opts: { verbose?: boolean; jobs?: number; reader?: WastOptions['reader'] } = {},
+  opts: { verbose?: boolean; jobs?: number; reader?: WastOptions['reader']; onScript?: WastOptions['onScript'] } = {},
 ): Promise<WastSummary> {
   const results: ScriptResult[] = new Array(paths.length);
   let next = 0;
@@ -522,6 +524,7 @@ export async function runWastWithEngine(
         // One script that breaks the harness is one failed script, never the end of the run.
         results[i] = await runScript(paths[i], makeEngine, opts.reader).catch((e: unknown) =>
           failedScript(paths[i], `the script could not be run: ${e instanceof Error ? e.message : String(e)}`));
+        opts.onScript?.(results[i]);
       }
     }),
   );

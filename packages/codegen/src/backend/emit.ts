@@ -105,6 +105,12 @@ export interface BodyEmitter<I> extends EditEmitter {
    * the block emitted after `b` (-1 after the last), so a jump to it can fall through.
    */
   inst(inst: I, i: number, b: number, next: number): void;
+  /**
+   * Called when block `b` starts, after its label is bound and before anything of it (the
+   * allocator's moves included) is emitted: a landing pad an indirect branch needs (AArch64
+   * `bti j` at jump-table targets) goes here. Optional.
+   */
+  blockStart?(b: number): void;
 }
 
 /**
@@ -117,6 +123,7 @@ export function emitBody<I, X>(vcode: VCode<I, X>, alloc: RegAllocOutput, sink: 
   const nb = vcode.numBlocks;
   for (let b = 0; b < nb; b++) {
     sink.bindLabel(vcode.blockLabel[b]);
+    em.blockStart?.(b);
     const next = b + 1 < nb ? vcode.blockLabel[b + 1] : -1;
     for (let i = vcode.blockInstStart[b]; i < vcode.blockInstEnd[b]; i++) {
       emitEdits(alloc, i, EditSide.Before, em);

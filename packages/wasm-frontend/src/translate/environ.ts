@@ -55,10 +55,13 @@ export function irType(t: ValType | number): Type {
 }
 
 /**
- * Memory flags of accesses to runtime structures that never trap (the `vmctx` alias class:
- * linear-memory stores never change them, so the mid-end keeps what it loaded across them).
+ * Flags of accesses to runtime structures (vmctx, memory and table records, global storage,
+ * table elements): in the target's own byte order, since the runtime of the same machine writes
+ * them. Only wasm linear memory is little-endian on every target (`HEAP_FLAGS`). They never trap
+ * and are in the `vmctx` alias class: linear-memory stores never change them, so the mid-end
+ * keeps what it loaded across such stores.
  */
-export const VM_FLAGS: MemFlags = memWithAliasClass(memWithEndianness(memWithTrapCode(MEM_ALIGNED, TRAP_NONE), ENDIAN_LITTLE), ALIAS_VMCTX);
+export const VM_FLAGS: MemFlags = memWithAliasClass(memWithTrapCode(MEM_ALIGNED, TRAP_NONE), ALIAS_VMCTX);
 export const VM_READONLY_FLAGS: MemFlags = VM_FLAGS | MEM_READONLY;
 /** Flags of wasm linear-memory accesses: little-endian, trapping `heap_oob`, the `heap` alias class. */
 export const HEAP_FLAGS: MemFlags = memWithAliasClass(memWithEndianness(memWithTrapCode(0, TRAP_HEAP_OOB), ENDIAN_LITTLE), ALIAS_HEAP);

@@ -133,21 +133,54 @@ static int fail(char *err, size_t errn, const char *fmt, ...) {
   return -1;
 }
 
-/* Where code goes: above the loader's image, close enough for 32-bit (AArch64: 28-bit) calls. */
+/*
+ * Where code goes: an arena reserved when the first artifact loads, near the loader's image,
+ * so that calls from the code to the runtime symbols reach (32-bit displacements; AArch64's
+ * `bl`: 28 bits, hence a smaller arena). It goes between the image and the heap when the gap
+ * is wide enough (the heap's start is randomized, up to about 1 GiB above the image), else
+ * above the heap, leaving it room to grow (then glibc's malloc continues with mmap).
+ * Reserving it up front keeps other mappings from taking the place later. Code that does not
+ * fit goes anywhere; a call that cannot reach is then reported by the relocation.
+ */
 #if defined(__aarch64__)
-#define WL_TEXT_GAP (16ull << 20)
+#define WL_ARENA (96ull << 20)
+#define WL_HEAP_ROOM (16ull << 20)
 #else
-#define WL_TEXT_GAP (256ull << 20)
+#define WL_ARENA (512ull << 20)
+#define WL_HEAP_ROOM (64ull << 20)
 #endif
 extern char _end[];
-static uintptr_t next_hint;
+static uint8_t *arena;
+static size_t arena_used;
+
+static int in_arena(const void *p) { return arena && (const uint8_t *)p >= arena && (const uint8_t *)p < arena + WL_ARENA; }
+
+static uintptr_t align_mb(uintptr_t x) { return (x + 0xfffff) & ~(uintptr_t)0xfffff; }
+
+static uint8_t *reserve_arena(void) {
+  uintptr_t heap = (uintptr_t)sbrk(0);
+  uintptr_t below = align_mb((uintptr_t)_end + (1u << 20)), above = align_mb(heap + WL_HEAP_ROOM);
+  uintptr_t cands[2] = {below + WL_ARENA <= heap ? below : 0, above};
+  for (int i = 0; i < 2; i++) {
+    if (!cands[i]) continue;
+    void *p = mmap((void *)cands[i], WL_ARENA, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == (void *)cands[i]) return p;
+    if (p != MAP_FAILED) munmap(p, WL_ARENA);
+  }
+  return (uint8_t *)-1;
+}
 
 static void *map_near(size_t size) {
-  if (!next_hint) next_hint = (((uintptr_t)_end + WL_TEXT_GAP) + 0xffff) & ~(uintptr_t)0xffff;
-  void *p = mmap((void *)next_hint, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED) return NULL;
-  if ((uintptr_t)p == next_hint) next_hint += (size + 0xffff) & ~(size_t)0xffff;
-  return p;
+  if (!arena) arena = reserve_arena();
+  size = (size + 0xffff) & ~(size_t)0xffff;
+  if (arena != (uint8_t *)-1 && arena_used + size <= WL_ARENA) {
+    uint8_t *p = arena + arena_used;
+    if (mprotect(p, size, PROT_READ | PROT_WRITE) != 0) return NULL;
+    arena_used += size;
+    return p;
+  }
+  void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  return p == MAP_FAILED ? NULL : p;
 }
 
 static size_t page_round(size_t n) {
@@ -435,7 +468,10 @@ wl_artifact *wl_load_artifact(const uint8_t *b, size_t n, char *err, size_t errn
 bad:
   /* Parsed structures are leaked on this path: the loader's lifetime is the runtime's, and bad
      artifacts are refused by the runtime before they get here. */
-  if (a->text) munmap(a->text, a->text_map);
+  if (a->text) {
+    if (in_arena(a->text)) mprotect(a->text, a->text_map, PROT_NONE);
+    else munmap(a->text, a->text_map);
+  }
   free(s);
   return NULL;
 #undef SECTION

@@ -4,7 +4,7 @@
 // the wasm backtrace on standard error and exits 134, as a native abort would.
 import { basename } from 'node:path';
 import { deserialize } from '@windlass/linker';
-import { LinkError, Runtime, RuntimeCrash, TimeoutError, Trap, WasiExit, type Instance, type LoaderIsa } from '@windlass/runtime';
+import { LinkError, LoaderError, Runtime, RuntimeCrash, TimeoutError, Trap, WasiExit, type Instance, type LoaderIsa } from '@windlass/runtime';
 import { CommandError, UsageError, type Io } from '../command';
 import { artifactOf, artifactProblem, checkBuild, type ArtifactBuild } from './artifact-input';
 import { formatValue, parseValues } from './wasm-values';
@@ -91,6 +91,7 @@ function outcome(e: unknown, io: Io): number {
     return TRAP_STATUS;
   }
   if (e instanceof LinkError) throw new CommandError(`cannot instantiate: ${e.message}`);
-  if (e instanceof TimeoutError || e instanceof RuntimeCrash) throw new CommandError(e.message);
+  // The loader refusing what the command line asked (a --dir it cannot open) is one line too.
+  if (e instanceof TimeoutError || e instanceof RuntimeCrash || e instanceof LoaderError) throw new CommandError(e.message);
   throw e;
 }

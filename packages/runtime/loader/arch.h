@@ -3,11 +3,12 @@
  * pointer and return address, how to step from one frame to its caller, and the relocation
  * types of reloc.c. Everything else is ISA-neutral: trampolines are compiled by each backend.
  *
- * Frame walking assumes the backends' frame layout: x86-64 `push rbp; mov rbp, rsp`, AArch64
- * `stp x29, x30, [sp, #-16]!; mov x29, sp` and RISC-V `sd ra, 8(sp); sd fp, 0(sp); mv fp, sp`
- * all leave [fp] = caller's fp and [fp + 8] = return address. s390x keeps a back chain: the
- * word at 0(%r15) is the caller's stack pointer, and the caller's register save area holds the
- * return address (%r14) at 112.
+ * Frame walking assumes the backends' frame layout: x86-64 `push rbp; mov rbp, rsp` and AArch64
+ * `stp x29, x30, [sp, #-16]!; mov x29, sp` leave [fp] = caller's fp and [fp + 8] = return
+ * address. RISC-V follows the psABI's frame pointer (as GCC does): `addi sp, sp, -16; sd ra,
+ * 8(sp); sd fp, 0(sp); addi fp, sp, 16` leaves fp at the frame's top, [fp - 16] = caller's fp
+ * and [fp - 8] = return address. s390x keeps a back chain: the word at 0(%r15) is the caller's
+ * stack pointer, and the caller's register save area holds the return address (%r14) at 112.
  */
 #ifndef WL_ARCH_H
 #define WL_ARCH_H
@@ -51,6 +52,12 @@
  */
 static inline int wl_next_frame(uintptr_t *fp, uintptr_t *ret, uintptr_t lo, uintptr_t hi) {
   uintptr_t f = *fp;
+#if defined(__riscv)
+  if (f < lo + 16 || f > hi || (f & 7) != 0) return 0;
+  *ret = *(uintptr_t *)(f - 8);
+  *fp = *(uintptr_t *)(f - 16);
+  return 1;
+#endif
   if (f < lo || f + 16 > hi || (f & 7) != 0) return 0;
 #if defined(__s390x__)
   uintptr_t caller = *(uintptr_t *)f;

@@ -78,9 +78,10 @@ function cacheRoot(): string {
 
 /**
  * The command that runs the loader for `isa`: a prebuilt or cached binary (building it when
- * needed), under qemu-user when `isa` is not the host's.
+ * needed), under qemu-user when `isa` is not the host's (emulating CPU model `qemuCpu`, when
+ * given).
  */
-export function loaderCommand(isa: LoaderIsa): string[] {
+export function loaderCommand(isa: LoaderIsa, qemuCpu?: string): string[] {
   const dir = loaderSourceDir();
   const hash = loaderSourceHash(dir);
   const prebuilt = join(here, 'loader', isa, 'windlass-loader');
@@ -91,5 +92,5 @@ export function loaderCommand(isa: LoaderIsa): string[] {
     if (!existsSync(binary)) buildLoader(isa, binary, dir);
   }
   if (isa === hostIsa()) return [binary];
-  return [`qemu-${isa}`, '-L', `/usr/${isa}-linux-gnu`, binary];
+  return [`qemu-${isa}`, '-L', `/usr/${isa}-linux-gnu`, ...(qemuCpu !== undefined ? ['-cpu', qemuCpu] : []), binary];
 }

@@ -20,6 +20,11 @@ export interface RuntimeOptions {
   stackBytes?: number;
   /** A loader command to use instead of the packaged one (testing). */
   loaderCommand?: string[];
+  /**
+   * The CPU model qemu-user emulates for a loader of another ISA (`-cpu`): the extensions the
+   * artifacts were compiled for, e.g. `rv64,v=true,vlen=128,zbb=true`. Default: qemu's own.
+   */
+  qemuCpu?: string;
 }
 
 export interface LoadOptions {
@@ -181,7 +186,7 @@ export class Runtime {
     this.isa = isa;
     const env = { ...process.env };
     if (opts.stackBytes !== undefined) env.WINDLASS_STACK_BYTES = String(opts.stackBytes);
-    this.conn = new Connection(opts.loaderCommand ?? loaderCommand(isa), { stdio: opts.stdio, env });
+    this.conn = new Connection(opts.loaderCommand ?? loaderCommand(isa, opts.qemuCpu), { stdio: opts.stdio, env });
     const r = this.call(new Writer().u8(Request.Hello).finish(), 0);
     const version = r.u32();
     const arch = r.str();

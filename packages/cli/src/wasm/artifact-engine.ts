@@ -1,14 +1,19 @@
 /**
- * Runs wasm spec scripts through AOT artifacts (`windlass wast --target x86_64`): every module
- * is compiled by `@windlass/linker` into an artifact, serialized, loaded back by
- * `@windlass/runtime` (which deserializes and checks it) and instantiated in the script's loader
- * process; `register`ed instances satisfy later imports, `spectest` is a compiled module too.
- * Calls run in script order in that one process, so state persists exactly as the script expects.
+ * Runs wasm spec scripts through AOT artifacts (`windlass wast --target x86_64`, or another
+ * ISA's target line, e.g. `riscv64 has_v`): every module is compiled by `@windlass/linker` into
+ * an artifact, serialized, loaded back by `@windlass/runtime` (which deserializes and checks it)
+ * and instantiated in the script's loader process (for another ISA than the host's, the
+ * cross-built loader under qemu-user, emulating the CPU the target line describes);
+ * `register`ed instances satisfy later imports, `spectest` is a compiled module too. Calls run
+ * in script order in that one process, so state persists exactly as the script expects.
  */
 import { buildIsa, defaultFlags, settingsBuilder, type Flags } from '@windlass/codegen';
 import '@windlass/isa-x64';
+import '@windlass/isa-riscv64';
+import { spawnSync } from 'node:child_process';
 import { compileModule, serialize, type BoundsChecks } from '@windlass/linker';
-import { LinkError, Runtime, Trap, decodeValue, encodeValue, type Instance, type WasmValue } from '@windlass/runtime';
+import { LinkError, Runtime, Trap, decodeValue, encodeValue, type Instance, type LoaderIsa, type WasmValue } from '@windlass/runtime';
+import { riscv64Cpu } from '../native/riscv64';
 import type { Module } from '@windlass/wasm-frontend';
 import { WastExhaustion, WastLinkError, WastTrap, type WastEngine, type WastInstance } from './engine';
 import { spectestModule } from './spectest';
@@ -16,7 +21,7 @@ import { HarnessError, HostRef, type WastValue } from './values';
 import { WastUnsupported } from './unsupported';
 
 export interface ArtifactEngineOptions {
-  /** A CLIF target line: `x86_64`, optionally with ISA flags (`x86_64 has_avx2`). */
+  /** A CLIF target line: `x86_64`, optionally with ISA flags (`x86_64 has_avx2`), or `riscv64 ...`. */
   target?: string;
   /** Shared settings (`opt_level=speed`, ...). */
   settings?: string[];
@@ -34,17 +39,39 @@ interface ArtifactInstance extends WastInstance {
 }
 
 let hostChecked: string | null | undefined;
+const crossChecked = new Map<string, string | null>();
 
-/** Why this host cannot run x86-64 artifacts, or null when it can. */
-export function artifactHostProblem(): string | null {
+/** ISAs whose artifacts run here: natively, or (riscv64) under qemu-user with the cross-built loader. */
+const ARTIFACT_ISAS: readonly LoaderIsa[] = ['x86_64', 'riscv64'];
+
+/**
+ * Why this host cannot run artifacts of `isa` (default x86-64), or null when it can: x86-64
+ * natively on an x86-64 Linux host; another ISA under qemu-user, its loader built by the Debian
+ * cross compiler.
+ */
+export function artifactHostProblem(isa: LoaderIsa = 'x86_64'): string | null {
   hostChecked ??= process.arch === 'x64' && process.platform === 'linux' ? null : `the host is ${process.platform}/${process.arch}, not x86_64 Linux`;
-  return hostChecked;
+  if (isa === 'x86_64') return hostChecked;
+  let p = crossChecked.get(isa);
+  if (p === undefined) {
+    const missing = [`qemu-${isa}`, `${isa}-linux-gnu-gcc`].filter((c) => spawnSync('sh', ['-c', `command -v ${c}`], { stdio: 'ignore' }).status !== 0);
+    p = process.platform !== 'linux' ? `the host is ${process.platform}, not Linux`
+      : missing.length > 0 ? `${missing.join(' and ')} not installed (tools/setup.mjs installs them)` : null;
+    crossChecked.set(isa, p);
+  }
+  return p;
+}
+
+/** The qemu CPU model for a target line's flags (the extensions the code may use). */
+function qemuCpuFor(isa: LoaderIsa, flags: readonly string[]): string | undefined {
+  return isa === 'riscv64' ? riscv64Cpu(flags) : undefined;
 }
 
 export class ArtifactEngine implements WastEngine {
-  readonly name = 'x86_64 (AOT artifacts)';
+  readonly name: string;
   readonly specTrapMessages = true;
   private readonly target: string;
+  private readonly isa: LoaderIsa;
   private readonly flags: Flags;
   private readonly settings: string[];
   private readonly boundsChecks: BoundsChecks;
@@ -57,14 +84,16 @@ export class ArtifactEngine implements WastEngine {
 
   constructor(opts: ArtifactEngineOptions = {}) {
     this.target = opts.target ?? 'x86_64';
-    if (!/^x86_64\b/.test(this.target)) throw new HarnessError(`running artifacts supports x86_64 only, not ${this.target}`);
     this.settings = opts.settings ?? [];
     if (this.settings.length) {
       const b = settingsBuilder();
       for (const s of this.settings) b.apply(s);
       this.flags = b.finish();
     } else this.flags = defaultFlags();
-    buildIsa(this.target, this.flags); // a bad target line or setting fails here, once
+    const isa = buildIsa(this.target, this.flags).name; // a bad target line or setting fails here, once
+    if (!ARTIFACT_ISAS.includes(isa as LoaderIsa)) throw new HarnessError(`running artifacts supports ${ARTIFACT_ISAS.join(' and ')}, not ${this.target}`);
+    this.isa = isa as LoaderIsa;
+    this.name = `${isa} (AOT artifacts)`;
     this.boundsChecks = opts.boundsChecks ?? 'explicit';
     this.timeoutMs = (opts.callTimeout ?? 10) * 1000;
   }
@@ -72,9 +101,11 @@ export class ArtifactEngine implements WastEngine {
   /** The script's loader, started on first use with `spectest` registered. */
   private rt(): Runtime {
     if (this.runtime) return this.runtime;
-    const problem = artifactHostProblem();
-    if (problem) throw new WastUnsupported(`cannot run x86-64 code: ${problem}`);
-    const rt = new Runtime({ stdio: ['ignore', 'ignore', 'inherit'] });
+    const problem = artifactHostProblem(this.isa);
+    if (problem) throw new WastUnsupported(`cannot run ${this.isa} code: ${problem}`);
+    const rt = new Runtime({
+      isa: this.isa, stdio: ['ignore', 'ignore', 'inherit'], qemuCpu: qemuCpuFor(this.isa, this.target.trim().split(/\s+/).slice(1)),
+    });
     this.runtime = rt;
     this.registry.set('spectest', rt.instantiate(this.load(spectestModule())));
     return rt;

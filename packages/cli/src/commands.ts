@@ -127,6 +127,7 @@ export const COMMANDS: readonly Command[] = [
     rest: 'ARGS...',
     description: [
       'FILE is an artifact (`windlass compile`) or a wasm module (compiled first, for the host).',
+      'A riscv64 artifact runs under qemu-riscv64 (the cross-built loader, the CPU its flags ask for).',
       "Everything after FILE goes to the program unparsed. Without --invoke, _start runs with",
       "ARGS as the program's arguments and windlass exits with its exit code. With --invoke, the",
       'export is called with ARGS parsed by its parameter types (integers decimal or 0x..., floats',

@@ -5,7 +5,7 @@
 import { basename } from 'node:path';
 import { LinkError, Runtime, RuntimeCrash, TimeoutError, Trap, WasiExit, type Instance } from '@windlass/runtime';
 import { CommandError, UsageError, type Io } from '../command';
-import { artifactOf, artifactProblem, checkBuild, type ArtifactBuild } from './artifact-input';
+import { artifactOf, artifactProblem, checkBuild, loaderFor, type ArtifactBuild } from './artifact-input';
 import { formatValue, parseValues } from './wasm-values';
 
 export const TRAP_STATUS = 134;
@@ -37,7 +37,13 @@ export function runRun(o: RunOptions, io: Io): number {
   for (const e of o.env) if (!e.includes('=')) throw new UsageError(`--env ${e}: expected NAME=VALUE`);
   const pre = preopens(o.dirs);
   const { bytes, compiled } = artifactOf(o.file, o);
-  const runtime = new Runtime();
+  let loader;
+  try {
+    loader = loaderFor(bytes);
+  } catch (e) {
+    throw artifactProblem(o.file, e) ?? e;
+  }
+  const runtime = new Runtime(loader);
   try {
     let module;
     try {

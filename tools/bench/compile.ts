@@ -28,6 +28,7 @@ type Api = typeof import('./compile-entry');
 /** The ISAs with a backend: the target line benchmarked and the package export registering it. */
 const ISAS: { name: string; target: string; pkg: string; exp: string }[] = [
   { name: 'x86_64', target: 'x86_64 haswell', pkg: '@windlass/isa-x64', exp: 'x64Isa' },
+  { name: 'aarch64', target: 'aarch64', pkg: '@windlass/isa-aarch64', exp: 'aarch64Isa' },
   { name: 'riscv64', target: 'riscv64 has_c has_zba has_zbb', pkg: '@windlass/isa-riscv64', exp: 'riscv64Isa' },
 ];
 const wanted = arg('isa', ISAS.map((i) => i.name).join(',')).split(',');

@@ -2,10 +2,10 @@
 // compile, or an artifact (`.cwasm`, an ELF file) written by `windlass compile`.
 import { buildIsa, settingsBuilder } from '@windlass/codegen';
 import '@windlass/isa-x64';
+import '@windlass/isa-aarch64';
 import '@windlass/isa-riscv64';
-import { ArtifactBuildError, ArtifactError, compileModule, deserialize, serialize, type BoundsChecks } from '@windlass/linker';
-import type { LoaderIsa, RuntimeOptions } from '@windlass/runtime';
-import { riscv64Cpu } from '../native/riscv64';
+import '@windlass/isa-s390x';
+import { ArtifactBuildError, ArtifactError, compileModule, serialize, type BoundsChecks } from '@windlass/linker';
 import { WasmError, parseModule, parseWatModule, type Module } from '@windlass/wasm-frontend';
 import { CommandError, UsageError } from '../command';
 import { readBytes } from './input';
@@ -78,16 +78,4 @@ export function isWasmInput(file: string): boolean {
   } catch {
     return false;
   }
-}
-
-/**
- * The loader that runs an artifact: the host's for x86-64 code; for riscv64 code the
- * cross-built loader under qemu-riscv64, emulating the extensions the artifact was compiled for.
- * Throws the ArtifactError of bytes that are no artifact (the caller reports it).
- */
-export function loaderFor(bytes: Uint8Array): Pick<RuntimeOptions, 'isa' | 'qemuCpu'> {
-  const { isa, isaFlags } = deserialize(bytes).compat;
-  if (isa !== 'riscv64') return {};
-  const on = isaFlags.filter(([, v]) => v === 'true').map(([n]) => n);
-  return { isa: isa as LoaderIsa, qemuCpu: riscv64Cpu(on) };
 }

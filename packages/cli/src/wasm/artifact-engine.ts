@@ -1,19 +1,19 @@
 /**
- * Runs wasm spec scripts through AOT artifacts (`windlass wast --target x86_64`, or another
- * ISA's target line, e.g. `riscv64 has_v`): every module is compiled by `@windlass/linker` into
- * an artifact, serialized, loaded back by `@windlass/runtime` (which deserializes and checks it)
- * and instantiated in the script's loader process (for another ISA than the host's, the
- * cross-built loader under qemu-user, emulating the CPU the target line describes);
- * `register`ed instances satisfy later imports, `spectest` is a compiled module too. Calls run
- * in script order in that one process, so state persists exactly as the script expects.
+ * Runs wasm spec scripts through AOT artifacts (`windlass wast --target x86_64`, or another ISA
+ * whose backend is registered: its loader is cross-built and runs under qemu-user): every module
+ * is compiled by `@windlass/linker` into an artifact, serialized, loaded back by
+ * `@windlass/runtime` (which deserializes and checks it) and instantiated in the script's loader
+ * process; `register`ed instances satisfy later imports, `spectest` is a compiled module too.
+ * Calls run in script order in that one process, so state persists exactly as the script expects.
  */
+import { spawnSync } from 'node:child_process';
 import { buildIsa, defaultFlags, settingsBuilder, type Flags } from '@windlass/codegen';
 import '@windlass/isa-x64';
+import '@windlass/isa-aarch64';
 import '@windlass/isa-riscv64';
-import { spawnSync } from 'node:child_process';
+import '@windlass/isa-s390x';
 import { compileModule, serialize, type BoundsChecks } from '@windlass/linker';
-import { LinkError, Runtime, Trap, decodeValue, encodeValue, type Instance, type LoaderIsa, type WasmValue } from '@windlass/runtime';
-import { riscv64Cpu } from '../native/riscv64';
+import { LinkError, Runtime, Trap, compilerFor, decodeValue, encodeValue, hostIsa, type Instance, type LoaderIsa, type WasmValue } from '@windlass/runtime';
 import type { Module } from '@windlass/wasm-frontend';
 import { WastExhaustion, WastLinkError, WastTrap, type WastEngine, type WastInstance } from './engine';
 import { spectestModule } from './spectest';
@@ -21,7 +21,7 @@ import { HarnessError, HostRef, type WastValue } from './values';
 import { WastUnsupported } from './unsupported';
 
 export interface ArtifactEngineOptions {
-  /** A CLIF target line: `x86_64`, optionally with ISA flags (`x86_64 has_avx2`), or `riscv64 ...`. */
+  /** A CLIF target line: `x86_64`, optionally with ISA flags (`x86_64 has_avx2`). */
   target?: string;
   /** Shared settings (`opt_level=speed`, ...). */
   settings?: string[];
@@ -38,40 +38,31 @@ interface ArtifactInstance extends WastInstance {
   instance: Instance;
 }
 
-let hostChecked: string | null | undefined;
-const crossChecked = new Map<string, string | null>();
+const LOADER_ISAS: readonly string[] = ['x86_64', 'aarch64', 'riscv64', 's390x'];
+const hostChecked = new Map<string, string | null>();
 
-/** ISAs whose artifacts run here: natively, or (riscv64) under qemu-user with the cross-built loader. */
-const ARTIFACT_ISAS: readonly LoaderIsa[] = ['x86_64', 'riscv64'];
-
-/**
- * Why this host cannot run artifacts of `isa` (default x86-64), or null when it can: x86-64
- * natively on an x86-64 Linux host; another ISA under qemu-user, its loader built by the Debian
- * cross compiler.
- */
-export function artifactHostProblem(isa: LoaderIsa = 'x86_64'): string | null {
-  hostChecked ??= process.arch === 'x64' && process.platform === 'linux' ? null : `the host is ${process.platform}/${process.arch}, not x86_64 Linux`;
-  if (isa === 'x86_64') return hostChecked;
-  let p = crossChecked.get(isa);
-  if (p === undefined) {
-    const missing = [`qemu-${isa}`, `${isa}-linux-gnu-gcc`].filter((c) => spawnSync('sh', ['-c', `command -v ${c}`], { stdio: 'ignore' }).status !== 0);
-    p = process.platform !== 'linux' ? `the host is ${process.platform}, not Linux`
-      : missing.length > 0 ? `${missing.join(' and ')} not installed (tools/setup.mjs installs them)` : null;
-    crossChecked.set(isa, p);
-  }
-  return p;
+function haveCommand(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 }
 
-/** The qemu CPU model for a target line's flags (the extensions the code may use). */
-function qemuCpuFor(isa: LoaderIsa, flags: readonly string[]): string | undefined {
-  return isa === 'riscv64' ? riscv64Cpu(flags) : undefined;
+/** Why this host cannot run artifacts for `isa` (natively, or under qemu-user), or null when it can. */
+export function artifactHostProblem(isa: string = 'x86_64'): string | null {
+  let p = hostChecked.get(isa);
+  if (p !== undefined) return p;
+  if (process.platform !== 'linux') p = `the host is ${process.platform}, not Linux`;
+  else if (!LOADER_ISAS.includes(isa)) p = `no loader for ${isa}`;
+  else if (isa === hostIsa()) p = haveCommand('cc') ? null : 'no C compiler (cc) to build the loader';
+  else if (!haveCommand(compilerFor(isa as LoaderIsa))) p = `no ${compilerFor(isa as LoaderIsa)} to build the ${isa} loader`;
+  else p = haveCommand(`qemu-${isa}`) ? null : `no qemu-${isa} to run the ${isa} loader`;
+  hostChecked.set(isa, p);
+  return p;
 }
 
 export class ArtifactEngine implements WastEngine {
   readonly name: string;
   readonly specTrapMessages = true;
   private readonly target: string;
-  private readonly isa: LoaderIsa;
+  private readonly isa: string;
   private readonly flags: Flags;
   private readonly settings: string[];
   private readonly boundsChecks: BoundsChecks;
@@ -90,10 +81,9 @@ export class ArtifactEngine implements WastEngine {
       for (const s of this.settings) b.apply(s);
       this.flags = b.finish();
     } else this.flags = defaultFlags();
-    const isa = buildIsa(this.target, this.flags).name; // a bad target line or setting fails here, once
-    if (!ARTIFACT_ISAS.includes(isa as LoaderIsa)) throw new HarnessError(`running artifacts supports ${ARTIFACT_ISAS.join(' and ')}, not ${this.target}`);
-    this.isa = isa as LoaderIsa;
-    this.name = `${isa} (AOT artifacts)`;
+    this.isa = buildIsa(this.target, this.flags).name; // a bad target line or setting fails here, once
+    if (!LOADER_ISAS.includes(this.isa)) throw new HarnessError(`no loader runs ${this.isa} code`);
+    this.name = `${this.isa} (AOT artifacts${this.isa === hostIsa() ? '' : `, qemu-${this.isa}`})`;
     this.boundsChecks = opts.boundsChecks ?? 'explicit';
     this.timeoutMs = (opts.callTimeout ?? 10) * 1000;
   }
@@ -103,9 +93,7 @@ export class ArtifactEngine implements WastEngine {
     if (this.runtime) return this.runtime;
     const problem = artifactHostProblem(this.isa);
     if (problem) throw new WastUnsupported(`cannot run ${this.isa} code: ${problem}`);
-    const rt = new Runtime({
-      isa: this.isa, stdio: ['ignore', 'ignore', 'inherit'], qemuCpu: qemuCpuFor(this.isa, this.target.trim().split(/\s+/).slice(1)),
-    });
+    const rt = new Runtime({ isa: this.isa as LoaderIsa, stdio: ['ignore', 'ignore', 'inherit'] });
     this.runtime = rt;
     this.registry.set('spectest', rt.instantiate(this.load(spectestModule())));
     return rt;

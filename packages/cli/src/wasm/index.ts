@@ -28,7 +28,7 @@ export async function runWastFiles(paths: string[], opts: WastOptions = {}): Pro
   return runWastWithEngine(paths, make, opts);
 }
 
-/** Why `target` cannot be a native `wast` target (not x86-64 or riscv64, a bad flag), or undefined. */
+/** Why `target` cannot be a native `wast` target (not x86-64, a bad flag), or undefined. */
 export function nativeTargetProblem(target: string, settings: string[] = []): string | undefined {
   try {
     new ArtifactEngine({ target, settings });

@@ -1,11 +1,10 @@
 /// <reference types="node" />
-// Test helpers: artifacts from wasm text (wabt's wat2wasm + @windlass/linker, for x86-64 or riscv64).
+// Test helpers: artifacts from wasm text (wabt's wat2wasm + @windlass/linker for x86-64).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import '@windlass/isa-x64';
-import '@windlass/isa-riscv64';
 import { compileModule, serialize, type BoundsChecks } from '@windlass/linker';
 
 export function hasTool(name: string): boolean {
@@ -27,7 +26,7 @@ export function wat(text: string): Uint8Array {
   }
 }
 
-/** The serialized artifact of a module in wasm text, for x86-64 unless `opts.target` says otherwise. */
-export function artifactOf(text: string, opts: { target?: string; settings?: string[]; boundsChecks?: BoundsChecks } = {}): Uint8Array {
-  return serialize(compileModule(wat(text), { target: opts.target ?? 'x86_64', settings: opts.settings, boundsChecks: opts.boundsChecks }));
+/** The serialized x86-64 artifact of a module in wasm text. */
+export function artifactOf(text: string, opts: { settings?: string[]; boundsChecks?: BoundsChecks } = {}): Uint8Array {
+  return serialize(compileModule(wat(text), { target: 'x86_64', settings: opts.settings, boundsChecks: opts.boundsChecks }));
 }

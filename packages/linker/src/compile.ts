@@ -4,7 +4,7 @@
  * entry trampoline per signature the module's functions have, one exit trampoline per signature
  * of an imported function), and `linkText` lays out the single `.text`.
  */
-import { buildIsa, defaultFlags, settingsBuilder, type CompiledCode, type Flags, type TargetIsa } from '@windlass/codegen';
+import { buildIsa, settingsBuilder, type CompiledCode, type Flags, type TargetIsa } from '@windlass/codegen';
 import type { Function as IrFunction } from '@windlass/ir';
 import { parseModule, translateFunction, WasmError, type Module } from '@windlass/wasm-frontend';
 import { CodeKind, type Artifact, type ArtifactData, type ArtifactSignature, type ModuleInfo } from './artifact';
@@ -18,7 +18,10 @@ import { entryTrampoline, entryTrampolineName, exitTrampoline, exitTrampolineNam
 export interface CompileOptions {
   /** A target line: `x86_64`, `x86_64 has_avx2`, `aarch64` (default `x86_64`). Its backend must be registered. */
   target?: string;
-  /** Shared settings as `name=value` items (`opt_level=speed`), applied over the defaults. */
+  /**
+   * Shared settings as `name=value` items (`opt_level=speed`), applied over the defaults; the
+   * IR verifier is off unless they turn it on (`enable_verifier=true`).
+   */
   settings?: string[];
   /** Shared flags, instead of `settings`. */
   flags?: Flags;
@@ -35,11 +38,17 @@ export function functionSymbol(module: number, index: number): string {
   return `wl_m${module}_f${index}`;
 }
 
+/**
+ * The shared flags of a compile: `opts.flags`, or the defaults with the IR verifier off (a
+ * module's IR comes from the frontend, as in wasmtime, which does not verify it either) and
+ * then `opts.settings` (`enable_verifier=true` turns it back on).
+ */
 function flagsOf(opts: CompileOptions): Flags {
   if (opts.flags) return opts.flags;
   const b = settingsBuilder();
+  b.apply('enable_verifier=false');
   for (const s of opts.settings ?? []) b.apply(s);
-  return opts.settings ? b.finish() : defaultFlags();
+  return b.finish();
 }
 
 function sigKey(t: { params: readonly number[]; results: readonly number[] }): string {

@@ -43,7 +43,7 @@ export function functionSymbol(module: number, index: number): string {
  * module's IR comes from the frontend, as in wasmtime, which does not verify it either) and
  * then `opts.settings` (`enable_verifier=true` turns it back on).
  */
-function flagsOf(opts: CompileOptions): Flags {
+export function flagsOf(opts: CompileOptions): Flags {
   if (opts.flags) return opts.flags;
   const b = settingsBuilder();
   b.apply('enable_verifier=false');
@@ -63,17 +63,64 @@ function compileOne(isa: TargetIsa, f: IrFunction, what: string, func?: number):
   }
 }
 
+/** What compiling the functions of one module needs; made once per module (and per worker). */
+export interface ModuleCompile {
+  readonly module: Module;
+  readonly isa: TargetIsa;
+  readonly boundsChecks: BoundsChecks;
+  readonly env: StandardEnvironment;
+}
+
+/** Prepares the compile of module `m` (checks what an artifact cannot hold). */
+export function moduleCompile(m: Module, opts: CompileOptions): ModuleCompile {
+  const isa = buildIsa(opts.target ?? 'x86_64', flagsOf(opts));
+  const boundsChecks = opts.boundsChecks ?? 'explicit';
+  if (m.memories.length > 1) throw new ArtifactBuildError(`${m.memories.length} memories: artifacts support one memory per module (multi-memory is not WebAssembly 2.0)`);
+  const env = new StandardEnvironment(m, { boundsChecks, functionName: (i) => ({ kind: 'testcase', name: functionSymbol(0, i) }) });
+  return { module: m, isa, boundsChecks, env };
+}
+
+/**
+ * Translates and compiles defined function `d` (an index into the code section). Its IR is
+ * garbage once this returns: a module's peak memory follows its largest function.
+ */
+export function compileDefinedFunction(c: ModuleCompile, d: number): CompiledCode {
+  const m = c.module;
+  const index = m.numImportedFuncs + d;
+  let ir: IrFunction;
+  try {
+    ir = translateFunction(m, d, c.env);
+  } catch (e) {
+    if (e instanceof WasmError) throw e;
+    throw new ArtifactBuildError(`translation failed: ${String(e)}`, index, e);
+  }
+  const name = m.names?.functions.get(index);
+  return compileOne(c.isa, ir, name === undefined ? `function ${index}` : `function ${index} (${name})`, index);
+}
+
 /**
  * Compiles a wasm module (bytes, or a module `parseModule` returned) into an artifact. Throws the
  * frontend's `WasmError` for malformed, invalid or unsupported wasm, `ArtifactBuildError` when a
  * function does not compile or link, and the codegen's errors for a bad target or setting.
+ * (`compileModuleParallel` does the same on several workers.)
  */
 export function compileModule(input: Uint8Array | Module, opts: CompileOptions = {}): Artifact {
   const m = input instanceof Uint8Array ? parseModule(input) : input;
-  const isa = buildIsa(opts.target ?? 'x86_64', flagsOf(opts));
-  const boundsChecks = opts.boundsChecks ?? 'explicit';
-  if (m.memories.length > 1) throw new ArtifactBuildError(`${m.memories.length} memories: artifacts support one memory per module (multi-memory is not WebAssembly 2.0)`);
+  const c = moduleCompile(m, opts);
+  const codes: CompiledCode[] = [];
+  for (let d = 0; d < m.bodies.length; d++) {
+    codes.push(compileDefinedFunction(c, d));
+    opts.onFunction?.(d + 1, m.bodies.length);
+  }
+  return assembleArtifact(c, codes, opts);
+}
 
+/**
+ * The artifact of module compile `c` from the code of its defined functions (in code-section
+ * order): signatures, trampolines, the linked `.text` and the metadata.
+ */
+export function assembleArtifact(c: ModuleCompile, codes: readonly CompiledCode[], opts: CompileOptions): Artifact {
+  const { module: m, isa, boundsChecks } = c;
   // Signatures, shared by every module of the artifact (one module today).
   const signatures: ArtifactSignature[] = [];
   const sigIds = new Map<string, number>();
@@ -87,22 +134,10 @@ export function compileModule(input: Uint8Array | Module, opts: CompileOptions =
     return id;
   });
 
-  const env = new StandardEnvironment(m, { boundsChecks, functionName: (i) => ({ kind: 'testcase', name: functionSymbol(0, i) }) });
-  const units: LinkUnit[] = [];
-  for (let d = 0; d < m.bodies.length; d++) {
+  const units: LinkUnit[] = codes.map((code, d) => {
     const index = m.numImportedFuncs + d;
-    let ir: IrFunction;
-    try {
-      ir = translateFunction(m, d, env);
-    } catch (e) {
-      if (e instanceof WasmError) throw e;
-      throw new ArtifactBuildError(`translation failed: ${String(e)}`, index, e);
-    }
-    const name = m.names?.functions.get(index);
-    const code = compileOne(isa, ir, name === undefined ? `function ${index}` : `function ${index} (${name})`, index);
-    units.push({ symbol: functionSymbol(0, index), code, range: { kind: CodeKind.Function, module: 0, index }, func: index });
-    opts.onFunction?.(d + 1, m.bodies.length);
-  }
+    return { symbol: functionSymbol(0, index), code, range: { kind: CodeKind.Function, module: 0, index }, func: index };
+  });
   const entryNeeded = new Set(m.funcTypes.map((t) => types[t]));
   const exitNeeded = new Set(m.imports.flatMap((imp) => (imp.desc.kind === 0 ? [types[imp.desc.typeIndex]] : [])));
   for (const id of [...entryNeeded].sort((a, b) => a - b)) {

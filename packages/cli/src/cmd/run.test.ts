@@ -30,7 +30,7 @@ describe.runIf(canRun)('windlass compile / run / inspect', () => {
     const r = await cli('inspect', cwasm);
     expect(r.status).toBe(0);
     expect(r.out).toMatch(/^kind: module\ntarget: x86_64 /);
-    expect(r.out).toContain('settings: (defaults)');
+    expect(r.out).toContain('settings: enable_verifier=false');
     expect(r.out).toContain('export func "add" = 0 (i32, i32) -> (i32)');
     expect(r.out).toMatch(/functions: 6, \d+ bytes of code/);
     expect(r.out).toMatch(/entry_trampoline_sig\d+ +\d+ bytes {2}\(i64\) -> \(i64, i64\)/);

@@ -23,6 +23,7 @@ import { ObjectModule } from '@windlass/object';
 import type { Value } from '@windlass/interpreter';
 import { compareResults, type ExecutionBackend, type RunCase, type RunOutcome, type TargetSpec } from '../runner/backend';
 import { flagsFor, fnSymbolName, testSymbol } from './x64';
+import { UNCAUGHT_EXCEPTION } from './x64-exceptions';
 
 /**
  * How a multi-value (or otherwise non-C) return is read: the driver calls the function through
@@ -79,6 +80,12 @@ export interface NativeProfile {
   memberCType?(t: Type): string | null;
   /** Why cases on `target` cannot run on this host's emulator (they are skipped), or null. */
   skipTarget?(target: TargetSpec): string | null;
+  /**
+   * C (and inline assembly) the driver adds for the compiled functions `codes` (function name
+   * -> code), e.g. the runtime CLIF code calls to throw exceptions; `symbolOf` gives a function's
+   * object symbol. Needs the driver's `env` (`sigjmp_buf`).
+   */
+  runtimeSource?(codes: ReadonlyMap<string, CompiledCode>, symbolOf: (name: string) => string): string;
 }
 
 /** Each lane's bytes reversed: a vector's memory image on a big-endian target. */
@@ -204,7 +211,9 @@ export function driverProblem(p: NativeProfile, f: Function): string | null {
 }
 
 /** The C driver calling each case that is not skipped; `R k bits...` or `T k signal` per case. */
-export function crossDriverSource(p: NativeProfile, cases: readonly RunCase[], skip: readonly boolean[]): string {
+export function crossDriverSource(
+  p: NativeProfile, cases: readonly RunCase[], skip: readonly boolean[], codes?: ReadonlyMap<string, CompiledCode>,
+): string {
   const out: string[] = [
     '#include <stdint.h>', '#include <stdio.h>', '#include <string.h>', '#include <signal.h>', '#include <setjmp.h>', '#include <stdlib.h>',
     'static sigjmp_buf env;',
@@ -218,6 +227,7 @@ export function crossDriverSource(p: NativeProfile, cases: readonly RunCase[], s
     out.push('void *wl_pop_target;', `_Alignas(16) unsigned char wl_cap[${p.captureBytes ?? 64}];`, 'extern char wl_capture_thunk[];');
     out.push(`__asm__(${JSON.stringify(p.captureThunkAsm)});`);
   }
+  if (codes !== undefined && p.runtimeSource !== undefined) out.push(p.runtimeSource(codes, testSymbol));
   const declared = new Set<string>();
   const body: string[] = [];
   cases.forEach((c, k) => {
@@ -273,7 +283,10 @@ export function crossDriverSource(p: NativeProfile, cases: readonly RunCase[], s
   return out.join('\n');
 }
 
-const SIGNALS: Record<number, string> = { 4: 'SIGILL (trap instruction)', 8: 'SIGFPE', 11: 'SIGSEGV', 7: 'SIGBUS', 5: 'SIGTRAP' };
+const SIGNALS: Record<number, string> = {
+  4: 'SIGILL (trap instruction)', 8: 'SIGFPE', 11: 'SIGSEGV', 7: 'SIGBUS', 5: 'SIGTRAP',
+  [UNCAUGHT_EXCEPTION]: 'uncaught exception (no try_call handler for its tag)',
+};
 
 /** Whether every program in `names` runs on this host (cached per name). */
 const present = new Map<string, boolean>();
@@ -318,7 +331,7 @@ export function runCross(p: NativeProfile, file: ClifFile, functions: readonly F
   const dir = mkdtempSync(join(tmpdir(), `windlass-${p.isa}-`));
   try {
     writeFileSync(join(dir, 'code.o'), built.object);
-    writeFileSync(join(dir, 'driver.c'), crossDriverSource(p, cases, skip));
+    writeFileSync(join(dir, 'driver.c'), crossDriverSource(p, cases, skip, built.codes));
     const exe = join(dir, 'driver');
     const cc = spawnSync(p.cc, [...p.ccFlags, '-o', exe, join(dir, 'driver.c'), join(dir, 'code.o'), '-lm'], { encoding: 'utf8' });
     if (cc.status !== 0) {

@@ -18,16 +18,16 @@
 
 import {
   CodegenError, EmitSink, LABEL_REF, Listing, MachBuffer, type MachBufferFinalized, UnsupportedError, type VCode,
-  emitBody, hex,
+  emitBody, hasEdits, hex,
 } from '@windlass/codegen';
-import type { RegAllocOutput } from '@windlass/regalloc';
+import { EditSide, type RegAllocOutput } from '@windlass/regalloc';
 import { OPS, opIndex } from '../inst/ops';
 import { MInst, Pseudo } from '../inst/mod';
 import { PCREL16, PCREL32, TABLE32, emitOp, encode } from '../inst/emit';
 import { printInst } from '../inst/print';
 import { NO_REG, RegClass, V_SCRATCH, dwarfReg, isVr, r1, r12, r14, r15, r2, r3, vr, vrNum } from '../inst/regs';
 import { type S390xExtra, type S390xLower, setReg } from '../lower/state';
-import { REG_SAVE_AREA } from './abi';
+import { REG_SAVE_AREA, preservesR6 } from './abi';
 import { expandAtomicLoop } from '../lower/atomics-expand';
 
 export interface FrameInput {
@@ -75,6 +75,7 @@ function mem(op: number, reg: number, b: number, d: number, x = NO_REG): MInst {
 
 export function emitFunction(inp: FrameInput): FrameOutput {
   const { vcode, alloc, L } = inp;
+  const vcodeConv = L.f.signature.callConv;
   const buf = new MachBuffer('big', { instructionAlignment: 2 });
   const sink = new EmitSink(buf);
   const listing = new Listing(inp.wantListing);
@@ -94,6 +95,10 @@ export function emitFunction(inp: FrameInput): FrameOutput {
     else if (isVr(p) && vrNum(p) >= 8 && vrNum(p) <= 15) fprs.push(p);
   }
   if ((L.hasCalls || L.savesR14) && !gprs.includes(r14)) gprs.push(r14);
+  if (L.savesAllCalleeSaved) {
+    for (let r = 6; r <= 14; r++) if (!gprs.includes(r) && (r !== 6 || preservesR6(vcodeConv)) && !(L.features.pinnedReg && r === 13)) gprs.push(r);
+    for (let n = 8; n <= 15; n++) if (!fprs.includes(vr(n))) fprs.push(vr(n));
+  }
   gprs.sort((a, b) => a - b);
   const spillBase = REG_SAVE_AREA + L.outgoingBytes + L.slotArea.size;
   const fprBase = spillBase + alloc.numSpillSlots * 16;
@@ -168,6 +173,7 @@ export function emitFunction(inp: FrameInput): FrameOutput {
     spill: (cls, from, slot) => put(mem(cls === RegClass.Int ? OP.stg : OP.vst, from, r15, spill(slot))),
     reload: (cls, to, slot) => put(mem(cls === RegClass.Int ? OP.lg : OP.vl, to, r15, spill(slot))),
     inst: (i, k, b, next) => {
+      maybeIsland(i, k);
       if (i.op < OPS.length) {
         put(i);
         return;
@@ -205,9 +211,15 @@ export function emitFunction(inp: FrameInput): FrameOutput {
             c.relocKind = i.relocKind;
             put(c);
           } else put(mk(OP.basr, r14, i.r2));
-          buf.addCallSite(buf.curOffset());
+          // A try_call: its handlers' landing pads; an unwinder resumes there with this %r15.
+          const tc = vcode.extras[k]?.tryCall;
+          if (tc !== undefined && hasEdits(alloc, k, EditSide.After)) throw new CodegenError('internal: register moves after a try_call');
+          buf.addCallSite(buf.curOffset(), tc === undefined ? undefined : {
+            handlers: tc.handlers.map((h) => ({ tag: h.tag, label: sink.label(h.label) })), spBelowFp: 0,
+          });
           // The callee removed its stack arguments: %r15 is fixed in the body.
           if (i.imm > 0) adjustSp(-i.imm, put);
+          if (tc !== undefined && tc.normal !== next) branch(15, tc.normal);
           void at;
           return;
         }
@@ -290,6 +302,26 @@ export function emitFunction(inp: FrameInput): FrameOutput {
       put(c);
     } else put(br(r1));
     unwind({ kind: 'restore_state' });
+  }
+
+  /**
+   * Before an instruction: when a short branch (`brc`, +-64 KiB) could fall out of reach of its
+   * label, or the literal pool has grown, an island (the pool constants and the veneers the
+   * buffer needs) is emitted here behind a `brcl` over it. The bound covers the instruction's
+   * expansion and the allocator's moves around it.
+   */
+  function maybeIsland(i: MInst, k: number): void {
+    let bound = 4096;
+    if (i.op === Pseudo.JumpTable) bound += 4 * (vcode.extras[k]?.targets?.length ?? 0);
+    if (i.op === Pseudo.TailCall) bound += 6 * Math.ceil(i.imm / 256);
+    if (!buf.islandNeeded(bound)) return;
+    const over = sink.getLabel();
+    const j = new MInst(OP.brcl);
+    j.m3 = 15;
+    j.label = over;
+    put(j);
+    buf.emitIsland(bound);
+    sink.bindLabel(over);
   }
 
   // ---- out-of-line traps

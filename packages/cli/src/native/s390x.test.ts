@@ -227,6 +227,35 @@ block0(v0: i64):
 `);
   });
 
+  it.skipIf(!hasTools)('checks the stack limit in the prologue and probes every page of a large frame', () => {
+    const out = run(`test run
+set enable_probestack=true
+set probestack_strategy=inline
+target s390x
+function %limited(i64 stack_limit, i64) -> i64 {
+  ss0 = explicit_slot 40000
+block0(v0: i64, v1: i64):
+  stack_store v1, ss0+39992
+  v2 = stack_load.i64 ss0+39992
+  return v2
+}
+; run: %limited(0, 42) == 42
+; run: %limited(0x7fffffffffffffff, 42) == 42
+function %vmctx_limit(i64 vmctx, i64) -> i64 {
+  gv0 = vmctx
+  gv1 = load.i64 notrap aligned gv0+8
+  stack_limit = gv1
+  ss0 = explicit_slot 16
+block0(v0: i64, v1: i64):
+  v2 = load.i64 v0+8
+  v3 = iadd v1, v2
+  return v3
+}
+`);
+    expect(out[0]).toEqual({ status: 'pass' });
+    expect(out[1].message).toMatch(/trapped: SIGILL/);
+  });
+
   it.skipIf(!hasTools)('runs a function of more than 2 MiB of code: short branches reach their targets through islands', () => {
     const n = 26_000;
     const lines = ['test run', 'target s390x', 'function %huge(i64, i64) -> i64 {', 'block0(v0: i64, v1: i64):', '  brif v1, block1, block2', 'block1:'];

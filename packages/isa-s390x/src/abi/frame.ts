@@ -27,7 +27,8 @@ import { PCREL16, PCREL32, TABLE32, emitOp, encode } from '../inst/emit';
 import { printInst } from '../inst/print';
 import { NO_REG, RegClass, V_SCRATCH, dwarfReg, isVr, r1, r12, r14, r15, r2, r3, vr, vrNum } from '../inst/regs';
 import { type S390xExtra, type S390xLower, setReg } from '../lower/state';
-import { REG_SAVE_AREA, preservesR6 } from './abi';
+import { REG_SAVE_AREA, assignSignature, preservesR6 } from './abi';
+import { I64, TRAP_STK_OVF } from '@windlass/ir';
 import { expandAtomicLoop } from '../lower/atomics-expand';
 
 export interface FrameInput {
@@ -50,6 +51,7 @@ const OP = {
   vlr: opIndex('vlr'), bcr: opIndex('bcr'), brc: opIndex('brc'), brcl: opIndex('brcl'), brasl: opIndex('brasl'),
   basr: opIndex('basr'), larl: opIndex('larl'), sllg: opIndex('sllg'), lgf: opIndex('lgf'), agr: opIndex('agr'),
   cgr: opIndex('cgr'), clgr: opIndex('clgr'), ear: opIndex('ear'), la: opIndex('la'), mvc: opIndex('mvc'),
+  llgf: opIndex('llgf'), mvi: opIndex('mvi'), brct: opIndex('brct'), lgfi: opIndex('lgfi'),
 };
 
 function mk(op: number, r1v = NO_REG, r2v = NO_REG): MInst {
@@ -121,6 +123,10 @@ export function emitFunction(inp: FrameInput): FrameOutput {
   };
 
   // ---- prologue
+  if (frameSize > 0) {
+    stackLimitCheck(L, frameSize, put);
+    if (L.features.probestack) probeStack(frameSize, 2 ** L.features.probestackSizeLog2, put, sink);
+  }
   if (high >= low) {
     const s = mem(OP.stmg, low, r15, 8 * low);
     s.r3 = high;
@@ -371,6 +377,104 @@ function emitJumpTable(idx: number, t: number, targets: readonly number[], sink:
   void PCREL32;
   void V_SCRATCH;
   void vr;
+}
+
+/**
+ * `stack_limit`: the frame must not reach below the limit. %r1 <- the limit (a `stack_limit`
+ * parameter, or the function's `stack_limit` global value computed from the entry registers);
+ * trap `stk_ovf` when %r15 <= limit + frame size.
+ */
+function stackLimitCheck(L: S390xLower, frameSize: number, put: (i: MInst) => void): void {
+  const f = L.f;
+  const sig = f.signature;
+  const a = assignSignature(sig);
+  const fromParam = (idx: number): void => {
+    const loc = a.params[idx];
+    if (loc.reg >= 0) put(mk(OP.lgr, r1, loc.reg));
+    else put(mem(OP.lg, r1, r15, REG_SAVE_AREA + loc.stackOffset - (8 - loc.size)));
+  };
+  const gv = (g: number, depth: number): void => {
+    const d = f.globalValues[g];
+    if (d === undefined || depth > 32) throw new UnsupportedError(`stack_limit global value gv${g}`);
+    switch (d.kind) {
+      case 'vmctx': {
+        const idx = sig.params.findIndex((p) => p.purpose === 'vmctx');
+        if (idx < 0) throw new UnsupportedError('a vmctx global value without a vmctx parameter');
+        fromParam(idx);
+        return;
+      }
+      case 'load':
+        gv(d.base, depth + 1);
+        put(mem(d.globalType === I64 ? OP.lg : OP.llgf, r1, r1, d.offset));
+        return;
+      case 'iadd_imm':
+        gv(d.base, depth + 1);
+        addTo(r1, Number(BigInt.asIntN(32, d.offset)), put);
+        return;
+      default:
+        throw new UnsupportedError(`a ${d.kind} global value as the stack limit`);
+    }
+  };
+  const idx = sig.params.findIndex((p) => p.purpose === 'stack_limit');
+  if (idx >= 0) fromParam(idx);
+  else if (f.stackLimit >= 0) gv(f.stackLimit, 0);
+  else return;
+  addTo(r1, frameSize, put);
+  put(mk(OP.clgr, r15, r1));
+  const b = new MInst(OP.brc);
+  b.m3 = 12;
+  b.label = L.trapLabel(TRAP_STK_OVF);
+  put(b);
+}
+
+/** reg += imm (la for small values, agfi otherwise: the condition code is free in a prologue). */
+function addTo(reg: number, imm: number, put: (i: MInst) => void): void {
+  if (imm === 0) return;
+  if (imm > 0 && imm <= 4095) put(mem(OP.la, reg, reg, imm));
+  else {
+    const i = new MInst(OP.agfi);
+    i.r1 = reg;
+    i.imm = imm;
+    put(i);
+  }
+}
+
+/**
+ * Stack probes (`enable_probestack`): every page of the new frame is touched, top down, before
+ * the frame is allocated, so a guard page below the stack faults here and not in a callee.
+ * %r15 steps down a page per probe (unrolled up to four pages, else a `brct` loop counting in
+ * %r1) and is restored after.
+ */
+function probeStack(frameSize: number, page: number, put: (i: MInst) => void, sink: EmitSink): void {
+  const pages = Math.floor(frameSize / page);
+  if (pages === 0) return;
+  const step = (): void => {
+    const s = new MInst(page <= 32768 ? OP.aghi : OP.agfi);
+    s.r1 = r15;
+    s.imm = -page;
+    put(s);
+    const t = new MInst(OP.mvi);
+    t.b = r15;
+    put(t);
+  };
+  if (pages <= 4) for (let k = 0; k < pages; k++) step();
+  else {
+    const c = new MInst(OP.lgfi);
+    c.r1 = r1;
+    c.imm = pages;
+    put(c);
+    const top = sink.getLabel();
+    sink.bindLabel(top);
+    step();
+    const b = new MInst(OP.brct);
+    b.r1 = r1;
+    b.label = top;
+    put(b);
+  }
+  const back = new MInst(OP.agfi);
+  back.r1 = r15;
+  back.imm = pages * page;
+  put(back);
 }
 
 /** The general-dynamic TLS sequence (see lower/tls.ts). */

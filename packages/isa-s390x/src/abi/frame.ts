@@ -131,7 +131,9 @@ export function emitFunction(inp: FrameInput): FrameOutput {
     const s = mem(OP.stmg, low, r15, 8 * low);
     s.r3 = high;
     put(s);
-    for (let r = low; r <= Math.min(high, 14); r++) unwind({ kind: 'offset', reg: r, cfaOffset: -REG_SAVE_AREA + 8 * r });
+    // %r15 too: an unwinder restores the caller's stack pointer from its save slot (the CFA is
+    // the caller's %r15 + 160, not the caller's %r15).
+    for (let r = low; r <= high; r++) unwind({ kind: 'offset', reg: r, cfaOffset: -REG_SAVE_AREA + 8 * r });
   }
   if (frameSize > 0) {
     put(mk(OP.lgr, r1, r15));

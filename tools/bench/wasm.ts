@@ -16,8 +16,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { StandardEnvironment } from '@windlass/linker';
 import {
-  StandardEnvironment,
   WasmError,
   decodeModule,
   parseModule,

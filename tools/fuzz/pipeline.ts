@@ -1,17 +1,19 @@
 // Long robustness fuzzing of the CLIF pipeline (parse, settings, verify, interpret, compile
-// x86_64) and of the wasm frontend (decode, validate, translate, verify, compile).
+// x86_64), of the wasm frontend (decode, validate, translate, verify, compile) and of its text
+// reader (parse .wat / .wast, decode what it encodes).
 //
 //   npx tsx --conditions=windlass:source tools/fuzz/pipeline.ts --count 20000 [--seed 1]
-//        [--mode clif|ir|wasm|all|diff] [--target x86_64|s390x] [--slow-ms 5000] [--fuel 2000] [--no-minimize]
+//        [--mode clif|ir|wasm|wat|all|diff] [--target x86_64|s390x] [--slow-ms 5000] [--fuel 2000] [--no-minimize]
 //
 // Prints one line per distinct finding (grouped by signature) with a minimized reproducer,
 // and the number of inputs each stage saw. Exits 1 when anything was found.
 import { runClif, mutateText, signature, zeroCounts, type Finding, type RunOptions } from './src/clif';
-import { loadClifSeeds, loadWasmSeeds } from './src/corpus';
+import { loadClifSeeds, loadWasmSeeds, loadWatSeeds } from './src/corpus';
 import { diffBatch } from './src/diff';
 import { minimizeClif } from './src/minimize';
 import { Rng } from './src/rng';
 import { mutateBytes, runWasm } from './src/wasm';
+import { mutateWat, randomWat, runWat } from './src/wat';
 
 function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -57,10 +59,13 @@ if (mode === 'diff') {
 }
 
 const t0 = Date.now();
-const modes = mode === 'all' ? ['clif', 'ir', 'wasm'] : [mode];
+const modes = mode === 'all' ? ['clif', 'ir', 'wasm', 'wat'] : [mode];
 const clifSeeds = modes.some((m) => m === 'clif' || m === 'ir') ? loadClifSeeds() : [];
 const wasmSeeds = modes.includes('wasm') ? loadWasmSeeds() : [];
-console.log(`${clifSeeds.length} CLIF seeds, ${wasmSeeds.length} wasm seeds`);
+const watSeeds = modes.includes('wat') ? loadWatSeeds() : [];
+// Module definitions are picked more often, so that mutants reach the encoder and decoder check.
+const watModuleSeeds = watSeeds.filter((s) => s.text.startsWith('(module') && !/^\(module\s+(\$\S+\s+)?(binary|quote)/.test(s.text));
+console.log(`${clifSeeds.length} CLIF seeds, ${wasmSeeds.length} wasm seeds, ${watSeeds.length} text seeds`);
 for (let n = 0; n < count; n++) {
   const seed = seed0 + n;
   const m = modes[n % modes.length];
@@ -68,6 +73,10 @@ for (let n = 0; n < count; n++) {
   if (m === 'wasm') {
     if (wasmSeeds.length === 0) continue;
     record(runWasm(mutateBytes(rng.pick(wasmSeeds).bytes, rng), opts), seed, m);
+  } else if (m === 'wat') {
+    // One in ten inputs is random tokens; the rest are mutated spec forms.
+    if (watSeeds.length === 0) continue;
+    record(runWat(rng.chance(0.1) ? randomWat(rng) : mutateWat(rng.pick(rng.chance(0.7) ? watModuleSeeds : watSeeds).text, rng), opts), seed, m);
   } else {
     if (clifSeeds.length === 0) continue;
     const src = rng.pick(clifSeeds).text;

@@ -1,230 +1,69 @@
-// The `windlass` command line. Each subcommand is a small function; `main` only dispatches.
+// `windlass COMMAND ...`: finds the command, runs it, and turns what it throws into one line on
+// standard error and an exit status (see the overview help).
 
-import { readFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
-import { runTests, type TestOptions } from './runner/runner';
-import { cmdInterpret, cmdCat, cmdVerify } from './commands';
-import { cmdCompile } from './native/compile-cmd';
+import { CommandError, UsageError, overviewHelp, type Command, type Io } from './command';
+import { COMMANDS } from './commands';
 
-export const HELP = `windlass: the Windlass code generator command line
-
-Usage: windlass <command> [options] [arguments]
-
-Commands:
-  test [options] PATH...          Run filetests (files or folders of .clif files).
-        --interpret                 run every '; run:' case on the interpreter (ignore targets)
-        --target TRIPLE_OR_ISA      run 'test run' cases for this target (repeatable); cases of
-                                    other targets are skipped; without a backend for the target
-                                    the interpreter stands in
-        --jobs N, -j N              run N files in parallel (worker threads; default: CPU count)
-        --verbose, -v               print every case, and the reason of every skip
-        --filter TEXT               only files whose path contains TEXT
-        --set NAME=VALUE            a shared setting applied after every file's own 'set' lines
-                                    (repeatable), e.g. --set opt_level=speed to run the corpus
-                                    through the mid-end; with --interpret the interpreter runs
-                                    the optimized functions
-      One case is one '; run:' line (per target) or one whole file for the other test kinds
-      (cat, verifier, domtree, print-cfg). The last line is 'N passed, N failed, N skipped';
-      the exit status is 1 when anything failed.
-
-  interpret FILE [--fn NAME] [ARGS...]
-                                  Run a function of FILE on the interpreter and print its
-                                  results. Without --fn: the first function. ARGS are literals
-                                  as in '; run:' lines (42, -1, 0x1.8p3, +Inf, [1 2 3 4]).
-        --fuel N                    stop after N instructions (default 50000000)
-
-  cat FILE                        Parse FILE and print every function in canonical form.
-  verify FILE                     Parse and verify FILE; print the errors (exit 1 if any).
-  wast [--interpret|--node|--target x86_64 [--set NAME=VALUE]] [-j N] [-v] FILE...
-                                  Run WebAssembly spec scripts (.wast): modules are decoded,
-                                  validated and translated by the wasm frontend and run on the
-                                  interpreter (--interpret, the default), or run on Node's own
-                                  WebAssembly engine (--node: the differential check of the
-                                  harness), or compiled by the x86-64 backend and run natively
-                                  (--target x86_64, a CLIF target line; --set adds a shared
-                                  setting such as opt_level=speed): only the functions that need
-                                  no wasm runtime run, the rest is skipped with the reason. One
-                                  case per assertion; last line 'N passed, N failed, N skipped'.
-  wasm [--print-ir] FILE...       Decode, validate and translate wasm modules; print the IR of
-                                  every function (errors name the byte offset and section).
-  compile [--target LINE] FILE [-o OUT.o]
-                                  Compile every function of FILE for the target (a CLIF target line,
-                                  e.g. 'x86_64 has_avx'; default: the file's first target) and print
-                                  the machine code listings, or with -o write one relocatable ELF
-                                  object exporting every function (link it with cc). The file's
-                                  'set' lines apply. Exit 1 if any function fails to compile.
-  help, --help, -h                Show this help.
-`;
-
-export async function main(argv: string[]): Promise<number> {
-  const [cmd, ...rest] = argv;
-  switch (cmd) {
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      process.stdout.write(HELP);
-      return cmd === undefined ? 2 : 0;
-    case 'test':
-      return runTests(parseTestArgs(rest));
-    case 'interpret':
-      return cmdInterpret(rest);
-    case 'cat':
-      return cmdCat(rest);
-    case 'verify':
-      return cmdVerify(rest);
-    case 'wast':
-    case 'wasm':
-      return runWasmCommand(cmd, rest);
-    case 'compile':
-      return cmdCompile(rest);
-    default:
-      process.stderr.write(`windlass: unknown command '${cmd}' (see 'windlass --help')\n`);
-      return 2;
+/** Runs the command line `argv` (without `node windlass`); returns the exit status. */
+export async function main(argv: readonly string[], io: Io, commands: readonly Command[] = COMMANDS): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || (name === 'help' && rest.length === 0)) {
+    io.out(overviewHelp(commands));
+    return name === undefined ? 2 : 0;
   }
-}
-
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
-
-export function parseTestArgs(args: string[]): TestOptions {
-  const o: TestOptions = { paths: [], interpret: false, targets: [], jobs: 0, verbose: false, filter: null };
-  for (let k = 0; k < args.length; k++) {
-    const a = args[k];
-    const value = (): string => {
-      const v = args[++k];
-      if (v === undefined) throw new UsageError(`${a} needs a value`);
-      return v;
-    };
-    if (a === '--interpret') o.interpret = true;
-    else if (a === '--verbose' || a === '-v') o.verbose = true;
-    else if (a === '--target') o.targets.push(value());
-    else if (a.startsWith('--target=')) o.targets.push(a.slice(9));
-    else if (a === '--jobs' || a === '-j') o.jobs = positiveInt(a, value());
-    else if (a.startsWith('--jobs=')) o.jobs = positiveInt('--jobs', a.slice(7));
-    else if (a === '--filter') o.filter = value();
-    else if (a === '--set') (o.settings ??= []).push(value());
-    else if (a.startsWith('--set=')) (o.settings ??= []).push(a.slice(6));
-    else if (a.startsWith('-')) throw new UsageError(`unknown option '${a}' for 'windlass test'`);
-    else o.paths.push(a);
-  }
-  if (o.paths.length === 0) throw new UsageError(`'windlass test' needs at least one file or folder`);
-  return o;
-}
-
-function positiveInt(opt: string, s: string): number {
-  const n = Number(s);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${opt} needs a positive integer, got '${s}'`);
-  return n;
-}
-
-interface WastScript {
-  path: string;
-  error?: string;
-  failures: { line: number; command: string; message: string }[];
-  skipReasons: Record<string, number>;
-}
-interface WasmTools {
-  runWastFiles(paths: string[], opts?: { interpret?: boolean; node?: boolean; target?: string; settings?: string[]; verbose?: boolean; jobs?: number }): Promise<{
-    passed: number;
-    failed: number;
-    skipped: number;
-    perScript: WastScript[];
-  }>;
-  printWasmIr(path: string): string;
-  nativeTargetProblem(target: string, settings?: string[]): string | undefined;
-}
-
-async function runWasmCommand(cmd: 'wast' | 'wasm', args: string[]): Promise<number> {
-  let tools: WasmTools;
-  try {
-    // Imported lazily: the wasm tools are optional and must not break the other commands.
-    const spec = './wasm/index';
-    tools = (await import(spec)) as WasmTools;
-  } catch (e) {
-    process.stderr.write(`windlass ${cmd}: the wasm tools are not available (${e instanceof Error ? e.message : String(e)})\n`);
+  if (name === 'help') return main([rest[0], '--help'], io, commands);
+  const cmd = commands.find((c) => c.name === name);
+  if (cmd === undefined) {
+    io.err(`windlass: unknown command '${await oneLine(name)}' (commands: ${commands.map((c) => c.name).join(', ')}; see 'windlass --help')\n`);
     return 2;
   }
-  const files: string[] = [];
-  let verbose = false, interpret = false, node = false, jobs: number | undefined, target: string | undefined;
-  const settings: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--verbose' || a === '-v') verbose = true;
-    else if (a === '--interpret' && cmd === 'wast') interpret = true;
-    else if (a === '--print-ir' && cmd === 'wasm') continue; // printing the IR is what `wasm` does
-    else if (a === '--node' && cmd === 'wast') node = true;
-    else if (a === '--target' && cmd === 'wast') {
-      target = args[++i];
-      if (target === undefined) throw new UsageError(`${a} needs a target (x86_64)`);
-    } else if (a.startsWith('--target=') && cmd === 'wast') target = a.slice(9);
-    else if (a === '--set' && cmd === 'wast' && args[i + 1] !== undefined) settings.push(args[++i]!);
-    else if (a.startsWith('--set=') && cmd === 'wast') settings.push(a.slice(6));
-    else if ((a === '--jobs' || a === '-j') && cmd === 'wast') {
-      jobs = Number(args[++i]);
-      if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`${a} needs a positive whole number`);
-    } else if (a.startsWith('-')) throw new UsageError(`windlass ${cmd}: unknown option '${a}' (see 'windlass --help')`);
-    else files.push(a);
-  }
-  if (files.length === 0) throw new UsageError(`windlass ${cmd} needs a FILE`);
-  if (cmd === 'wasm') {
-    let status = 0;
-    for (const f of files) {
-      try {
-        process.stdout.write(tools.printWasmIr(f) + '\n');
-      } catch (e) {
-        // The frontend's errors carry their byte offset and section in the message.
-        process.stderr.write(`${f}: ${e instanceof Error ? e.message : String(e)}\n`);
-        status = 1;
-      }
-    }
-    return status;
-  }
-  if (target !== undefined && (interpret || node)) throw new UsageError('windlass wast: --target cannot be combined with --interpret or --node');
-  if (settings.length > 0 && target === undefined) throw new UsageError('windlass wast: --set applies to --target only');
-  const targetProblem = target === undefined ? undefined : tools.nativeTargetProblem(target, settings);
-  if (targetProblem !== undefined) throw new UsageError(`wast --target ${target}: ${targetProblem}`);
-  const s = await tools.runWastFiles(files, { interpret: interpret || !node, node, target, settings, verbose, jobs });
-  for (const script of s.perScript) {
-    if (script.error) process.stdout.write(`${script.path}: ${script.error}\n`);
-    for (const f of script.failures) process.stdout.write(`${script.path}:${f.line}: ${f.command}: ${f.message}\n`);
-    if (verbose) for (const [why, n] of Object.entries(script.skipReasons)) process.stdout.write(`${script.path}: skipped ${n}: ${why}\n`);
-  }
-  process.stdout.write(`${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped\n`);
-  return s.failed > 0 ? 1 : 0;
-}
-
-export function readText(file: string): string {
   try {
-    return readFileSync(file, 'utf8');
+    return await cmd.invoke(rest, io);
   } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
+    if (e instanceof UsageError) {
+      io.err(`windlass ${name}: ${await oneLine(e.message)} (see 'windlass ${name} --help')\n`);
+      return 2;
+    }
+    if (e instanceof CommandError) {
+      io.err(`windlass ${name}: ${await oneLine(e.message)}\n`);
+      return e.status;
+    }
+    // A bug: one line all the same; the stack on request.
+    const stack = process.env.WINDLASS_STACK ? `\n${e instanceof Error ? e.stack : ''}` : ' (WINDLASS_STACK=1 shows the stack)';
+    io.err(`windlass ${name}: internal error: ${await oneLine(e instanceof Error ? `${e.name}: ${e.message}` : String(e))}${stack}\n`);
+    return 3;
   }
 }
 
-const isEntry = import.meta.url === pathToFileURL(process.argv[1] ?? '').href;
-if (isEntry) {
+/** Text from the input made safe for one line of a message (loaded only when an error occurs). */
+async function oneLine(text: string): Promise<string> {
+  const { excerpt } = await import('@windlass/ir');
+  return excerpt(text);
+}
+
+/** The process's standard streams as an `Io`. */
+export function processIo(): Io {
+  return {
+    out: (s) => void process.stdout.write(s),
+    err: (s) => void process.stderr.write(s),
+    errIsTTY: process.stderr.isTTY === true,
+  };
+}
+
+/** The `windlass` executable: runs `main` on the process's arguments and sets the exit status. */
+export function runCli(argv: readonly string[] = process.argv.slice(2)): void {
   // `windlass ... | head` closes the pipe early: that is not an error.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw e;
   });
-  main(process.argv.slice(2)).then(
+  main(argv, processIo()).then(
     (code) => {
       process.exitCode = code;
     },
     (e: unknown) => {
-      if (e instanceof UsageError) {
-        process.stderr.write(`windlass: ${e.message}\n`);
-        process.exitCode = 2;
-      } else {
-        process.stderr.write(`windlass: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-        process.exitCode = 3;
-      }
+      process.stderr.write(`windlass: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exitCode = 3;
     },
   );
 }

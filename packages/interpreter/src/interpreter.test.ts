@@ -96,6 +96,67 @@ block0(v0: i64):
     expect(returned(interpret(fns.get('main')!, [1n], { functions: fns }))).toEqual([9n]);
   });
 
+  it('recurses on an explicit frame stack: deep recursion returns, and maxDepth bounds it with stk_ovf', () => {
+    const fns = file(`
+function %sum(i64) -> i64 {
+    fn0 = %sum(i64) -> i64
+block0(v0: i64):
+    brif v0, block1, block2
+block1:
+    v1 = iadd_imm v0, -1
+    v2 = call fn0(v1)
+    v3 = iadd v2, v0
+    return v3
+block2:
+    return v0
+}`);
+    const sum = fns.get('sum')!;
+    // Far deeper than the host's JS stack allows for recursion in JS (about 10000 frames).
+    expect(returned(interpret(sum, [200_000n], { functions: fns, maxDepth: 1_000_000 }))).toEqual([20000100000n]);
+    expect(returned(interpret(sum, [99_999n], { functions: fns }))).toEqual([4999950000n]);
+    expect(interpret(sum, [100_000n], { functions: fns })).toMatchObject({ kind: 'trap', trapName: 'stk_ovf' });
+    expect(returned(interpret(sum, [9n], { functions: fns, maxDepth: 10 }))).toEqual([45n]);
+    expect(interpret(sum, [10n], { functions: fns, maxDepth: 10 })).toMatchObject({ kind: 'trap', trapName: 'stk_ovf' });
+  });
+
+  it('unwinds a throw through frames without a handler, releasing their stack slots', () => {
+    const fns = file(`
+function %thrower(i32, i64) tail {
+    sig0 = (i64, i64, i64, i32, i64, i64)
+    fn0 = %__cranelift_throw(i64, i64, i64, i32, i64, i64)
+block0(v0: i32, v1: i64):
+    v2 = iconst.i64 0
+    call fn0(v2, v2, v2, v0, v1, v1)
+    return
+}
+function %middle(i32) -> i64 tail {
+    ss0 = explicit_slot 64
+    fn0 = %thrower(i32, i64) tail
+block0(v0: i32):
+    v1 = iconst.i64 5
+    call fn0(v0, v1)
+    return v1
+}
+function %catcher(i32) -> i64, i64 {
+    ss0 = explicit_slot 8
+    sig0 = (i32) -> i64 tail
+    fn0 = %middle(i32) -> i64 tail
+block0(v0: i32):
+    v9 = iconst.i64 99
+    stack_store v9, ss0
+    try_call fn0(v0), sig0, block1(ret0), [ tag3: block2(exn0) ]
+block1(v1: i64):
+    v2 = stack_load.i64 ss0
+    return v1, v2
+block2(v3: i64):
+    v4 = stack_load.i64 ss0
+    v5 = iadd_imm v3, 100
+    return v5, v4
+}`);
+    expect(returned(interpret(fns.get('catcher')!, [3], { functions: fns }))).toEqual([105n, 99n]);
+    expect(interpret(fns.get('catcher')!, [4], { functions: fns })).toMatchObject({ kind: 'error', message: 'uncaught exception with tag 4' });
+  });
+
   it('unwinds a throw to the try_call handler of its tag', () => {
     const fns = file(`
 function %thrower(i32, i64) tail {

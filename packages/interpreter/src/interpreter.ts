@@ -3,9 +3,12 @@
 // frame.ts; to the loop they are all plain handlers.
 //
 //   interpret(func, args, env)
-//     └─ runFunction ── per instruction: fuel -1, then
+//     └─ execute ── per instruction: fuel -1, then
 //          ├─ HANDLERS[opcode]            plain data-flow instruction
 //          └─ switch on control opcodes   jump / brif / br_table / return / calls / traps
+//
+// Calls push the caller on an explicit frame stack (no JS recursion per call), so the depth of
+// interpreted recursion is the `maxDepth` option's to decide, not the host's stack size.
 
 import {
   type Function, type Inst, type Block, type Value as IrValue, Format, OPCODES, trapCodeName, TRAP_STK_OVF,
@@ -25,7 +28,7 @@ export interface InterpreterEnv {
   libcalls?: Readonly<Record<string, Libcall>>;
   /** Instructions executed before giving up with `out-of-fuel` (default 50 million). */
   fuel?: number;
-  /** Call depth that raises `stk_ovf` (default 2000). */
+  /** Call depth (frames, tail calls reusing theirs) past which a call traps `stk_ovf` (default 100000). */
   maxDepth?: number;
   /** Native byte order for memory accesses without `little`/`big` (default little-endian). */
   bigEndian?: boolean;
@@ -53,7 +56,7 @@ class OutOfFuel {}
 export function interpret(func: Function, args: readonly Value[], env: InterpreterEnv = {}): InterpretResult {
   const functions = env.functions ?? new Map([[functionName(func), func]]);
   const fuel = wholeNumber('fuel', env.fuel, 50_000_000, 0);
-  const maxDepth = wholeNumber('maxDepth', env.maxDepth, 2000, 1);
+  const maxDepth = wholeNumber('maxDepth', env.maxDepth, 100_000, 1);
   const libcalls = env.libcalls ? { ...DEFAULT_LIBCALLS, ...env.libcalls } : DEFAULT_LIBCALLS;
   const x = new Exec(functions, libcalls, fuel, maxDepth, env.bigEndian ?? false);
   const r = run(x, func, args);
@@ -75,7 +78,7 @@ function run(x: Exec, func: Function, args: readonly Value[]): Outcome {
     if (args.length !== params.length) {
       return { kind: 'error', message: `${functionName(func)} takes ${params.length} argument(s), got ${args.length}` };
     }
-    return { kind: 'return', values: runFunction(x, func, args.slice()) };
+    return { kind: 'return', values: execute(x, func, args.slice()) };
   } catch (e) {
     if (e instanceof TrapSignal) return { kind: 'trap', trap: e.code, trapName: trapCodeName(e.code) };
     if (e instanceof ThrowSignal) return { kind: 'error', message: `uncaught exception with tag ${e.tag}` };
@@ -131,135 +134,203 @@ export function unsupportedOpcodes(): string[] {
 
 // ------------------------------------------------------------------ the loop
 
-function runFunction(x: Exec, func: Function, args: Value[]): Value[] {
-  if (++x.depth > x.maxDepth) throw new TrapSignal(TRAP_STK_OVF);
-  const savedRegs = x.regs;
-  const savedLayout = x.layout;
-  const savedBase = x.frameBase;
-  const mark = x.memory.top;
-  try {
-    let f = func;
-    let a = args;
-    // Tail calls replace (f, a) and start over in this JS frame.
-    for (;;) {
-      const r = runBody(x, f, a);
-      if (r.tail === null) return r.values;
-      x.memory.release(mark);
-      f = r.tail;
-      a = r.values;
-    }
-  } finally {
-    x.regs = savedRegs;
-    x.layout = savedLayout;
-    x.canon = savedLayout.canon;
-    x.frameBase = savedBase;
-    x.memory.release(mark);
-    x.depth--;
-  }
+/**
+ * Values (registers) all live frames may hold together: a bound on the interpreter's memory
+ * that, like a machine stack's size, ends deep recursion of large functions with `stk_ovf`.
+ */
+const MAX_LIVE_VALUES = 1 << 22;
+
+/** A caller waiting for a call to return: its state, and the call instruction it waits on. */
+interface Frame {
+  f: Function;
+  regs: Value[];
+  layout: FrameLayout;
+  frameBase: number;
+  /** Memory top before the frame was allocated: the frame's memory is released to it. */
+  mark: number;
+  /** `call`, `call_indirect`, `try_call` or `try_call_indirect`. */
+  inst: Inst;
 }
 
-interface BodyResult {
-  values: Value[];
-  /** Set for a tail call: the callee to run next with `values` as arguments. */
-  tail: Function | null;
-}
-
-function runBody(x: Exec, f: Function, args: Value[]): BodyResult {
-  const layout = frameLayout(f);
+/** Registers and a stack frame for `f`, its entry block entered with `args`. */
+function enterFunction(x: Exec, f: Function, args: readonly Value[]): Value[] {
   const regs: Value[] = new Array(f.valueCount);
   x.regs = regs;
-  enterFrame(x, layout);
-  const frame = x.frameBase;
+  enterFrame(x, frameLayout(f));
   const entry = f.firstBlock;
   if (entry < 0) throw new UnsupportedError(`function ${functionName(f)} has no blocks`);
   enterBlock(f, regs, entry as Block, args);
-  let block = entry as Block;
+  return regs;
+}
+
+/**
+ * Runs `func` to its return. Calls between interpreted functions push a `Frame` on an explicit
+ * stack rather than recursing in JS, so the call depth is bounded by `maxDepth` (and by
+ * `MAX_LIVE_VALUES`), both reported as a `stk_ovf` trap, never by the host's stack.
+ */
+function execute(x: Exec, func: Function, args: Value[]): Value[] {
+  const callers: Frame[] = [];
+  let f = func;
+  let mark = x.memory.top;
+  if (++x.depth > x.maxDepth) throw new TrapSignal(TRAP_STK_OVF);
+  let live = f.valueCount;
+  let regs = enterFunction(x, f, args);
+  let layout = x.layout;
+  let frame = x.frameBase;
+  let block = f.firstBlock as Block;
+  let i = f.blockFirstInst[block] as Inst;
   for (;;) {
-    let i = f.blockFirstInst[block] as Inst;
-    let next: Block | -1 = -1;
-    while (i >= 0) {
-      if (--x.fuel < 0) throw new OutOfFuel();
-      const op = f.instOpcode[i];
-      const kind = KIND[op];
-      if (kind === K.Plain) {
-        PLAIN[op]!(x, f, i);
-        i = f.instNext[i] as Inst;
-        continue;
-      }
-      switch (kind) {
-        case K.Jump:
-          next = takeBlockCall(x, f, f.instImm0[i], null);
-          break;
-        case K.Brif:
-          next = takeBlockCall(x, f, truthy(argv(x, f, i, 0)) ? f.instImm0[i] : f.instImm1[i], null);
-          break;
-        case K.BrTable: {
-          const jt = f.jumpTables[f.instImm0[i]];
-          const idx = toBig(argv(x, f, i, 0) as Scalar);
-          next = takeBlockCall(x, f, idx < BigInt(jt.entries.length) ? jt.entries[Number(idx)] : jt.defaultCall, null);
-          break;
+    try {
+      for (;;) {
+        if (i < 0) throw new UnsupportedError(`block${block} of ${functionName(f)} falls through without a terminator`);
+        if (--x.fuel < 0) throw new OutOfFuel();
+        const op = f.instOpcode[i];
+        const kind = KIND[op];
+        if (kind === K.Plain) {
+          PLAIN[op]!(x, f, i);
+          i = f.instNext[i] as Inst;
+          continue;
         }
-        case K.Return:
-          return { values: allArgs(x, f, i, 0), tail: null };
-        case K.Call:
-        case K.ReturnCall: {
-          const target = callTarget(x, f, i);
-          const callArgs = allArgs(x, f, i, 0);
-          if (kind === K.ReturnCall && target.kind === 'function') return { values: callArgs, tail: target.func };
-          const results = invoke(x, target, callArgs);
-          if (kind === K.ReturnCall) return { values: results, tail: null };
-          restoreFrame(x, regs, layout, frame);
-          setResults(f, regs, i, results);
-          break;
-        }
-        case K.CallIndirect:
-        case K.ReturnCallIndirect: {
-          const target = addressTarget(x, argv(x, f, i, 0));
-          const callArgs = allArgs(x, f, i, 1);
-          if (kind === K.ReturnCallIndirect && target.kind === 'function') return { values: callArgs, tail: target.func };
-          const results = invoke(x, target, callArgs);
-          if (kind === K.ReturnCallIndirect) return { values: results, tail: null };
-          restoreFrame(x, regs, layout, frame);
-          setResults(f, regs, i, results);
-          break;
-        }
-        case K.TryCall:
-        case K.TryCallIndirect: {
-          const indirect = kind === K.TryCallIndirect;
-          const target = indirect ? addressTarget(x, argv(x, f, i, 0)) : callTarget(x, f, i);
-          const table = f.exceptionTables[indirect ? f.instImm0[i] : f.instImm1[i]];
-          let results: Value[];
-          try {
-            results = invoke(x, target, allArgs(x, f, i, indirect ? 1 : 0));
-          } catch (e) {
-            if (!(e instanceof ThrowSignal)) throw e;
-            const handler = table.items.find((it) => (it.kind === 'tag' && it.tag === e.tag) || it.kind === 'default');
-            if (!handler || handler.kind === 'context') throw e;
-            restoreFrame(x, regs, layout, frame);
-            next = takeBlockCall(x, f, handler.call, null, e.payload);
+        let next: Block | -1 = -1;
+        // Set when the function returns (`return`, or a tail call of a libcall).
+        let ret: Value[] | null = null;
+        switch (kind) {
+          case K.Jump:
+            next = takeBlockCall(x, f, f.instImm0[i], null);
+            break;
+          case K.Brif:
+            next = takeBlockCall(x, f, truthy(argv(x, f, i, 0)) ? f.instImm0[i] : f.instImm1[i], null);
+            break;
+          case K.BrTable: {
+            const jt = f.jumpTables[f.instImm0[i]];
+            const idx = toBig(argv(x, f, i, 0) as Scalar);
+            next = takeBlockCall(x, f, idx < BigInt(jt.entries.length) ? jt.entries[Number(idx)] : jt.defaultCall, null);
             break;
           }
+          case K.Return:
+            ret = allArgs(x, f, i, 0);
+            break;
+          case K.Call:
+          case K.ReturnCall:
+          case K.CallIndirect:
+          case K.ReturnCallIndirect:
+          case K.TryCall:
+          case K.TryCallIndirect: {
+            const indirect = kind === K.CallIndirect || kind === K.ReturnCallIndirect || kind === K.TryCallIndirect;
+            const target = indirect ? addressTarget(x, argv(x, f, i, 0)) : callTarget(x, f, i);
+            const callArgs = allArgs(x, f, i, indirect ? 1 : 0);
+            const tail = kind === K.ReturnCall || kind === K.ReturnCallIndirect;
+            if (target.kind === 'libcall') {
+              // A host function runs to completion here; a throw from it unwinds below.
+              const results = x.libcalls[target.name](callArgs, x);
+              if (tail) {
+                ret = results;
+                break;
+              }
+              restoreFrame(x, regs, layout, frame);
+              if (kind === K.TryCall || kind === K.TryCallIndirect) next = takeBlockCall(x, f, exceptionTable(f, i, kind).normalReturn, results);
+              else {
+                setResults(f, regs, i, results);
+                i = f.instNext[i] as Inst;
+                continue;
+              }
+              break;
+            }
+            const callee = target.func;
+            if (callArgs.length !== callee.signature.params.length) {
+              throw new UnsupportedError(`call to ${functionName(callee)} with ${callArgs.length} argument(s), it takes ${callee.signature.params.length}`);
+            }
+            if (tail) {
+              // The callee replaces this function: same depth, its frame where this one was.
+              x.memory.release(mark);
+              live += callee.valueCount - f.valueCount;
+            } else {
+              if (++x.depth > x.maxDepth) throw new TrapSignal(TRAP_STK_OVF);
+              live += callee.valueCount;
+              callers.push({ f, regs, layout, frameBase: frame, mark, inst: i });
+              mark = x.memory.top;
+            }
+            if (live > MAX_LIVE_VALUES) throw new TrapSignal(TRAP_STK_OVF);
+            f = callee;
+            regs = enterFunction(x, f, callArgs);
+            layout = x.layout;
+            frame = x.frameBase;
+            block = f.firstBlock as Block;
+            i = f.blockFirstInst[block] as Inst;
+            continue;
+          }
+          case K.Trap:
+            throw new TrapSignal(f.instImm0[i]);
+          case K.Trapz:
+            if (!truthy(argv(x, f, i, 0))) throw new TrapSignal(f.instImm0[i]);
+            break;
+          case K.Trapnz:
+            if (truthy(argv(x, f, i, 0))) throw new TrapSignal(f.instImm0[i]);
+            break;
+          default:
+            throw new UnsupportedError(`the interpreter does not implement '${OPCODES[op].name}'`, `${functionName(f)}: inst${i}`);
+        }
+        if (ret !== null) {
+          // Return to the caller waiting on the call instruction `i`.
+          x.memory.release(mark);
+          x.depth--;
+          const c = callers.pop();
+          if (c === undefined) return ret;
+          live -= f.valueCount;
+          f = c.f;
+          regs = c.regs;
+          layout = c.layout;
+          frame = c.frameBase;
+          mark = c.mark;
+          i = c.inst;
           restoreFrame(x, regs, layout, frame);
-          next = takeBlockCall(x, f, table.normalReturn, results);
+          const ck = KIND[f.instOpcode[i]];
+          if (ck === K.TryCall || ck === K.TryCallIndirect) next = takeBlockCall(x, f, exceptionTable(f, i, ck).normalReturn, ret);
+          else {
+            setResults(f, regs, i, ret);
+            i = f.instNext[i] as Inst;
+            continue;
+          }
+        }
+        if (next !== -1) {
+          block = next;
+          i = f.blockFirstInst[block] as Inst;
+        } else i = f.instNext[i] as Inst;
+      }
+    } catch (e) {
+      if (!(e instanceof ThrowSignal)) throw e;
+      // An exception from a libcall: the innermost try_call with a handler for its tag takes
+      // it; every frame in between returns without results.
+      for (;;) {
+        const k = KIND[f.instOpcode[i]];
+        const handler = k === K.TryCall || k === K.TryCallIndirect
+          ? exceptionTable(f, i, k).items.find((it) => (it.kind === 'tag' && it.tag === e.tag) || it.kind === 'default')
+          : undefined;
+        if (handler !== undefined && handler.kind !== 'context') {
+          restoreFrame(x, regs, layout, frame);
+          block = takeBlockCall(x, f, handler.call, null, e.payload);
+          i = f.blockFirstInst[block] as Inst;
           break;
         }
-        case K.Trap:
-          throw new TrapSignal(f.instImm0[i]);
-        case K.Trapz:
-          if (!truthy(argv(x, f, i, 0))) throw new TrapSignal(f.instImm0[i]);
-          break;
-        case K.Trapnz:
-          if (truthy(argv(x, f, i, 0))) throw new TrapSignal(f.instImm0[i]);
-          break;
-        default:
-          throw new UnsupportedError(`the interpreter does not implement '${OPCODES[op].name}'`, `${functionName(f)}: inst${i}`);
+        x.memory.release(mark);
+        x.depth--;
+        const c = callers.pop();
+        if (c === undefined) throw e;
+        live -= f.valueCount;
+        f = c.f;
+        regs = c.regs;
+        layout = c.layout;
+        frame = c.frameBase;
+        mark = c.mark;
+        i = c.inst;
       }
-      if (next !== -1) break;
-      i = f.instNext[i] as Inst;
     }
-    if (next === -1) throw new UnsupportedError(`block${block} of ${functionName(f)} falls through without a terminator`);
-    block = next;
   }
+}
+
+/** The exception table of a `try_call` / `try_call_indirect`. */
+function exceptionTable(f: Function, i: Inst, kind: K): Function['exceptionTables'][number] {
+  return f.exceptionTables[kind === K.TryCallIndirect ? f.instImm0[i] : f.instImm1[i]];
 }
 
 function restoreFrame(x: Exec, regs: Value[], layout: FrameLayout, frame: number): void {
@@ -320,12 +391,4 @@ function callTarget(x: Exec, f: Function, i: Inst): AddressTarget {
   const ref = f.funcRefs[f.instImm0[i]];
   if (!ref) throw new UnsupportedError(`call through an undeclared function reference`);
   return resolveName(x, ref.name.kind === 'testcase' ? ref.name.name : externalNameToString(ref.name));
-}
-
-function invoke(x: Exec, t: AddressTarget, args: Value[]): Value[] {
-  if (t.kind === 'libcall') return x.libcalls[t.name](args, x);
-  if (args.length !== t.func.signature.params.length) {
-    throw new UnsupportedError(`call to ${functionName(t.func)} with ${args.length} argument(s), it takes ${t.func.signature.params.length}`);
-  }
-  return runFunction(x, t.func, args);
 }

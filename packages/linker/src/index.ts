@@ -1,5 +1,30 @@
 /**
- * @windlass/linker: AOT artifacts that link the compiled code of many modules and the
- * trampolines between them into one loadable artifact. Not implemented yet: see the README.
+ * @windlass/linker: ahead-of-time artifacts. A wasm module is translated (`@windlass/wasm-frontend`
+ * through this package's `StandardEnvironment`), compiled by the target's backend, given its
+ * trampolines and linked into one `.text`; the artifact is one ELF64 relocatable object for the
+ * target with the metadata a loader needs, sealed with an integrity hash.
+ *
+ * ```
+ *  wasm bytes ──parseModule──> Module ──translateFunction (StandardEnvironment, VmctxLayout)──> ir.Function
+ *     ──isa.compileFunction──> CompiledCode ─┐
+ *  entry / exit trampolines (IR) ──compile──┴─ linkText ──> Artifact ──serialize──> ELF bytes
+ *                                                               ^                        │
+ *                                          deserialize (every check, typed ArtifactError) ┘
+ * ```
+ *
+ * environ/   the translation environment and the vmctx layout the loader shares
+ * format/    the bytes of the artifact's own sections, the ELF reader, the integrity hash
  */
-export const LINKER_FORMAT_VERSION = 0;
+export * from './artifact';
+export * from './errors';
+export { StandardEnvironment, wasmSignature, type BoundsChecks, type StandardEnvironmentOptions } from './environ/environment';
+export { VmctxLayout, FUNC_REF_SIZE } from './environ/layout';
+export { compileModule, functionSymbol, type CompileOptions } from './compile';
+export { linkText, type LinkUnit, type LinkedText } from './link';
+export { patchPcRel } from './relocate';
+export { entryTrampoline, exitTrampoline, entryTrampolineName, exitTrampolineName } from './trampolines';
+export { serialize, seal, codeSymbol, hashFieldOffset, HASH_SECTION, HASH_ALGORITHM_XXH32 } from './serialize';
+export { deserialize, artifactSections } from './deserialize';
+export { checkCompat, compatValue, type ArtifactExpectation, type WasmSettings } from './format/compat';
+export { xxh32 } from './format/hash';
+export { RUNTIME_SYMBOLS, C_LIBRARY_SYMBOLS, VALUE_SLOT_BYTES } from './runtime-abi';

@@ -268,4 +268,21 @@ describe('fixed-register conflicts and clobbers', () => {
     expect(out.optimizing.usedCalleeSaved).toEqual([3]);
     expect(out.optimizing.stats.spills).toBe(0);
   });
+
+  it('reads a value in a register at an instruction that clobbers every register, keeping it on the stack across', () => {
+    // An indirect call through x that clobbers all int registers, with x used again after it
+    // (a `tail` call's target, a stack switch's context): x lives in its spill slot across the
+    // call, and the call reads a copy loaded into a register just before it.
+    const { f, inst } = straight((b, x, y) => {
+      const r = b.vreg(RegClass.Int);
+      b.inst([Op.use(x), Op.fixedUse(y, 0), Op.fixedDef(r, 0)], { clobbers: [0, 1, 2, 3] });
+      const z = b.vreg(RegClass.Int);
+      b.inst([Op.use(x), Op.use(r), Op.def(z)]);
+      return z;
+    });
+    for (const out of Object.values(run(f))) {
+      expect(out.allocation(inst, 0) < 4).toBe(true);
+      expect(isSlotAlloc(out.allocation(inst + 1, 0)) || out.allocation(inst + 1, 0) < 4).toBe(true);
+    }
+  });
 });

@@ -698,10 +698,57 @@ class Allocator {
       return;
     }
     if (minimal) {
+      // The value must stay live through the instruction but no register survives it (a
+      // call or stack switch clobbering them all): the value goes to its spill slot and each
+      // early use reads a copy loaded into a register held only while the operands are read.
+      if (!(fl & PIECE) && this.localizeUses(b)) {
+        this.alloc[b] = this.slotOfSpillSet(this.spillSet[b], cls);
+        return;
+      }
       const inst = this.uses.data[this.uStart[b]] >> 2;
       throw new UnsatisfiableConstraintError(`no ${CLASS_NAMES[cls]} register is left for this operand: too many values need registers at once`, { inst });
     }
     this.split(b, freeReg, freeUntil);
+  }
+
+  /**
+   * Gives each register use of minimal bundle `b` a register of its own at its instruction's
+   * early point (`opLocal`, filled by a move before the instruction), when every one is an
+   * early use with a free register there; the bundle then needs none. False (nothing changed)
+   * otherwise.
+   */
+  private localizeUses(b: number): boolean {
+    const f = this.f;
+    const u = this.uses.data;
+    const order = this.env.order[this.cls[b]];
+    const regs: number[] = [];
+    const ats: number[] = [];
+    const ops: number[] = [];
+    for (let k = this.uStart[b], ue = this.uEnd[b]; k < ue; k += 3) {
+      if (!(u[k + 2] & USE_REG)) continue;
+      const o = u[k + 1];
+      const info = f.opInfo[o];
+      if (opKind(info) !== OperandKind.Use || opConstraint(info) !== Constraint.Reg || (u[k] & 3) !== 0) return false;
+      const at = u[k];
+      let reg = -1;
+      for (let j = 0; j < order.length && reg < 0; j++) {
+        const p = order[j];
+        if (this.occ.busy(p, at, at + 1, NO_VREG)) continue;
+        let taken = false;
+        for (let n = 0; n < regs.length; n++) taken ||= regs[n] === p && ats[n] === at;
+        if (!taken) reg = p;
+      }
+      if (reg < 0) return false;
+      regs.push(reg);
+      ats.push(at);
+      ops.push(o);
+    }
+    for (let n = 0; n < regs.length; n++) {
+      this.occ.add(regs[n], ats[n], ats[n] + 1, FIXED_OWNER, f.opVReg[ops[n]]);
+      this.opLocal[ops[n]] = regs[n];
+    }
+    for (let k = this.uStart[b], ue = this.uEnd[b]; k < ue; k += 3) u[k + 2] &= ~USE_REG;
+    return true;
   }
 
   private pieceHint(b: number): number {

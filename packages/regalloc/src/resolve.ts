@@ -37,7 +37,10 @@ export interface Segments {
 }
 
 export interface OperandPlacement {
-  /** Per operand: its fixed register, or -1. */
+  /**
+   * Per operand: its fixed register, or the register an early use was given alone at its
+   * instruction (its value lives in the spill slot there: a move fills the register), or -1.
+   */
   opLocal: Int32Array;
   /** Per operand: the register of its reuse piece, or -1. */
   pieceAlloc: Int32Array;
@@ -130,7 +133,7 @@ export function resolve(f: RegAllocFunction, env: Env, a: Analysis, live: Livene
       const cur = idx.loc[seg];
       const c = opConstraint(info);
       let a = cur;
-      if (c === Constraint.Fixed) a = place.opLocal[o];
+      if (c === Constraint.Fixed || place.opLocal[o] >= 0) a = place.opLocal[o];
       else if (place.pieceAlloc[o] >= 0) a = place.pieceAlloc[o];
       else if (c === Constraint.Stack) a = place.stackSlotOf(v);
       allocs[o] = a;

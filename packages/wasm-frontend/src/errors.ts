@@ -1,3 +1,5 @@
+import { excerpt } from '@windlass/ir';
+
 /**
  * Typed errors of the wasm frontend. Every rejection of a module carries where (byte offset,
  * section, function) and which rule it broke, so a user can find the offending bytes.
@@ -41,15 +43,19 @@ export class WasmError extends Error {
   readonly location: WasmLocation;
   /** The rule broken, in the spec test suite's words where one exists (e.g. "type mismatch"). */
   readonly rule: string;
+  /** What was found, when the rule alone does not say it. */
+  readonly detail?: string;
 
   constructor(kind: WasmErrorKind, rule: string, location: WasmLocation, detail?: string) {
     const where =
       `at byte 0x${location.offset.toString(16)} (${sectionName(location.section)} section` +
       (location.func >= 0 ? `, function ${location.func})` : ')');
-    super(`${kind} module: ${rule}${detail ? ` (${detail})` : ''} ${where}`);
+    // A detail may quote the module's own bytes (names, lengths): quoted as a short excerpt.
+    super(`${kind} module: ${rule}${detail ? ` (${excerpt(detail)})` : ''} ${where}`);
     this.name = 'WasmError';
     this.kind = kind;
     this.rule = rule;
+    this.detail = detail;
     this.location = location;
   }
 }

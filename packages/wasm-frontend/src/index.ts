@@ -1,8 +1,10 @@
 /**
- * @windlass/wasm-frontend: WebAssembly 2.0 binary modules in, validated and (phase 2)
- * translated into Windlass IR.
+ * @windlass/wasm-frontend: WebAssembly 2.0 modules (binary, or text through the text reader)
+ * in, validated and translated into Windlass IR.
  *
  * ```
+ *  .wat / .wast text ──parseWat / parseWast──> bytes (binary encoding; scripts: commands)
+ *                                                 │
  *  bytes ──decodeModule──> Module (sections decoded; bodies = byte ranges)
  *                             │
  *                  validateFunction (per body, streaming OperatorReader)
@@ -10,52 +12,15 @@
  *                       parseModule = both; every rejection is a WasmError
  * ```
  */
-import { decodeModule } from './decode';
-import { WasmError, WasmInvalidError, WasmMalformedError } from './errors';
-import type { Module } from './types';
-import { scanFunction, validateFunction } from './validate';
-
 export * from './errors';
 export * from './types';
 export { decodeModule, decodeNameSection, type DecodeResult } from './decode';
 export { OperatorReader, OP_FC, OP_FD, SIG_IN, SIG_OUT, NATURAL_ALIGN, LANES } from './operators';
 export { ByteReader } from './reader';
 export { translateFunction, FunctionTranslator } from './translate/translate';
-export { StandardEnvironment, VmctxLayout, LIBCALLS, HEAP_FLAGS, I8X16, irType, type FuncEnvironment, type Libcall, type BoundsChecks, type StandardEnvironmentOptions } from './translate/environ';
+export { LIBCALLS, HEAP_FLAGS, VM_FLAGS, VM_READONLY_FLAGS, I8X16, irType, type FuncEnvironment, type Libcall } from './translate/environ';
 export { SsaBuilder, type Variable } from './translate/ssa';
 export * from './translate/trapcodes';
 export { validateFunction, scanFunction, blockSignature, LocalTypes, type ValidationContext } from './validate';
-
-/**
- * Decodes and validates a whole module. Throws only `WasmError`s (malformed / invalid); any
- * other exception escaping here is a bug, reported as malformed with its message.
- */
-export function parseModule(bytes: Uint8Array): Module {
-  try {
-    const { module, declaredRefs } = decodeModule(bytes);
-    const ctx = { module, declaredRefs };
-    for (let i = 0; i < module.bodies.length; i++) {
-      try {
-        validateFunction(ctx, i);
-      } catch (e) {
-        // Malformed bytes later in the code section take precedence over this invalid body.
-        if (e instanceof WasmInvalidError) for (let j = i; j < module.bodies.length; j++) scanFunction(module, j);
-        throw e;
-      }
-    }
-    return module;
-  } catch (e) {
-    if (e instanceof WasmError) throw e;
-    // Defensive: no input may escape as an untyped exception.
-    throw new WasmMalformedError('internal decoder error', { offset: 0, section: -1, func: -1 }, String(e));
-  }
-}
-
-/** Like `parseModule`, returning the error instead of throwing it. */
-export function checkModule(bytes: Uint8Array): Module | WasmError {
-  try {
-    return parseModule(bytes);
-  } catch (e) {
-    return e as WasmError;
-  }
-}
+export { parseModule, checkModule } from './parse';
+export * from './text/index';

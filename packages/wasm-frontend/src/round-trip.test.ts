@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { CALL_INDIRECT } from '@windlass/ir';
 import { describe, expect, it } from 'vitest';
-import { StandardEnvironment, parseModule, translateFunction } from './index';
+import { parseModule, translateFunction } from './index';
+import { TestEnvironment } from './test-support/environment';
 import { roundTripProblem } from './test-support/round-trip';
 
 const require = createRequire(import.meta.url);
@@ -13,7 +14,7 @@ const require = createRequire(import.meta.url);
 describe('sql.js', () => {
   it('prints IR that parses back to an equal function, for every function', () => {
     const m = parseModule(new Uint8Array(readFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'))));
-    const env = new StandardEnvironment(m);
+    const env = new TestEnvironment(m);
     const problems: string[] = [];
     let callIndirect = 0;
     for (let i = 0; i < m.bodies.length; i++) {

@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { verifyFunction } from '@windlass/ir';
 import { roundTripProblem } from './test-support/round-trip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StandardEnvironment, WasmError, WasmUnsupportedError, checkModule, parseModule, translateFunction, type Module } from './index';
+import { WasmError, WasmUnsupportedError, checkModule, parseModule, translateFunction, type Module } from './index';
+import { TestEnvironment } from './test-support/environment';
 
 const corpus = fileURLToPath(new URL('../../../../shared/corpus/wasm-testsuite', import.meta.url));
 const haveCorpus = existsSync(corpus);
@@ -101,7 +102,7 @@ describe.runIf(ready)('translating spec modules', () => {
     const problems: string[] = [];
     for (const c of cases.filter((c) => c.type === 'module')) {
       const m = parseModule(c.bytes);
-      const env = new StandardEnvironment(m);
+      const env = new TestEnvironment(m);
       for (let i = 0; i < m.bodies.length; i++) {
         functions++;
         try {
@@ -120,7 +121,7 @@ describe.runIf(ready)('translating spec modules', () => {
     const problems: string[] = [];
     for (const c of cases.filter((c) => c.type === 'module')) {
       const m = parseModule(c.bytes);
-      const env = new StandardEnvironment(m);
+      const env = new TestEnvironment(m);
       for (let i = 0; i < m.bodies.length; i++, functions++) {
         const problem = roundTripProblem(translateFunction(m, i, env));
         if (problem) problems.push(`${c.script}:${c.line} function ${i}: ${problem}`);
@@ -192,7 +193,7 @@ describe.runIf(ready)('fuzzing spec modules', () => {
       } catch {
         continue;
       }
-      const env = new StandardEnvironment(m);
+      const env = new TestEnvironment(m);
       for (let f = 0; f < m.bodies.length; f++) {
         try {
           translateFunction(m, f, env);

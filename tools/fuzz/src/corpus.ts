@@ -88,3 +88,39 @@ export function loadWasmSeeds(scripts?: readonly string[], maxBytes = 4096): { s
   }
   return out;
 }
+
+/**
+ * The top-level forms (modules, assertions, ...) of the spec scripts as text, up to `maxChars`
+ * long: seeds for the text reader. Strings and comments are skipped when matching parentheses.
+ */
+export function loadWatSeeds(maxChars = 4000): { script: string; text: string }[] {
+  if (!existsSync(wasmCorpus)) return [];
+  const out: { script: string; text: string }[] = [];
+  for (const f of readdirSync(wasmCorpus).filter((n) => n.endsWith('.wast')).sort()) {
+    const text = readFileSync(join(wasmCorpus, f), 'utf8');
+    let depth = 0;
+    let start = -1;
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      if (c === ';' && text[i + 1] === ';') while (i < text.length && text[i] !== '\n') i++;
+      else if (c === '(' && text[i + 1] === ';') {
+        let nest = 1;
+        for (i += 2; i < text.length && nest > 0; i++) {
+          if (text[i] === '(' && text[i + 1] === ';') {
+            nest++;
+            i++;
+          } else if (text[i] === ';' && text[i + 1] === ')') {
+            nest--;
+            i++;
+          }
+        }
+        i--;
+      } else if (c === '"') {
+        for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+      } else if (c === '(') {
+        if (depth++ === 0) start = i;
+      } else if (c === ')' && --depth === 0 && i + 1 - start <= maxChars) out.push({ script: f, text: text.slice(start, i + 1) });
+    }
+  }
+  return out;
+}

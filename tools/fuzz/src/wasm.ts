@@ -7,7 +7,8 @@
 // and the backend must compile it or throw a typed error.
 import { buildIsa, compile, type TargetIsa } from '@windlass/codegen';
 import { verifyFunction, type Type } from '@windlass/ir';
-import { StandardEnvironment, WasmError, parseModule, translateFunction, type Module } from '@windlass/wasm-frontend';
+import { StandardEnvironment } from '@windlass/linker';
+import { WasmError, parseModule, translateFunction, type Module } from '@windlass/wasm-frontend';
 import { classify, type Finding, type RunOptions } from './clif';
 import type { Rng } from './rng';
 import '@windlass/isa-x64';

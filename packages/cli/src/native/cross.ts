@@ -23,7 +23,7 @@ import { ObjectModule } from '@windlass/object';
 import type { Value } from '@windlass/interpreter';
 import { compareResults, type ExecutionBackend, type RunCase, type RunOutcome, type TargetSpec } from '../runner/backend';
 import { flagsFor, fnSymbolName, testSymbol } from './x64';
-import { UNCAUGHT_EXCEPTION } from './x64-exceptions';
+import { UNCAUGHT_EXCEPTION } from './exception-table';
 
 /**
  * How a multi-value (or otherwise non-C) return is read: the driver calls the function through
@@ -35,6 +35,11 @@ export interface ReturnCapture {
   readonly offsets: readonly number[];
   /** For two-register values (i128 in a register pair): the high half's offset. */
   readonly hiOffsets?: readonly (number | undefined)[];
+  /**
+   * The values come back in a return area whose address the callee takes as a hidden first
+   * argument: the driver passes `wl_cap` (offsets are then the area's).
+   */
+  readonly areaArgument?: boolean;
 }
 
 /** One ISA as the cross runner needs it. */
@@ -65,6 +70,12 @@ export interface NativeProfile {
   /** When the call must go through the capture thunk: where each return value lands, else null. */
   captureReturns?(sig: Signature): ReturnCapture | null;
   /**
+   * C (and top-level asm) the driver includes for the file's compiled functions, e.g. the
+   * exception runtime `__cranelift_throw` that walks their try_call tables. It may use the
+   * driver's `env` (a sigjmp_buf) and end a case with `siglongjmp(env, UNCAUGHT_EXCEPTION)`.
+   */
+  runtimeSource?(codes: ReadonlyMap<string, CompiledCode>, symbolOf: (name: string) => string): string;
+  /**
    * The bytes of a vector value as the driver's C code holds it in memory, from the
    * interpreter's bytes (lane 0 first, each lane little-endian), for a function of calling
    * convention `callConv`; applied again it maps back (an involution). Omitted: the same bytes
@@ -80,12 +91,6 @@ export interface NativeProfile {
   memberCType?(t: Type): string | null;
   /** Why cases on `target` cannot run on this host's emulator (they are skipped), or null. */
   skipTarget?(target: TargetSpec): string | null;
-  /**
-   * C (and inline assembly) the driver adds for the compiled functions `codes` (function name
-   * -> code), e.g. the runtime CLIF code calls to throw exceptions; `symbolOf` gives a function's
-   * object symbol. Needs the driver's `env` (`sigjmp_buf`).
-   */
-  runtimeSource?(codes: ReadonlyMap<string, CompiledCode>, symbolOf: (name: string) => string): string;
 }
 
 /** Each lane's bytes reversed: a vector's memory image on a big-endian target. */
@@ -161,7 +166,11 @@ function cLiteral(v: Value, t: Type, ct: string, vec: (b: Uint8Array) => Uint8Ar
   const b = BigInt(v);
   switch (t) {
     case I128: return `(((unsigned __int128)${hex64(b >> 64n)} << 64) | ${hex64(b)})`;
-    case F16: return `({ uint16_t x = ${hex64(b)}; ${ct} f; memcpy(&f, &x, 2); f; })`;
+    // A C compiler without a half-precision type passes f16 as a float holding it NaN-boxed
+    // (upper bits all ones), which is how the value sits in a floating-point register.
+    case F16: return ct === 'float'
+      ? `({ uint32_t x = 0xffff0000u | (uint32_t)${hex64(b)}; float f; memcpy(&f, &x, 4); f; })`
+      : `({ uint16_t x = ${hex64(b)}; ${ct} f; memcpy(&f, &x, 2); f; })`;
     case F32: return `({ uint32_t x = ${hex64(b)}; float f; memcpy(&f, &x, 4); f; })`;
     case F64: return `({ uint64_t x = ${hex64(b)}; double f; memcpy(&f, &x, 8); f; })`;
     case F128: return `({ unsigned __int128 x = ((unsigned __int128)${hex64(b >> 64n)} << 64) | ${hex64(b)}; ${ct} f; memcpy(&f, &x, 16); f; })`;
@@ -210,10 +219,11 @@ export function driverProblem(p: NativeProfile, f: Function): string | null {
   return p.signatureProblem?.(f.signature) ?? null;
 }
 
-/** The C driver calling each case that is not skipped; `R k bits...` or `T k signal` per case. */
-export function crossDriverSource(
-  p: NativeProfile, cases: readonly RunCase[], skip: readonly boolean[], codes?: ReadonlyMap<string, CompiledCode>,
-): string {
+/**
+ * The C driver calling each case that is not skipped; `R k bits...` or `T k signal` per case.
+ * `codes` (function name -> compiled code) feeds the profile's runtime, when it has one.
+ */
+export function crossDriverSource(p: NativeProfile, cases: readonly RunCase[], skip: readonly boolean[], codes?: ReadonlyMap<string, CompiledCode>): string {
   const out: string[] = [
     '#include <stdint.h>', '#include <stdio.h>', '#include <string.h>', '#include <signal.h>', '#include <setjmp.h>', '#include <stdlib.h>',
     'static sigjmp_buf env;',
@@ -227,7 +237,7 @@ export function crossDriverSource(
     out.push('void *wl_pop_target;', `_Alignas(16) unsigned char wl_cap[${p.captureBytes ?? 64}];`, 'extern char wl_capture_thunk[];');
     out.push(`__asm__(${JSON.stringify(p.captureThunkAsm)});`);
   }
-  if (codes !== undefined && p.runtimeSource !== undefined) out.push(p.runtimeSource(codes, testSymbol));
+  if (p.runtimeSource !== undefined && codes !== undefined) out.push(p.runtimeSource(codes, testSymbol));
   const declared = new Set<string>();
   const body: string[] = [];
   cases.forEach((c, k) => {
@@ -250,7 +260,9 @@ export function crossDriverSource(
     }).join(', ');
     const lines: string[] = [`printf("R ${k}");`];
     if (capture !== null) {
-      lines.push(`wl_pop_target = (void *)${sym}; ((void (*)(${params}))(void *)wl_capture_thunk)(${args});`);
+      const cParams = capture.areaArgument ? `void *${params === 'void' ? '' : `, ${params}`}` : params;
+      const cArgs = capture.areaArgument ? `(void *)wl_cap${args === '' ? '' : `, ${args}`}` : args;
+      lines.push(`wl_pop_target = (void *)${sym}; ((void (*)(${cParams}))(void *)wl_capture_thunk)(${cArgs});`);
       sig.returns.forEach((r, j) => {
         const t = r.type;
         const hi = capture.hiOffsets?.[j];
@@ -285,7 +297,7 @@ export function crossDriverSource(
 
 const SIGNALS: Record<number, string> = {
   4: 'SIGILL (trap instruction)', 8: 'SIGFPE', 11: 'SIGSEGV', 7: 'SIGBUS', 5: 'SIGTRAP',
-  [UNCAUGHT_EXCEPTION]: 'uncaught exception (no try_call handler for its tag)',
+  [UNCAUGHT_EXCEPTION]: 'uncaught exception (__cranelift_throw found no try_call handler for its tag)',
 };
 
 /** Whether every program in `names` runs on this host (cached per name). */

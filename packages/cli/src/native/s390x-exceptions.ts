@@ -14,32 +14,16 @@
 // chain; an uncaught exception ends the case like a trap.
 
 import type { CompiledCode } from '@windlass/codegen';
-import { handlerRows, UNCAUGHT_EXCEPTION } from './x64-exceptions';
+import { UNCAUGHT_EXCEPTION, handlerTableSource } from './exception-table';
 
-function codeRef(sym: string): string {
-  return `wl_code_${sym}`;
-}
-
-/** C source of the runtime (needs the driver's `env`). */
+/** C source of the runtime (needs the driver's `env`); empty when no function throws or catches. */
 export function s390xExceptionRuntime(codes: ReadonlyMap<string, CompiledCode>, symbolOf: (name: string) => string): string {
-  const out: string[] = [];
-  const ranges: string[] = [];
-  for (const [name, code] of codes) {
-    const sym = symbolOf(name);
-    out.push(`extern const char ${codeRef(sym)}[] __asm__("${sym}");`);
-    ranges.push(`  { ${codeRef(sym)}, ${codeRef(sym)} + ${code.bytes.length} },`);
+  if (![...codes.values()].some((c) => c.callSites.some((s) => s.exceptionHandlers !== undefined))
+    && ![...codes.values()].some((c) => c.relocations.some((r) => r.target.kind === 'symbol' && r.target.name === '__cranelift_throw'))) {
+    return '';
   }
-  const rows = handlerRows(codes, symbolOf).map((r) =>
-    `  { ${codeRef(r.symbol)} + ${r.returnOffset}, ${codeRef(r.symbol)} + ${r.handlerOffset}, ${r.spBelowFp}u, ${r.tag ?? 0}u, ${r.tag === null ? 1 : 0} },`);
+  const out = handlerTableSource(codes, symbolOf);
   out.push(
-    'struct wl_code_range { const char *start, *end; };',
-    `static const struct wl_code_range wl_code_ranges[] = {\n${ranges.join('\n')}\n  { 0, 0 }\n};`,
-    'struct wl_handler { const char *ret, *pad; uint64_t sp_below_fp; uint32_t tag; uint32_t is_default; };',
-    `static const struct wl_handler wl_handlers[] = {\n${rows.join('\n')}\n  { 0, 0, 0, 0, 0 }\n};`,
-    'static int wl_in_code(uint64_t pc) {',
-    '  for (const struct wl_code_range *r = wl_code_ranges; r->start; r++) if (pc >= (uint64_t)r->start && pc < (uint64_t)r->end) return 1;',
-    '  return 0;',
-    '}',
     'extern void wl_resume(uint64_t pad, uint64_t sp, uint64_t payload0, uint64_t payload1) __attribute__((noreturn));',
     '__attribute__((noreturn, used)) void wl_throw_walk(uint64_t entry_fp, uint64_t sp, uint64_t pc, uint32_t tag, uint64_t p0, uint64_t p1) {',
     '  for (long depth = 0; depth < (1L << 20); depth++) {',

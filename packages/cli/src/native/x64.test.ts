@@ -1,12 +1,11 @@
 import { describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseClif, type Function } from '@windlass/ir';
 import { buildRunCases } from './test-support';
 import { buildObject, runNative, testSymbol } from './index';
-import { cmdCompile } from './compile-cmd';
 import { checkCompile } from './test-compile';
 
 const hasCc = process.arch === 'x64' && spawnSync('cc', ['--version']).status === 0;
@@ -71,6 +70,52 @@ block0(v0: i32x4, v1: i32):
     const out = runNative(clif, clif.functions.map((f) => f.func), cases, { isa: 'x86_64', flags: [] });
     expect(out.slice(0, 2)).toEqual([{ status: 'pass' }, { status: 'pass' }]);
     expect(out[2].status).toBe('fail');
+  });
+
+  it.skipIf(!hasCc)('passes and compares vectors narrower than 128 bits: registers, stack, several results, return area, fastcall', () => {
+    const clif = parseClif(`test run
+target x86_64
+function %id(i32x2) -> i32x2 {
+block0(v0: i32x2):
+    return v0
+}
+; run: %id([1 0xffffffff]) == [1 0xffffffff]
+; run: %id([1 2]) == [1 3]
+function %bc(i64) -> f32x2 {
+block0(v0: i64):
+    v1 = bitcast.f32x2 little v0
+    return v1
+}
+; run: %bc(0x7fc00001_3f800000) == [0x1.0p0 +NaN:0x1]
+function %narrow(i8x2, i16x2, i8x4) -> i8x4, i8x2 {
+block0(v0: i8x2, v1: i16x2, v2: i8x4):
+    v3 = bitcast.i8x4 little v1
+    return v3, v0
+}
+; run: %narrow([1 2], [0x0403 0x0605], [7 8 9 10]) == [[3 4 5 6], [1 2]]
+function %ninth(f32x2, f32x2, f32x2, f32x2, f32x2, f32x2, f32x2, f32x2, i16x4, i8x2) -> i16x4, i64, i8x2 {
+block0(v0: f32x2, v1: f32x2, v2: f32x2, v3: f32x2, v4: f32x2, v5: f32x2, v6: f32x2, v7: f32x2, v8: i16x4, v9: i8x2):
+    v10 = iconst.i64 7
+    return v8, v10, v9
+}
+; run: %ninth([0.0 0.0], [0.0 0.0], [0.0 0.0], [0.0 0.0], [0.0 0.0], [0.0 0.0], [0.0 0.0], [0.0 0.0], [1 2 3 4], [5 6]) == [[1 2 3 4], 7, [5 6]]
+function %three(i8x8, i16x4, i32x2) -> i32x2, i16x4, i8x8 {
+block0(v0: i8x8, v1: i16x4, v2: i32x2):
+    return v2, v1, v0
+}
+; run: %three([1 2 3 4 5 6 7 8], [9 10 11 12], [13 14]) == [[13 14], [9 10 11 12], [1 2 3 4 5 6 7 8]]
+function %win(i64, i16x2, f32x2) -> f32x2 windows_fastcall {
+block0(v0: i64, v1: i16x2, v2: f32x2):
+    return v2
+}
+; run: %win(1, [2 3], [-0.0 +Inf]) == [-0.0 +Inf]
+`, 't.clif');
+    const cases = buildRunCases(clif);
+    const out = runNative(clif, clif.functions.map((f) => f.func), cases, { isa: 'x86_64', flags: [] });
+    expect(out).toEqual([
+      { status: 'pass' }, { status: 'fail', message: expect.stringMatching(/^expected \[1 3\], got \[1 2\]/) },
+      { status: 'pass' }, { status: 'pass' }, { status: 'pass' }, { status: 'pass' }, { status: 'pass' },
+    ]);
   });
 
   it.skipIf(!hasCc)('moves f16 lanes between f16 registers and f16x8 vectors (fuzz finding)', () => {
@@ -146,31 +191,6 @@ block0(v0: i32x2, v1: i32x2):
     const built = buildObject(clif.functions.map((f) => f.func), 'x86_64');
     expect(built.errors.get('v')).toMatch(/UnsupportedError: .*iadd/);
     expect(checkCompile(clif)[0].status).toBe('fail');
-  });
-
-  it('prints listings with `compile`', () => {
-    let text = '';
-    const status = cmdCompile([join(examples, 'arith.clif')], (s) => (text += s), () => {});
-    expect(status).toBe(0);
-    expect(text).toMatch(/function gcd/);
-    expect(text).toMatch(/div\s+/);
-  });
-
-  it('writes no object when a function fails to compile, and says why', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'windlass-compile-'));
-    try {
-      writeFileSync(join(dir, 'p.clif'), 'function %ok(i32) -> i32 {\nblock0(v0: i32):\n    return v0\n}\n'
-        + 'function %v(i32x2, i32x2) -> i32x2 {\nblock0(v0: i32x2, v1: i32x2):\n    v2 = iadd v0, v1\n    return v2\n}\n');
-      let errors = '';
-      const status = cmdCompile([join(dir, 'p.clif'), '-o', join(dir, 'p.o')], () => {}, (s) => (errors += s));
-      expect(status).toBe(1);
-      expect(errors).toMatch(/v: .*unsupported: iadd on i32x2/);
-      expect(errors).toMatch(/p\.o not written: 1 function failed/);
-      expect(errors).not.toMatch(/never defined/);
-      expect(existsSync(join(dir, 'p.o'))).toBe(false);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 
   it.skipIf(!hasGdb)('gdb backtraces through two generated functions (needs gdb)', () => {

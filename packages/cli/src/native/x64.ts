@@ -13,7 +13,7 @@ import {
 import { buildIsa, defaultFlags, settingsBuilder, type CompiledCode, type Flags, type Reloc } from '@windlass/codegen';
 import { ObjectModule } from '@windlass/object';
 import { assignReturns, calleePopBytes, isVec128, needsReturnArea, rax, rdx, symbolName, xmm } from '@windlass/isa-x64';
-import { vectorBytes, vectorLiteral } from './x64-vector';
+import { driverVectorBytes, printVector, vectorBytes, vectorCType, vectorLiteral } from './x64-vector';
 import { exceptionRuntimeSource, UNCAUGHT_EXCEPTION } from './x64-exceptions';
 import type { Value } from '@windlass/interpreter';
 import { compareResults, type ExecutionBackend, type RunCase, type RunOutcome, type TargetSpec } from '../runner/backend';
@@ -74,7 +74,7 @@ export function buildObject(functions: readonly Function[], targetLine: string, 
 // ------------------------------------------------------------------ the C driver
 
 function cType(t: Type): string | null {
-  if (isVec128(t)) return 'wl_v128';
+  if (isVector(t)) return driverVectorBytes(t) > 0 ? vectorCType(t) : null;
   switch (t) {
     case I8: return 'uint8_t';
     case I16: return 'uint16_t';
@@ -110,7 +110,7 @@ function cLiteral(v: Value, t: Type): string {
 function driverProblem(f: Function): string | null {
   const sig = f.signature;
   for (const p of [...sig.params, ...sig.returns]) {
-    if ((isVector(p.type) && !isVec128(p.type)) || cType(p.type) === null) return `the native driver cannot pass ${typeName(p.type)}`;
+    if (cType(p.type) === null) return `the native driver cannot pass ${typeName(p.type)}`;
   }
   return null;
 }
@@ -134,7 +134,7 @@ function capturedValue(t: Type, parts: readonly { reg: number; isFloat: boolean 
 }
 
 function printResult(expr: string, t: Type): string {
-  if (isVec128(t)) return `{ wl_v128 x = ${expr}; uint64_t b[2]; memcpy(b, &x, 16); printf(" %llx:%llx", (unsigned long long)b[1], (unsigned long long)b[0]); }`;
+  if (isVector(t)) return printVector(expr, t);
   switch (t) {
     case I128: return `{ unsigned __int128 x = ${expr}; printf(" %llx:%llx", (unsigned long long)(x >> 64), (unsigned long long)x); }`;
     case F32: return `{ float x = ${expr}; uint32_t b; memcpy(&b, &x, 4); printf(" %llx", (unsigned long long)b); }`;
@@ -240,7 +240,7 @@ export function driverSource(cases: readonly RunCase[], skip: readonly boolean[]
 }
 
 function parseBits(text: string, t: Type): Value {
-  if (isVec128(t)) return vectorBytes(text);
+  if (isVector(t)) return vectorBytes(text, t);
   if (t === I128 || t === F128) {
     const [hi, lo] = text.split(':');
     return (BigInt(`0x${hi}`) << 64n) | BigInt(`0x${lo}`);

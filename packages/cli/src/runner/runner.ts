@@ -7,42 +7,53 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { runFile } from './run-file';
 import { summaryLine, type CaseResult, type FileResult, type TestOptions } from './types';
-import { Progress } from './progress';
+import { CommandError, type Io } from '../command';
+import { Progress } from '../progress';
 
 export type { TestOptions } from './types';
 
-/** Every `.clif` file under the paths, sorted, each once. */
+/**
+ * Every `.clif` file under the paths, sorted, each once. A path that does not exist is kept
+ * (runFile reports it unreadable); a folder without any `.clif` file is a `CommandError`.
+ */
 export function collectFiles(paths: readonly string[], filter: string | null): string[] {
   const out = new Set<string>();
-  const walk = (p: string) => {
-    let st;
-    try {
-      st = statSync(p);
-    } catch {
-      out.add(p); // reported as unreadable by runFile
-      return;
+  // Folders are walked with an explicit stack: their depth is the file system's to choose.
+  for (const p of paths) {
+    const before = out.size;
+    const todo = [p];
+    let isFolder = false;
+    while (todo.length > 0) {
+      const q = todo.pop()!;
+      let st;
+      try {
+        st = statSync(q);
+      } catch {
+        out.add(q); // reported as unreadable by runFile
+        continue;
+      }
+      if (st.isDirectory()) {
+        isFolder ||= q === p;
+        const entries = readdirSync(q).sort();
+        for (let k = entries.length - 1; k >= 0; k--) todo.push(join(q, entries[k]));
+      } else if (q.endsWith('.clif') || q === p) out.add(q);
     }
-    if (st.isDirectory()) {
-      for (const e of readdirSync(p).sort()) walk(join(p, e));
-    } else if (p.endsWith('.clif') || paths.includes(p)) {
-      out.add(p);
-    }
-  };
-  for (const p of paths) walk(p);
+    if (isFolder && out.size === before) throw new CommandError(`no .clif files under ${p}`);
+  }
   return [...out].filter((f) => filter === null || f.includes(filter));
 }
 
-export async function runTests(opts: TestOptions): Promise<number> {
+export async function runTests(opts: TestOptions, io: Io): Promise<number> {
   const files = collectFiles(opts.paths, opts.filter);
   const jobs = Math.max(1, Math.min(opts.jobs || availableParallelism(), files.length));
-  const progress = new Progress(files.length, process.stdout.isTTY === true && !opts.verbose);
+  const progress = new Progress(io, files.length, 'files', !opts.verbose);
   const results: FileResult[] = new Array(files.length);
   // Files finish out of order with --jobs; print them in file order all the same.
   let printed = 0;
   const report = (k: number, r: FileResult) => {
     results[k] = r;
-    progress.clear();
-    while (printed < files.length && results[printed]) printFile(results[printed++], opts.verbose);
+    if (printed < files.length && results[printed]) progress.clear();
+    while (printed < files.length && results[printed]) printFile(io, results[printed++], opts.verbose);
     progress.tick();
   };
   if (jobs <= 1) {
@@ -51,8 +62,14 @@ export async function runTests(opts: TestOptions): Promise<number> {
     await runInWorkers(files, opts, jobs, report);
   }
   progress.clear();
+  const exact = results.flatMap((r) => r?.cases ?? []).flatMap((c) => (c.exact ? [c.exact] : []));
+  if (exact.length > 0) {
+    const matched = exact.reduce((n, e) => n + e.matched, 0);
+    const of = exact.reduce((n, e) => n + e.of, 0);
+    process.stdout.write(`precise-output: ${matched} of ${of} functions print exactly as the expected output (the rest pass or fail on equivalence and instruction count)\n`);
+  }
   const line = summaryLine(results.filter(Boolean));
-  process.stdout.write(`${line}\n`);
+  io.out(`${line}\n`);
   return results.some((r) => r?.cases.some((c) => c.status === 'fail')) ? 1 : 0;
 }
 
@@ -61,16 +78,17 @@ function location(file: string, c: CaseResult): string {
   return `${rel.startsWith('..') ? file : rel}:${c.line}`;
 }
 
-function printFile(r: FileResult, verbose: boolean): void {
+function printFile(io: Io, r: FileResult, verbose: boolean): void {
   for (const c of r.cases) {
-    if (c.status === 'fail') process.stdout.write(`FAIL ${location(r.file, c)}: ${c.name}: ${c.message ?? ''}\n`);
-    else if (verbose) process.stdout.write(`${c.status === 'pass' ? 'ok  ' : 'SKIP'} ${location(r.file, c)}: ${c.name}${c.message ? `: ${c.message}` : ''}\n`);
+    if (c.status === 'fail') io.out(`FAIL ${location(r.file, c)}: ${c.name}: ${c.message ?? ''}\n`);
+    else if (verbose) io.out(`${c.status === 'pass' ? 'ok  ' : 'SKIP'} ${location(r.file, c)}: ${c.name}${c.message ? `: ${c.message}` : ''}\n`);
   }
 }
 
 async function runInWorkers(files: string[], opts: TestOptions, jobs: number, report: (k: number, r: FileResult) => void): Promise<void> {
   let next = 0;
-  const workerUrl = new URL('./worker-boot.mjs', import.meta.url);
+  // From the sources (tsx), a worker registers tsx first; built, the worker is dist/worker.js.
+  const workerUrl = import.meta.url.endsWith('.ts') ? new URL('./worker-boot.mjs', import.meta.url) : new URL('./worker.js', import.meta.url);
   // Run the remaining files in this thread (no worker support, or workers cannot start).
   const inProcess = async (first: number | null) => {
     if (first !== null) report(first, await runFile(files[first], opts));

@@ -41,4 +41,6 @@ export interface WastEngine {
   register(name: string, inst: WastInstance): void;
   invoke(inst: WastInstance, field: string, args: WastValue[]): WastValue[];
   get(inst: WastInstance, field: string): WastValue;
+  /** Releases what the engine holds (a loader process) once the script is done. */
+  dispose?(): void;
 }

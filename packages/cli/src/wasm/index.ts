@@ -1,27 +1,29 @@
 /**
  * The wasm side of the `windlass` command line, as library functions: `windlass wast` calls
- * `runWastFiles`, `windlass wasm --print-ir` calls `printWasmIr`.
+ * `runWastFiles`, `windlass wasm --print-ir` calls `printWasmIr` (binary or `.wat` modules).
  */
 import { readFileSync } from 'node:fs';
-import { printFunction } from '@windlass/ir';
-import { StandardEnvironment, parseModule, translateFunction } from '@windlass/wasm-frontend';
+import { excerpt, printFunction } from '@windlass/ir';
+import { StandardEnvironment } from '@windlass/linker';
+import { parseModule, parseWatModule, translateFunction } from '@windlass/wasm-frontend';
 import { InterpreterEngine } from './interp-engine';
 import { NodeEngine } from './node-engine';
-import { NativeEngine } from './native-engine';
+import { ArtifactEngine } from './artifact-engine';
 import { runWastWithEngine, type WastOptions, type WastSummary } from './wast';
 
 export { countAssertions, runWastWithEngine, trapMatches } from './wast';
 export type { ScriptResult, WastOptions, WastSummary, CaseFailure } from './wast';
 export { NodeEngine } from './node-engine';
 export { InterpreterEngine } from './interp-engine';
-export { NativeEngine, WastUnsupported } from './native-engine';
+export { ArtifactEngine, artifactHostProblem } from './artifact-engine';
+export { WastUnsupported } from './unsupported';
 export * from './engine';
 export * from './values';
 export { spectestModule } from './spectest';
 
 export async function runWastFiles(paths: string[], opts: WastOptions = {}): Promise<WastSummary> {
   const make = opts.target
-    ? () => new NativeEngine({ target: opts.target, settings: opts.settings })
+    ? () => new ArtifactEngine({ target: opts.target, settings: opts.settings })
     : opts.interpret ? () => new InterpreterEngine() : () => new NodeEngine();
   return runWastWithEngine(paths, make, opts);
 }
@@ -29,7 +31,7 @@ export async function runWastFiles(paths: string[], opts: WastOptions = {}): Pro
 /** Why `target` cannot be a native `wast` target (not x86-64, a bad flag), or undefined. */
 export function nativeTargetProblem(target: string, settings: string[] = []): string | undefined {
   try {
-    new NativeEngine({ target, settings });
+    new ArtifactEngine({ target, settings });
     return undefined;
   } catch (e) {
     return e instanceof Error ? e.message : String(e);
@@ -37,18 +39,29 @@ export function nativeTargetProblem(target: string, settings: string[] = []): st
 }
 
 /**
- * Decodes, validates and translates a module with the standard environment; returns the IR of
- * every defined function in CLIF text. Throws the frontend's typed `WasmError`s.
+ * Decodes (or reads as text, when the input does not start with the binary magic), validates
+ * and translates a module (its bytes, or a path) with the standard environment; returns the IR
+ * of every defined function in CLIF text. Throws the frontend's typed `WasmError`s (text errors
+ * are `WatError`s whose message starts with `path:line:column`).
  */
-export function printWasmIr(path: string, opts: { boundsChecks?: 'explicit' | 'guard' } = {}): string {
-  const m = parseModule(new Uint8Array(readFileSync(path)));
+export function printWasmIr(
+  input: string | Uint8Array,
+  opts: { boundsChecks?: 'explicit' | 'guard'; onStart?: (functions: number) => void; onFunction?: () => void } = {},
+  fileName = typeof input === 'string' ? input : '<input>',
+): string {
+  const bytes = typeof input === 'string' ? new Uint8Array(readFileSync(input)) : input;
+  const binary = bytes.length >= 4 && bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d;
+  const m = binary ? parseModule(bytes) : parseWatModule(bytes, fileName, { names: true }).module;
   const env = new StandardEnvironment(m, { boundsChecks: opts.boundsChecks });
   const out: string[] = [];
+  opts.onStart?.(m.bodies.length);
   for (let i = 0; i < m.bodies.length; i++) {
     const index = m.numImportedFuncs + i;
     const name = m.names?.functions.get(index);
-    if (name !== undefined) out.push(`; function ${index}: ${name}`);
+    // A name is the module's to choose (a line break would end the comment): escaped.
+    if (name !== undefined) out.push(`; function ${index}: ${excerpt(name)}`);
     out.push(printFunction(translateFunction(m, i, env)));
+    opts.onFunction?.();
   }
   return out.join('\n');
 }

@@ -33,9 +33,7 @@ import {
 import {
   ExternKind,
   SsaBuilder,
-  StandardEnvironment,
   TRAP_TABLE_OOB,
-  VmctxLayout,
   WASM_TRAP_MESSAGES,
   irType,
   translateFunction,
@@ -43,6 +41,7 @@ import {
   type FuncType,
   type Module,
 } from '@windlass/wasm-frontend';
+import { StandardEnvironment, VmctxLayout } from '@windlass/linker';
 import { WastExhaustion, WastLinkError, WastTrap, type WastEngine, type WastInstance } from './engine';
 import { HarnessError, valTypeOf, type WastValue } from './values';
 

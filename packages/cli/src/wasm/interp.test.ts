@@ -21,6 +21,14 @@ describe('normalizeWast', () => {
     expect(text).toContain('( module (func (export "f") ;; c\n (nop)) )');
     expect(text).toContain('( assert_malformed ( module quote "(x" ) "y" )');
   });
+
+  it('reads and rewrites scripts nested 100000 deep (no recursion on the input\'s depth)', () => {
+    const n = 100_000;
+    const { text, rewrites } = normalizeWast(`(module (func (result i32) ${'(block '.repeat(n)}(table.size)${')'.repeat(n)} (i32.const 1)))`);
+    expect(rewrites).toBe(1);
+    expect(text.split('( block ').length - 1).toBe(n);
+    expect(text).toContain('table.size 0');
+  });
 });
 
 describe.runIf(haveWabt)('runWastFiles --interpret (IR on the interpreter)', () => {
@@ -61,6 +69,24 @@ describe.runIf(haveWabt)('runWastFiles --interpret (IR on the interpreter)', () 
       expect(s.perScript[0].failures.map((f) => f.line)).toEqual([22]); // the false "div" expectation
       expect(s.passed).toBe(10);
       expect(s.failed).toBe(1);
+    } finally {
+      rmSync(resolve(path, '..'), { recursive: true, force: true });
+    }
+  });
+
+  it('recurses as deep as native code (10000 wasm frames), and reports exhaustion past the limit', async () => {
+    const path = script(`
+      (module
+        (func $rec (export "rec") (param i32) (result i32)
+          (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
+            (else (i32.add (call $rec (i32.sub (local.get 0) (i32.const 1))) (i32.const 1))))))
+      (assert_return (invoke "rec" (i32.const 2000)) (i32.const 2000))
+      (assert_return (invoke "rec" (i32.const 10000)) (i32.const 10000))
+      (assert_exhaustion (invoke "rec" (i32.const 100000000)) "call stack exhausted")`);
+    try {
+      const s = await runWastFiles([path], { interpret: true });
+      expect(s.perScript[0].failures).toEqual([]);
+      expect(s.passed).toBe(3);
     } finally {
       rmSync(resolve(path, '..'), { recursive: true, force: true });
     }

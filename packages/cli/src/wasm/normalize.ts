@@ -107,19 +107,43 @@ function isIndex(n: Node | undefined): boolean {
   return n !== undefined && n.kind === 'atom' && /^(\$|[0-9])/.test(n.text);
 }
 
-/** Rewrites a sequence in place; returns the number of rewrites. */
-function rewrite(items: Node[]): number {
+/** Inserts `xs` into `a` before index `k` (no spread: `xs` may be long). */
+function insertAt<T>(a: T[], k: number, xs: readonly T[]): void {
+  const n = a.length;
+  a.length = n + xs.length;
+  for (let i = n - 1; i >= k; i--) a[i + xs.length] = a[i];
+  for (let i = 0; i < xs.length; i++) a[k + i] = xs[i];
+}
+
+/**
+ * Rewrites a sequence in place, inner lists before the list holding them; returns the number of
+ * rewrites. Iterative (an explicit stack): the script's nesting depth is the input's to choose.
+ */
+function rewrite(top: Node[]): number {
   let count = 0;
-  for (let k = 0; k < items.length; k++) {
-    const it = items[k];
-    if (it.kind === 'atom') {
-      if (TABLE_OPS.has(it.text) && !isIndex(items[k + 1])) {
-        items.splice(k + 1, 0, { kind: 'atom', text: '0', line: it.line });
-        count++;
-      }
+  const stack: { items: Node[]; k: number; descended: boolean }[] = [{ items: top, k: 0, descended: false }];
+  while (stack.length > 0) {
+    const fr = stack[stack.length - 1];
+    const items = fr.items;
+    if (fr.k >= items.length) {
+      stack.pop();
       continue;
     }
-    count += rewrite(it.items);
+    const it = items[fr.k];
+    if (it.kind === 'atom') {
+      if (TABLE_OPS.has(it.text) && !isIndex(items[fr.k + 1])) {
+        items.splice(fr.k + 1, 0, { kind: 'atom', text: '0', line: it.line });
+        count++;
+      }
+      fr.k++;
+      continue;
+    }
+    if (!fr.descended) {
+      fr.descended = true;
+      stack.push({ items: it.items, k: 0, descended: false });
+      continue;
+    }
+    fr.descended = false;
     if (head(it) === 'if') {
       let p = 1;
       if (isIndex(it.items[p]) && (it.items[p] as Atom).text.startsWith('$')) p++;
@@ -128,11 +152,12 @@ function rewrite(items: Node[]): number {
       while (q < it.items.length && head(it.items[q]) !== 'then') q++;
       if (q - p >= 2 && q < it.items.length) {
         const conds = it.items.splice(p, q - p);
-        items.splice(k, 0, ...conds);
-        k += conds.length;
+        insertAt(items, fr.k, conds);
+        fr.k += conds.length;
         count++;
       }
     }
+    fr.k++;
   }
   return count;
 }
@@ -147,18 +172,25 @@ function print(nodes: Node[]): string {
     }
     out.push(s, ' ');
   };
-  const walk = (n: Node): void => {
+  // Iterative, like `rewrite`: each open list waits on the stack for its next item.
+  const stack: { list: List; next: number }[] = [{ list: { kind: 'list', items: nodes, line: 1, endLine: 1 }, next: 0 }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    if (top.next >= top.list.items.length) {
+      stack.pop();
+      if (stack.length > 0) emit(')', Math.max(top.list.endLine, line));
+      continue;
+    }
+    const n = top.list.items[top.next++];
     if (n.kind === 'atom') {
       emit(n.text, n.line);
       // Strings may span lines: keep the count right.
       for (const ch of n.text) if (ch === '\n') line++;
-      return;
+      continue;
     }
     emit('(', n.line);
-    for (const c of n.items) walk(c);
-    emit(')', Math.max(n.endLine, line));
-  };
-  for (const n of nodes) walk(n);
+    stack.push({ list: n, next: 0 });
+  }
   out.push('\n');
   return out.join('');
 }

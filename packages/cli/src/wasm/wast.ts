@@ -1,7 +1,9 @@
 /**
- * The `.wast` script runner: wabt's `wast2json` turns a script into JSON commands plus module
- * binaries; each command runs here. Malformed / invalid modules go through Windlass's own
- * decoder and validator; everything that executes goes to an engine (Node's WebAssembly,
+ * The `.wast` script runner: the wasm frontend's text reader (`parseWast`) turns a script into
+ * commands and module bytes (or, with `reader: 'wast2json'`, wabt's `wast2json` into the same
+ * commands as JSON plus module files); each command runs here. Malformed / invalid modules go
+ * through Windlass's own text reader, decoder and validator; everything that executes goes to
+ * an engine (Node's WebAssembly,
  * Windlass IR on the interpreter, or x86-64 code run natively). An engine that can run only
  * part of a script throws `WastUnsupported`: those cases count as skipped, with its reason.
  */
@@ -9,7 +11,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { WasmError, parseModule, type Module } from '@windlass/wasm-frontend';
+import { WasmError, WatError, parseModule, parseWast, parseWat, type Module } from '@windlass/wasm-frontend';
 import { normalizeWast } from './normalize';
 import { WastExhaustion, WastLinkError, WastTrap, type WastEngine, type WastInstance } from './engine';
 import { formatExpected, formatValue, parseValue, valueMatches, HostRef, type JsonValue, type WastValue } from './values';
@@ -24,6 +26,10 @@ export interface WastOptions {
   settings?: string[];
   verbose?: boolean;
   jobs?: number;
+  /** How scripts are read: Windlass's own text reader (the default), or wabt's `wast2json`. */
+  reader?: 'windlass' | 'wast2json';
+  /** Called as each script finishes (progress). */
+  onScript?: (r: ScriptResult) => void;
 }
 
 export interface CaseFailure {
@@ -70,6 +76,9 @@ interface JsonCommand {
   text?: string;
   action?: JsonAction;
   expected?: JsonValue[];
+  /** From the text reader: the module's bytes, or why the reader rejected it. */
+  bytes?: Uint8Array;
+  error?: WatError;
 }
 
 export type EngineFactory = () => WastEngine;
@@ -111,7 +120,9 @@ function run(cmd: string, args: string[]): Promise<{ code: number; stderr: strin
   return new Promise((resolve) => {
     execFile(cmd, args, { maxBuffer: 64 << 20 }, (err, _stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ code, stderr: String(stderr || (err && !stderr ? err.message : '')) });
+      // A crash (wast2json overflows its stack on deeply nested scripts) says so, in one line.
+      const why = err && (err.signal ? `${cmd} crashed (${err.signal})` : err.message.split('\n')[0]);
+      resolve({ code, stderr: String(stderr || why || '') });
     });
   });
 }
@@ -195,7 +206,49 @@ class ScriptRunner {
   }
 
   private async bytes(c: JsonCommand): Promise<Uint8Array> {
+    if (c.bytes) return c.bytes;
+    if (c.error) throw c.error;
     return new Uint8Array(await readFile(join(this.dir, c.filename!)));
+  }
+
+  /**
+   * The text reader's verdict on a text-format module: its bytes, or its error. From wast2json
+   * the module is a `.wat` file of the quoted text, read here.
+   */
+  private async readText(c: JsonCommand): Promise<Uint8Array | WatError> {
+    if (c.bytes) return c.bytes;
+    if (c.error) return c.error;
+    try {
+      return parseWat(new Uint8Array(await readFile(join(this.dir, c.filename!))), c.filename);
+    } catch (e) {
+      if (e instanceof WatError) return e;
+      throw e;
+    }
+  }
+
+  /**
+   * `assert_malformed` / `assert_invalid` of a text module: malformed means the text reader
+   * rejects it; invalid means the reader accepts it and the validator rejects the bytes.
+   */
+  private async assertText(c: JsonCommand): Promise<void> {
+    const r = await this.readText(c);
+    if (c.type === 'assert_malformed') {
+      if (r instanceof WatError && r.kind === 'malformed') this.pass();
+      else if (r instanceof WatError) this.fail(c, `rejected as ${r.kind}, expected malformed "${c.text}": ${r.message}`);
+      else this.fail(c, `the text reader accepted it, expected malformed "${c.text}"`);
+      return;
+    }
+    if (r instanceof WatError) {
+      this.fail(c, `the text reader rejected it, expected invalid "${c.text}": ${r.message}`);
+      return;
+    }
+    try {
+      parseModule(r);
+      this.fail(c, `accepted, expected "${c.text}"`);
+    } catch (e) {
+      if (e instanceof WasmError && e.kind === 'invalid') this.pass();
+      else this.fail(c, `rejected with ${String(e)}, expected invalid "${c.text}"`);
+    }
   }
 
   private instance(name: string | undefined): WastInstance {
@@ -242,9 +295,10 @@ class ScriptRunner {
     switch (c.type) {
       case 'module': {
         this.current = undefined;
-        const bytes = await this.bytes(c);
+        let bytes: Uint8Array;
         let module: Module;
         try {
+          bytes = await this.bytes(c);
           module = parseModule(bytes);
         } catch (e) {
           this.result.failures.push({ line: c.line, command: 'module', message: `rejected: ${(e as Error).message}` });
@@ -297,10 +351,8 @@ class ScriptRunner {
       }
       case 'assert_malformed':
       case 'assert_invalid': {
-        if (c.module_type === 'text') {
-          this.skip('text-format module (Windlass decodes binary modules only)');
-          return;
-        }
+        // A module in the text format (quoted, or one the text reader rejected): the reader judges.
+        if (c.module_type === 'text' || c.error) return this.assertText(c);
         const bytes = await this.bytes(c);
         try {
           parseModule(bytes);
@@ -313,9 +365,10 @@ class ScriptRunner {
       }
       case 'assert_unlinkable':
       case 'assert_uninstantiable': {
-        const bytes = await this.bytes(c);
+        let bytes: Uint8Array;
         let module: Module;
         try {
+          bytes = await this.bytes(c);
           module = parseModule(bytes);
         } catch (e) {
           this.fail(c, `rejected by the validator: ${(e as Error).message}`);
@@ -405,7 +458,16 @@ async function failedScript(path: string, error: string): Promise<ScriptResult> 
   return { path, passed: 0, failed: count, skipped: 0, error, failures: [], skipReasons: {} };
 }
 
-async function runScript(path: string, makeEngine: EngineFactory): Promise<ScriptResult> {
+async function runScript(path: string, makeEngine: EngineFactory, reader: WastOptions['reader']): Promise<ScriptResult> {
+  if (reader !== 'wast2json') {
+    let commands: JsonCommand[];
+    try {
+      commands = parseWast(new Uint8Array(await readFile(path)), path).commands;
+    } catch (e) {
+      return failedScript(path, `the script does not read: ${(e as Error).message}`);
+    }
+    return runCommands(path, '', commands, makeEngine);
+  }
   const dir = await mkdtemp(join(tmpdir(), 'windlass-wast-'));
   try {
     const { json, note, error } = await convert(path, dir);
@@ -417,28 +479,38 @@ async function runScript(path: string, makeEngine: EngineFactory): Promise<Scrip
       // wabt 1.0.32 writes `[{...}{...}]` for the results of a multi-value assert_trap.
       return failedScript(path, `wast2json wrote JSON that does not parse (${(e as Error).message})`);
     }
-    const runner = new ScriptRunner(path, dir, makeEngine());
-    if (note) runner.result.note = note;
-    for (const [i, c] of script.commands.entries()) {
+    return await runCommands(path, dir, script.commands, makeEngine, note);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs a script's commands (module files, if any, in `dir`). */
+async function runCommands(path: string, dir: string, commands: JsonCommand[], makeEngine: EngineFactory, note?: string): Promise<ScriptResult> {
+  const engine = makeEngine();
+  const runner = new ScriptRunner(path, dir, engine);
+  if (note) runner.result.note = note;
+  try {
+    for (const [i, c] of commands.entries()) {
       try {
-        await runner.command(c, script.commands, i);
+        await runner.command(c, commands, i);
       } catch (e) {
         // A harness-level problem on one command still counts as that case failing.
         if (ASSERTIONS.has(c.type)) runner.result.failed++;
         runner.result.failures.push({ line: c.line, command: c.type, message: `harness: ${(e as Error).message}` });
       }
     }
-    return runner.result;
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    engine.dispose?.();
   }
+  return runner.result;
 }
 
 /** Runs scripts with the given engine factory (one fresh engine per script). */
 export async function runWastWithEngine(
   paths: string[],
   makeEngine: EngineFactory,
-  opts: { verbose?: boolean; jobs?: number } = {},
+  opts: { verbose?: boolean; jobs?: number; reader?: WastOptions['reader']; onScript?: WastOptions['onScript'] } = {},
 ): Promise<WastSummary> {
   const results: ScriptResult[] = new Array(paths.length);
   let next = 0;
@@ -448,8 +520,9 @@ export async function runWastWithEngine(
       while (next < paths.length) {
         const i = next++;
         // One script that breaks the harness is one failed script, never the end of the run.
-        results[i] = await runScript(paths[i], makeEngine).catch((e: unknown) =>
+        results[i] = await runScript(paths[i], makeEngine, opts.reader).catch((e: unknown) =>
           failedScript(paths[i], `the script could not be run: ${e instanceof Error ? e.message : String(e)}`));
+        opts.onScript?.(results[i]);
       }
     }),
   );

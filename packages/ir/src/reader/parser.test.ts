@@ -5,7 +5,7 @@ import { memFlagsToString, memTrapCode, TRAP_NONE } from '../immediates';
 import { LOAD, OPCODES, TRY_CALL } from '../opcodes';
 import { I32, I64, typeName } from '../types';
 import { printFunction } from '../writer';
-import { ParseError } from './errors';
+import { ParseError, excerpt } from './errors';
 import { parseClif, parseFunction } from './parser';
 
 const FILE = `test compile precise-output
@@ -175,6 +175,21 @@ block1 cold:
       expect(pe.message, text).toMatch(msg);
       expect(pe.location).toBe(`bad.clif:${line}:${column}`);
     }
+  });
+
+  it('quotes at most a short excerpt of the input in a message, with control bytes escaped', () => {
+    const messageOf = (text: string): string => {
+      try {
+        parseClif(text, 'bad.clif');
+      } catch (e) {
+        return (e as ParseError).message;
+      }
+      return 'parsed';
+    };
+    const big = messageOf(`function %f() {\nblock0:\n    v1 = iconst.i32 ${'9'.repeat(5_000_000)}\n}`);
+    expect(big).toBe(`bad.clif:3:21: an integer immediate out of range: ${'9'.repeat(32)}…(5000000 characters)`);
+    expect(messageOf('\0asm\x01')).toBe("bad.clif:1:1: unexpected character '\\x00'");
+    expect(excerpt('a\u202eb\tc\x7f')).toBe('a\\u202eb\\tc\\x7f');
   });
 });
 

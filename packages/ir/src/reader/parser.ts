@@ -1492,7 +1492,10 @@ function parseDirective(c: Comment): Directive | null {
   return { kind: m[1], text: m[2].trim(), line: c.line };
 }
 
-/** Integer literal text -> bigint: decimal or 0x hex, optional sign, '_' separators. */
+/**
+ * Integer literal text -> bigint: decimal or 0x hex, optional sign, `_` separators. A decimal
+ * literal of more than 60 significant digits reads as 10^60 (out of range of every type).
+ */
 export function parseIntText(s: string): bigint | null {
   let neg = false;
   let body = s;
@@ -1501,8 +1504,14 @@ export function parseIntText(s: string): bigint | null {
     body = body.slice(1);
   }
   body = body.replace(/_/g, '');
-  if (/^0x[0-9a-fA-F]+$/.test(body) || /^\d+$/.test(body)) {
+  if (/^0x[0-9a-fA-F]+$/.test(body)) {
     const v = BigInt(body);
+    return neg ? -v : v;
+  }
+  if (/^\d+$/.test(body)) {
+    // Decimal to bigint costs quadratic time in the digits: a literal too long for any CLIF
+    // integer (i128 has 39 digits) stands for 10^60, which every range check rejects.
+    const v = body.length - (/^0*/.exec(body)![0].length) > 60 ? 10n ** 60n : BigInt(body);
     return neg ? -v : v;
   }
   return null;

@@ -14,7 +14,7 @@ import { IADD } from '@windlass/ir';
 import { rdi } from '../inst';
 import type { ArgAreaFacts } from '../abi/frame';
 import { planArgArea } from '../abi/sysv';
-import { amIndex, amLabel, nop as nopInst } from '../inst';
+import { amIndex, amLabel, lea as leaInst, nop as nopInst } from '../inst';
 import {
   type Amode, type MInst, type OperandSize, AluOp, NO_REG, OperandKind, type PReg, RegClass, amBase,
   aluRM, getReg, isPhysical, movAbs, movImm, movRR, rsp, visitOperands, type RegField,
@@ -174,8 +174,19 @@ export class X64Lower {
     return this.trapStubs.labelFor(code, this.newLabelFn);
   }
 
-  /** [rsp + slot area + off]: fixed up once the frame is laid out. */
+  /**
+   * [rsp + slot area + off]: fixed up once the frame is laid out. An offset too large to fold
+   * into the 32-bit displacement with the frame's own (`stack_addr ss0+2147483647`) is added
+   * to the slot's address in a register.
+   */
   slotAmode(slot: number, off: number): Amode {
+    if (off > SLOT_DISP_LIMIT || off < -SLOT_DISP_LIMIT) {
+      const base = this.tmp();
+      this.emit(leaInst(8, base, this.slotAmode(slot, 0)));
+      const t = this.tmp();
+      this.emitMod(aluRM(AluOp.Add, 8, t, this.constReg(off | 0, Math.floor(off / 2 ** 32) | 0)), base);
+      return amBase(t, 0);
+    }
     const a = amBase(rsp, this.slotArea.offsets[slot] + off);
     this.slotAmodes.push(a);
     return a;
@@ -291,6 +302,8 @@ export class X64Lower {
 }
 
 const IADD_OP = IADD;
+/** Larger stack-slot offsets are added in a register (the frame itself stays under 2 GiB). */
+const SLOT_DISP_LIMIT = 1 << 24;
 function amIndexOf(base: number, index: number, shift: number, disp: number): Amode {
   return amIndex(base, index, shift, disp);
 }

@@ -54,6 +54,9 @@ export const ELF_MACHINES: Readonly<Record<string, ElfMachine>> = {
       Aarch64AddAbsLo12Nc: { type: 277, size: 4 },
       Aarch64AdrGotPage21: { type: 311, size: 4 },
       Aarch64Ld64GotLo12Nc: { type: 312, size: 4 },
+      Aarch64Jump26: { type: 282, size: 4 }, // R_AARCH64_JUMP26
+      Aarch64TlsGdAdrPage21: { type: 513, size: 4 }, // R_AARCH64_TLSGD_ADR_PAGE21
+      Aarch64TlsGdAddLo12Nc: { type: 514, size: 4 }, // R_AARCH64_TLSGD_ADD_LO12_NC
     },
     ehFramePcRel: 261,
     cie: AARCH64_CIE,
@@ -72,6 +75,7 @@ export const ELF_MACHINES: Readonly<Record<string, ElfMachine>> = {
       RiscvPCRelHi20: { type: 23, size: 4 },
       RiscvGotHi20: { type: 20, size: 4 },
       RiscvPCRelLo12I: { type: 24, size: 4 }, // target: the auipc (a `pcrel_hi` target)
+      RiscvTlsGdHi20: { type: 22, size: 4 }, // R_RISCV_TLS_GD_HI20
     },
     ehFramePcRel: 57,
     cie: RISCV64_CIE,

@@ -34,6 +34,11 @@ export class SsaBuilder {
   readonly entryValues = new Map<string, Value>();
   /** Number of branch edges into each block. */
   private readonly predCount: number[] = [];
+  /**
+   * Source location given to every instruction appended from now on (the translator sets the
+   * wasm operator's byte offset in the module), or -1 for none.
+   */
+  srcloc = -1;
 
   constructor(func: Function) {
     this.func = func;
@@ -93,6 +98,7 @@ export class SsaBuilder {
    */
   private append(i: Inst): Value[] {
     const f = this.func;
+    if (this.srcloc >= 0) f.instSrcLoc[i] = this.srcloc;
     const b = this.fb.currentBlock();
     if (OPCODES[f.instOpcode[i]].isBranch || b < 0) return this.fb.appendInst(i);
     const res = f.makeResults(i, resultTypes(f, i));
@@ -124,6 +130,7 @@ export class SsaBuilder {
   /** `append(i)[0]`, without the result and type lists for the common one-result case. */
   private append1(i: Inst): Value {
     const f = this.func;
+    if (this.srcloc >= 0) f.instSrcLoc[i] = this.srcloc;
     const b = this.fb.currentBlock();
     const info = OPCODES[f.instOpcode[i]];
     if (info.isBranch || b < 0 || info.results === 'sig' || info.results.length !== 1) return this.append(i)[0];

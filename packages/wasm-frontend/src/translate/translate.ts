@@ -90,7 +90,7 @@ import { WasmError, WasmUnsupportedError } from '../errors';
 import { OP_FC, OP_FD, OperatorReader } from '../operators';
 import { ByteReader } from '../reader';
 import { blockSignature } from '../validate';
-import type { Module, ValType } from '../types';
+import type { FunctionBody, Module, ValType } from '../types';
 import { HEAP_FLAGS, I8X16, irType, type FuncEnvironment } from './environ';
 import { SsaBuilder, type Variable } from './ssa';
 import { translateSimd } from './simd';
@@ -284,13 +284,19 @@ export class FunctionTranslator {
     for (let g = 0; g < body.localCounts.length; g++) {
       const t = body.localTypes[g];
       const n = body.localCounts[g];
-      if (n > 50_000) this.unsupported(`${n} locals in one declaration`);
+      if (n > 50_000) throw new WasmUnsupportedError(`${n} locals in one declaration`, { offset: localDeclOffset(m.bytes, body, g), section: 10, func: this.funcIndex });
       for (let k = 0; k < n; k++) this.declareLocal(t, this.zero(t));
     }
     const ret = this.blockWithParams(type.results);
     this.frames.push(this.frame(FrameKind.Func, ret, [], type.results, 0));
     const ops = this.ops;
-    while (this.frames.length > 0) this.operator(ops.read());
+    while (this.frames.length > 0) {
+      const op = ops.read();
+      // Every instruction of this operator carries its byte offset: the address map of an
+      // artifact turns machine-code offsets back into wasm offsets (traps, backtraces).
+      b.srcloc = ops.opPos;
+      this.operator(op);
+    }
     return this.b.finish();
   }
 
@@ -763,4 +769,15 @@ export function translateFunction(m: Module, defIndex: number, env: FuncEnvironm
       e instanceof Error ? e.message : String(e),
     );
   }
+}
+
+/** Byte offset of the `g`-th local declaration (count, type) of a body, for errors about it. */
+function localDeclOffset(bytes: Uint8Array, body: FunctionBody, g: number): number {
+  const r = new ByteReader(bytes, body.start, body.end);
+  r.u32(); // the number of declarations
+  for (let j = 0; j < g; j++) {
+    r.u32();
+    r.u8(); // a value type is one byte
+  }
+  return r.pos;
 }

@@ -1,0 +1,166 @@
+/**
+ * `compileModule`: a wasm module in, an `Artifact` out. The frontend translates every function
+ * through the `StandardEnvironment`, the target's backend compiles it, trampolines are added (one
+ * entry trampoline per signature the module's functions have, one exit trampoline per signature
+ * of an imported function), and `linkText` lays out the single `.text`.
+ */
+import { buildIsa, defaultFlags, settingsBuilder, type CompiledCode, type Flags, type TargetIsa } from '@windlass/codegen';
+import type { Function as IrFunction } from '@windlass/ir';
+import { parseModule, translateFunction, WasmError, type Module } from '@windlass/wasm-frontend';
+import { CodeKind, type Artifact, type ArtifactData, type ArtifactSignature, type ModuleInfo } from './artifact';
+import { StandardEnvironment, type BoundsChecks } from './environ/environment';
+import { VmctxLayout } from './environ/layout';
+import { ArtifactBuildError } from './errors';
+import { compatRecord } from './format/compat';
+import { linkText, type LinkUnit } from './link';
+import { entryTrampoline, entryTrampolineName, exitTrampoline, exitTrampolineName } from './trampolines';
+
+export interface CompileOptions {
+  /** A target line: `x86_64`, `x86_64 has_avx2`, `aarch64` (default `x86_64`). Its backend must be registered. */
+  target?: string;
+  /** Shared settings as `name=value` items (`opt_level=speed`), applied over the defaults. */
+  settings?: string[];
+  /** Shared flags, instead of `settings`. */
+  flags?: Flags;
+  /** Bounds checks of heap accesses (default `explicit`). `guard` needs a runtime that reserves 4 GiB + guard per memory. */
+  boundsChecks?: BoundsChecks;
+  /** Recorded in the compatibility record. */
+  producer?: string;
+  /** Called after each function compiles (progress of long compiles). */
+  onFunction?: (defined: number, total: number) => void;
+}
+
+/** The symbol that relocations use for function `index` of module `module`. */
+export function functionSymbol(module: number, index: number): string {
+  return `wl_m${module}_f${index}`;
+}
+
+function flagsOf(opts: CompileOptions): Flags {
+  if (opts.flags) return opts.flags;
+  const b = settingsBuilder();
+  for (const s of opts.settings ?? []) b.apply(s);
+  return opts.settings ? b.finish() : defaultFlags();
+}
+
+function sigKey(t: { params: readonly number[]; results: readonly number[] }): string {
+  return `${t.params.join(',')}>${t.results.join(',')}`;
+}
+
+function compileOne(isa: TargetIsa, f: IrFunction, what: string, func?: number): CompiledCode {
+  try {
+    return isa.compileFunction(f);
+  } catch (e) {
+    throw new ArtifactBuildError(`${what} does not compile for ${isa.name}: ${e instanceof Error ? e.message : String(e)}`, func, e);
+  }
+}
+
+/**
+ * Compiles a wasm module (bytes, or a module `parseModule` returned) into an artifact. Throws the
+ * frontend's `WasmError` for malformed, invalid or unsupported wasm, `ArtifactBuildError` when a
+ * function does not compile or link, and the codegen's errors for a bad target or setting.
+ */
+export function compileModule(input: Uint8Array | Module, opts: CompileOptions = {}): Artifact {
+  const m = input instanceof Uint8Array ? parseModule(input) : input;
+  const isa = buildIsa(opts.target ?? 'x86_64', flagsOf(opts));
+  const boundsChecks = opts.boundsChecks ?? 'explicit';
+  if (m.memories.length > 1) throw new ArtifactBuildError(`${m.memories.length} memories: artifacts support one memory per module (multi-memory is not WebAssembly 2.0)`);
+
+  // Signatures, shared by every module of the artifact (one module today).
+  const signatures: ArtifactSignature[] = [];
+  const sigIds = new Map<string, number>();
+  const types = m.types.map((t) => {
+    const key = sigKey(t);
+    let id = sigIds.get(key);
+    if (id === undefined) {
+      sigIds.set(key, (id = signatures.length));
+      signatures.push({ params: [...t.params], results: [...t.results], entry: -1, exit: -1 });
+    }
+    return id;
+  });
+
+  const env = new StandardEnvironment(m, { boundsChecks, functionName: (i) => ({ kind: 'testcase', name: functionSymbol(0, i) }) });
+  const units: LinkUnit[] = [];
+  for (let d = 0; d < m.bodies.length; d++) {
+    const index = m.numImportedFuncs + d;
+    let ir: IrFunction;
+    try {
+      ir = translateFunction(m, d, env);
+    } catch (e) {
+      if (e instanceof WasmError) throw e;
+      throw new ArtifactBuildError(`translation failed: ${String(e)}`, index, e);
+    }
+    const name = m.names?.functions.get(index);
+    const code = compileOne(isa, ir, name === undefined ? `function ${index}` : `function ${index} (${name})`, index);
+    units.push({ symbol: functionSymbol(0, index), code, range: { kind: CodeKind.Function, module: 0, index }, func: index });
+    opts.onFunction?.(d + 1, m.bodies.length);
+  }
+  const entryNeeded = new Set(m.funcTypes.map((t) => types[t]));
+  const exitNeeded = new Set(m.imports.flatMap((imp) => (imp.desc.kind === 0 ? [types[imp.desc.typeIndex]] : [])));
+  for (const id of [...entryNeeded].sort((a, b) => a - b)) {
+    const code = compileOne(isa, entryTrampoline(signatures[id], id), `the entry trampoline of signature ${id}`);
+    units.push({ symbol: entryTrampolineName(id), code, range: { kind: CodeKind.Entry, module: 0, index: id } });
+  }
+  for (const id of [...exitNeeded].sort((a, b) => a - b)) {
+    const code = compileOne(isa, exitTrampoline(signatures[id], id), `the exit trampoline of signature ${id}`);
+    units.push({ symbol: exitTrampolineName(id), code, range: { kind: CodeKind.Exit, module: 0, index: id } });
+  }
+  const linked = linkText(isa.name, units);
+  linked.code.forEach((c, i) => {
+    if (c.kind === CodeKind.Entry) signatures[c.index].entry = i;
+    else if (c.kind === CodeKind.Exit) signatures[c.index].exit = i;
+  });
+
+  // Data segment payloads go to .rodata, in segment order.
+  const chunks: Uint8Array[] = [];
+  let rodataSize = 0;
+  const data: ArtifactData[] = m.data.map((seg) => {
+    const bytes = m.bytes.subarray(seg.start, seg.end);
+    const start = rodataSize;
+    chunks.push(bytes);
+    rodataSize += bytes.length;
+    const d: ArtifactData = { mode: seg.mode, memory: seg.memory, start, end: rodataSize };
+    if (seg.offset) d.offset = seg.offset;
+    return d;
+  });
+  const rodata = new Uint8Array(rodataSize);
+  let at = 0;
+  for (const c of chunks) {
+    rodata.set(c, at);
+    at += c.length;
+  }
+  const layout = new VmctxLayout(m);
+  const info: ModuleInfo = {
+    name: m.names?.module ?? '',
+    types,
+    imports: m.imports,
+    funcTypes: m.funcTypes,
+    numImportedFuncs: m.numImportedFuncs,
+    tables: m.tables,
+    numImportedTables: m.numImportedTables,
+    memories: m.memories,
+    numImportedMemories: m.numImportedMemories,
+    globals: m.globals,
+    numImportedGlobals: m.numImportedGlobals,
+    globalInits: m.globalInits,
+    exports: m.exports,
+    start: m.start,
+    elements: m.elements.map((e) => (e.offset ? { mode: e.mode, table: e.table, offset: e.offset, type: e.type, items: e.items } : { mode: e.mode, table: e.table, type: e.type, items: e.items })),
+    data,
+    functions: linked.code.flatMap((c, i) => (c.kind === CodeKind.Function ? [i] : [])),
+    layout: { size: layout.size, memory: layout.memory, tables: layout.tables, globals: layout.globals, sigIds: layout.sigIds, funcRefs: layout.funcRefs },
+  };
+  const names = [...(m.names?.functions ?? new Map<number, string>())].filter(([i]) => i < m.funcTypes.length).sort((a, b) => a[0] - b[0]).map(([func, name]) => ({ module: 0, func, name }));
+  return {
+    kind: 'module',
+    compat: compatRecord(isa, { boundsChecks }, opts.producer ?? 'windlass'),
+    signatures,
+    code: linked.code,
+    text: linked.text,
+    relocations: linked.relocations,
+    rodata,
+    modules: [info],
+    traps: linked.traps,
+    addressMap: linked.addressMap,
+    names,
+  };
+}

@@ -51,8 +51,13 @@ export function irType(t: ValType | number): Type {
   }
 }
 
-/** Memory flags of accesses to runtime structures that never trap. */
-export const VM_FLAGS: MemFlags = memWithEndianness(memWithTrapCode(MEM_ALIGNED, TRAP_NONE), ENDIAN_LITTLE);
+/**
+ * Memory flags of accesses to runtime structures that never trap. They are in the machine's own
+ * byte order: the runtime (C on the host, or the interpreter's environment) writes them natively,
+ * so a big-endian target reads them big-endian; only wasm's linear memory is little-endian on
+ * every host.
+ */
+export const VM_FLAGS: MemFlags = memWithTrapCode(MEM_ALIGNED, TRAP_NONE);
 export const VM_READONLY_FLAGS: MemFlags = VM_FLAGS | MEM_READONLY;
 /** Flags of wasm linear-memory accesses: little-endian, trapping `heap_oob`. */
 export const HEAP_FLAGS: MemFlags = memWithEndianness(memWithTrapCode(0, TRAP_HEAP_OOB), ENDIAN_LITTLE);

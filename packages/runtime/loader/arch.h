@@ -46,6 +46,19 @@
 #endif
 
 /*
+ * The address of the instruction that raised `sig`. s390x program checks other than access
+ * exceptions (an illegal instruction, a trap, a fixed-point divide) leave the PSW after the
+ * instruction; the kernel puts the instruction's address in si_addr. Access exceptions (SIGSEGV,
+ * SIGBUS) are nullified: the PSW is the instruction and si_addr the data address.
+ */
+#if defined(__s390x__)
+#define WL_SIG_PC(sig, si, uc) \
+  ((sig) == SIGILL || (sig) == SIGFPE || (sig) == SIGTRAP ? (uintptr_t)(si)->si_addr : WL_UC_PC(uc))
+#else
+#define WL_SIG_PC(sig, si, uc) WL_UC_PC(uc)
+#endif
+
+/*
  * One step of the frame walk: from frame `*fp`, the caller's return address and frame. Returns
  * 0 when the words it would read are outside [lo, hi) (the wasm stack) or misaligned.
  */

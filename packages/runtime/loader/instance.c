@@ -63,11 +63,24 @@ static wl_table *table_new(uint8_t elem, wl_limits lim) {
   return t;
 }
 
-/* The value of a constant expression as 16 bytes (native order in the low bytes). */
+/* The 32-bit value at the start of a slot (an i32 offset expression). */
+static uint32_t slot_u32(const uint64_t s[2]) {
+  uint32_t w;
+  memcpy(&w, s, 4);
+  return w;
+}
+
+/*
+ * The value of a constant expression as a 16-byte slot, laid out as wasm code reads a global:
+ * a 32-bit value in the slot's first 4 bytes, a 64-bit one in its first 8 (native order), v128
+ * as its little-endian bytes.
+ */
 static void eval_const(wl_instance *I, const wl_const *c, uint64_t out[2]) {
   out[0] = out[1] = 0;
   switch (c->op) {
-  case 0x41: case 0x43: out[0] = (uint32_t)c->lo; break;
+  /* A 32-bit value at the slot's start, as wasm code loads it (the low word of out[0] only on
+   * little-endian hosts). */
+  case 0x41: case 0x43: { uint32_t w = (uint32_t)c->lo; memcpy(out, &w, 4); break; }
   case 0x42: case 0x44: out[0] = c->lo; break;
   case 0xfd: {
     /* v128: the little-endian bytes, as wasm memory holds them */
@@ -236,8 +249,8 @@ wl_instance *wl_instantiate(wl_module *m, uint32_t nb, const wl_binding *binding
       uint64_t off[2];
       eval_const(I, &s->offset, off);
       wl_table *T = I->tables[s->table];
-      if ((uint64_t)(uint32_t)off[0] + I->elem_len[e] > T->len) { trap_now(o, WL_TRAP_TABLE_OOB); return NULL; }
-      memcpy(T->base + (uint32_t)off[0], I->elem_items[e], 8 * (size_t)I->elem_len[e]);
+      if ((uint64_t)slot_u32(off) + I->elem_len[e] > T->len) { trap_now(o, WL_TRAP_TABLE_OOB); return NULL; }
+      memcpy(T->base + slot_u32(off), I->elem_items[e], 8 * (size_t)I->elem_len[e]);
     }
     if (s->mode != 1) I->elem_len[e] = 0;
   }
@@ -246,8 +259,8 @@ wl_instance *wl_instantiate(wl_module *m, uint32_t nb, const wl_binding *binding
     if (s->mode != 0) continue;
     uint64_t off[2];
     eval_const(I, &s->offset, off);
-    if ((uint64_t)(uint32_t)off[0] + I->data_len[d] > I->mem->len) { trap_now(o, WL_TRAP_HEAP_OOB); return NULL; }
-    memcpy(I->mem->base + (uint32_t)off[0], I->data_ptr[d], I->data_len[d]);
+    if ((uint64_t)slot_u32(off) + I->data_len[d] > I->mem->len) { trap_now(o, WL_TRAP_HEAP_OOB); return NULL; }
+    memcpy(I->mem->base + slot_u32(off), I->data_ptr[d], I->data_len[d]);
     I->data_len[d] = 0;
   }
   if (m->start != WL_NONE) {

@@ -96,7 +96,7 @@ static void on_signal(int sig, siginfo_t *si, void *ctx) {
     raise(sig);
     return;
   }
-  uintptr_t pc = WL_UC_PC(uc), addr = (uintptr_t)si->si_addr;
+  uintptr_t pc = WL_SIG_PC(sig, si, uc), addr = (uintptr_t)si->si_addr;
   wl_outcome *o = cur;
   o->signal = sig;
   o->pc = pc;

@@ -5,10 +5,12 @@
  * process; `register`ed instances satisfy later imports, `spectest` is a compiled module too.
  * Calls run in script order in that one process, so state persists exactly as the script expects.
  */
+import { spawnSync } from 'node:child_process';
 import { buildIsa, defaultFlags, settingsBuilder, type Flags } from '@windlass/codegen';
 import '@windlass/isa-x64';
+import '@windlass/isa-s390x';
 import { compileModule, serialize, type BoundsChecks } from '@windlass/linker';
-import { LinkError, Runtime, Trap, decodeValue, encodeValue, type Instance, type WasmValue } from '@windlass/runtime';
+import { LinkError, Runtime, Trap, decodeValue, encodeValue, hostIsa, type Instance, type LoaderIsa, type WasmValue } from '@windlass/runtime';
 import type { Module } from '@windlass/wasm-frontend';
 import { WastExhaustion, WastLinkError, WastTrap, type WastEngine, type WastInstance } from './engine';
 import { spectestModule } from './spectest';
@@ -33,16 +35,33 @@ interface ArtifactInstance extends WastInstance {
   instance: Instance;
 }
 
-let hostChecked: string | null | undefined;
+const hostChecked = new Map<string, string | null>();
+/** The ISAs the runtime's loader runs: the host's natively, the others under qemu-user. */
+const LOADER_ISAS = new Set<LoaderIsa>(['x86_64', 'aarch64', 'riscv64', 's390x']);
 
-/** Why this host cannot run x86-64 artifacts, or null when it can. */
-export function artifactHostProblem(): string | null {
-  hostChecked ??= process.arch === 'x64' && process.platform === 'linux' ? null : `the host is ${process.platform}/${process.arch}, not x86_64 Linux`;
-  return hostChecked;
+/**
+ * Why this host cannot run artifacts of `isa`, or null when it can: natively on a Linux host of
+ * that ISA, else under `qemu-<isa>` with the loader built by `<isa>-linux-gnu-gcc`.
+ */
+export function artifactHostProblem(isa: string = 'x86_64'): string | null {
+  let p = hostChecked.get(isa);
+  if (p === undefined) {
+    if (!LOADER_ISAS.has(isa as LoaderIsa)) p = `no Windlass loader for ${isa}`;
+    else if (process.platform !== 'linux') p = `the host is ${process.platform}, not Linux`;
+    else if (isa === hostIsa()) p = null;
+    else {
+      const missing = [`qemu-${isa}`, `${isa}-linux-gnu-gcc`].find((t) => spawnSync('sh', ['-c', `command -v ${t}`], { stdio: 'ignore' }).status !== 0);
+      p = missing === undefined ? null : `${isa} code runs under qemu-user: \`${missing}\` is not installed`;
+    }
+    hostChecked.set(isa, p);
+  }
+  return p;
 }
 
 export class ArtifactEngine implements WastEngine {
-  readonly name = 'x86_64 (AOT artifacts)';
+  readonly name: string;
+  /** The ISA of the target line. */
+  private readonly isa: string;
   readonly specTrapMessages = true;
   private readonly target: string;
   private readonly flags: Flags;
@@ -57,7 +76,11 @@ export class ArtifactEngine implements WastEngine {
 
   constructor(opts: ArtifactEngineOptions = {}) {
     this.target = opts.target ?? 'x86_64';
-    if (!/^x86_64\b/.test(this.target)) throw new HarnessError(`running artifacts supports x86_64 only, not ${this.target}`);
+    this.isa = this.target.trim().split(/\s+/)[0];
+    if (!LOADER_ISAS.has(this.isa as LoaderIsa)) {
+      throw new HarnessError(`running artifacts supports ${[...LOADER_ISAS].join(', ')}, not ${this.target}`);
+    }
+    this.name = `${this.isa} (AOT artifacts)`;
     this.settings = opts.settings ?? [];
     if (this.settings.length) {
       const b = settingsBuilder();
@@ -72,9 +95,9 @@ export class ArtifactEngine implements WastEngine {
   /** The script's loader, started on first use with `spectest` registered. */
   private rt(): Runtime {
     if (this.runtime) return this.runtime;
-    const problem = artifactHostProblem();
-    if (problem) throw new WastUnsupported(`cannot run x86-64 code: ${problem}`);
-    const rt = new Runtime({ stdio: ['ignore', 'ignore', 'inherit'] });
+    const problem = artifactHostProblem(this.isa);
+    if (problem) throw new WastUnsupported(`cannot run ${this.isa} code: ${problem}`);
+    const rt = new Runtime({ isa: this.isa as LoaderIsa, stdio: ['ignore', 'ignore', 'inherit'] });
     this.runtime = rt;
     this.registry.set('spectest', rt.instantiate(this.load(spectestModule())));
     return rt;

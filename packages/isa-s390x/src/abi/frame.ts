@@ -96,7 +96,10 @@ export function emitFunction(inp: FrameInput): FrameOutput {
     if (p >= 6 && p <= 14) gprs.push(p);
     else if (isVr(p) && vrNum(p) >= 8 && vrNum(p) <= 15) fprs.push(p);
   }
-  if ((L.hasCalls || L.savesR14) && !gprs.includes(r14)) gprs.push(r14);
+  // With preserve_frame_pointers every function keeps a frame walkers can follow: the back
+  // chain at 0(%r15) and %r14 in the caller's register save area.
+  const fp = L.features.preserveFramePointers;
+  if ((L.hasCalls || L.savesR14 || fp) && !gprs.includes(r14)) gprs.push(r14);
   if (L.savesAllCalleeSaved) {
     for (let r = 6; r <= 14; r++) if (!gprs.includes(r) && (r !== 6 || preservesR6(vcodeConv)) && !(L.features.pinnedReg && r === 13)) gprs.push(r);
     for (let n = 8; n <= 15; n++) if (!fprs.includes(vr(n))) fprs.push(vr(n));
@@ -104,7 +107,7 @@ export function emitFunction(inp: FrameInput): FrameOutput {
   gprs.sort((a, b) => a - b);
   const spillBase = REG_SAVE_AREA + L.outgoingBytes + L.slotArea.size;
   const fprBase = spillBase + alloc.numSpillSlots * 16;
-  const needFrame = L.hasCalls || L.needsFrame || L.slotArea.size > 0 || alloc.numSpillSlots > 0 || fprs.length > 0 || L.outgoingBytes > 0;
+  const needFrame = L.hasCalls || L.needsFrame || L.slotArea.size > 0 || alloc.numSpillSlots > 0 || fprs.length > 0 || L.outgoingBytes > 0 || fp;
   // A tail call whose callee pops more stack arguments than we do writes them below our entry
   // %r15 + 160: the frame gets room at its top, so they land above everything still live.
   const frameSize = needFrame ? Math.ceil((fprBase + fprs.length * 8 + Math.max(0, L.tailCallGrowth - REG_SAVE_AREA)) / 8) * 8 : 0;

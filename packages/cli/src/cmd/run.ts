@@ -5,7 +5,7 @@
 import { basename } from 'node:path';
 import { LinkError, Runtime, RuntimeCrash, TimeoutError, Trap, WasiExit, type Instance } from '@windlass/runtime';
 import { CommandError, UsageError, type Io } from '../command';
-import { artifactOf, artifactProblem, checkBuild, type ArtifactBuild } from './artifact-input';
+import { artifactIsa, artifactOf, artifactProblem, checkBuild, type ArtifactBuild } from './artifact-input';
 import { formatValue, parseValues } from './wasm-values';
 
 export const TRAP_STATUS = 134;
@@ -37,7 +37,8 @@ export function runRun(o: RunOptions, io: Io): number {
   for (const e of o.env) if (!e.includes('=')) throw new UsageError(`--env ${e}: expected NAME=VALUE`);
   const pre = preopens(o.dirs);
   const { bytes, compiled } = artifactOf(o.file, o);
-  const runtime = new Runtime();
+  // The artifact's own ISA: the host's runs natively, another under qemu-user.
+  const runtime = new Runtime({ isa: artifactIsa(bytes) });
   try {
     let module;
     try {

@@ -65,7 +65,7 @@ const LINKAGE_RANK: Record<Linkage, number> = { import: 0, local: 1, hidden: 2, 
 /** Relocation kinds of other object formats: this writer only makes ELF. */
 const OTHER_FORMAT_RELOCS: Partial<Record<RelocKind, string>> = { X86SecRel: 'COFF', MachOX86_64Tlv: 'Mach-O' };
 /** Relocation kinds whose target is a thread-local symbol. */
-const TLS_RELOCS: ReadonlySet<RelocKind> = new Set<RelocKind>(['ElfX86_64TlsGd', 'RiscvTlsGdHi20']);
+const TLS_RELOCS: ReadonlySet<RelocKind> = new Set<RelocKind>(['ElfX86_64TlsGd', 'RiscvTlsGdHi20', 'S390xTlsGd64', 'S390xTlsGdCall']);
 
 /**
  * Collects function and data definitions for one relocatable object and writes it as ELF64.

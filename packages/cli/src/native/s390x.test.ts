@@ -180,6 +180,26 @@ block0(v0: i32x4, v1: i32x4):
 `);
   });
 
+  it.skipIf(!hasTools)('saturates i64x2 addition and subtraction (no vector instruction does it: overflow mask and select)', () => {
+    passes(`test run
+target s390x
+function %sadd(i64x2, i64x2) -> i64x2 {
+block0(v0: i64x2, v1: i64x2):
+    v2 = sadd_sat v0, v1
+    return v2
+}
+; run: %sadd([0x7fffffffffffffff -5], [1 3]) == [0x7fffffffffffffff -2]
+; run: %sadd([0x8000000000000000 10], [-1 -20]) == [0x8000000000000000 -10]
+function %ssub(i64x2, i64x2) -> i64x2 tail {
+block0(v0: i64x2, v1: i64x2):
+    v2 = ssub_sat v0, v1
+    return v2
+}
+; run: %ssub([0x8000000000000000 5], [1 7]) == [0x8000000000000000 -2]
+; run: %ssub([0x7fffffffffffffff 0], [-1 0x8000000000000000]) == [0x7fffffffffffffff 0x7fffffffffffffff]
+`);
+  });
+
   it.skipIf(!hasTools)('passes vectors between the two lane orders: a system_v function calls a tail one and back', () => {
     passes(`test run
 target s390x

@@ -23,9 +23,9 @@ import {
 import { EditSide, type RegAllocOutput } from '@windlass/regalloc';
 import { OPS, opIndex } from '../inst/ops';
 import { MInst, Pseudo } from '../inst/mod';
-import { PCREL16, PCREL32, TABLE32, emitOp, encode } from '../inst/emit';
+import { TABLE32, emitOp, encode } from '../inst/emit';
 import { printInst } from '../inst/print';
-import { NO_REG, RegClass, V_SCRATCH, dwarfReg, isVr, r1, r12, r14, r15, r2, r3, vr, vrNum } from '../inst/regs';
+import { NO_REG, RegClass, dwarfReg, isVr, r1, r12, r14, r15, r2, r3, vr, vrNum } from '../inst/regs';
 import { type S390xExtra, type S390xLower, setReg } from '../lower/state';
 import { REG_SAVE_AREA, assignSignature, preservesR6 } from './abi';
 import { I64, TRAP_STK_OVF } from '@windlass/ir';
@@ -214,7 +214,6 @@ export function emitFunction(inp: FrameInput): FrameOutput {
           unwind({ kind: 'restore_state' });
           return;
         case Pseudo.Call: {
-          const at = buf.curOffset();
           if (i.sym !== null) {
             const c = new MInst(OP.brasl);
             c.r1 = r14;
@@ -231,7 +230,6 @@ export function emitFunction(inp: FrameInput): FrameOutput {
           // The callee removed its stack arguments: %r15 is fixed in the body.
           if (i.imm > 0) adjustSp(-i.imm, put);
           if (tc !== undefined && tc.normal !== next) branch(15, tc.normal);
-          void at;
           return;
         }
         case Pseudo.TailCall:
@@ -343,7 +341,7 @@ export function emitFunction(inp: FrameInput): FrameOutput {
     buf.put2(0);
     raw(at, '.2byte 0');
   }
-  return { buf, frameSize: frameSize + (high >= low ? 0 : 0), listing: (fin) => listing.resolve(fin, sink, pcRelative) };
+  return { buf, frameSize, listing: (fin) => listing.resolve(fin, sink, pcRelative) };
 
   function adjustSp(delta: number, emit: (i: MInst) => void): void {
     const i = new MInst(delta >= -32768 && delta <= 32767 ? OP.aghi : OP.agfi);
@@ -378,10 +376,6 @@ function emitJumpTable(idx: number, t: number, targets: readonly number[], sink:
     buf.put4(4 * k);
     sink.useLabel(at, target, TABLE32);
   });
-  void PCREL16;
-  void PCREL32;
-  void V_SCRATCH;
-  void vr;
 }
 
 /**

@@ -10,7 +10,7 @@ import type { LowerBackend, LowerCtx, RuleTable } from '@windlass/codegen';
 import { InstFlag, type RegClass as RAClass } from '@windlass/regalloc';
 import { type MInst, Pseudo, condBr, jump, pseudo, ri, rr } from '../inst/mod';
 import { RegClass } from '../inst/regs';
-import { isVec128, littleEndianLanes } from '../abi/abi';
+import { isVec128 } from '../abi/abi';
 import { assignSignature } from '../abi/abi';
 import { condOf } from './cond';
 import { lowerArgs, lowerCall, lowerReturn } from './calls';
@@ -33,7 +33,6 @@ export class S390xBackend implements LowerBackend<MInst, S390xExtra> {
     this.state = this.makeState(ctx);
     // Made before any return is lowered (returns are lowered before the entry block's arguments).
     if (assignSignature(this.state.f.signature).retArea) this.state.retAreaPtr = this.state.tmp();
-    void littleEndianLanes;
   }
 
   regsFor(t: Type): readonly RAClass[] | null {

@@ -1,7 +1,7 @@
 // Addresses of symbols and global values, frame introspection, overflow arithmetic.
 
 import {
-  type Inst, FUNC_ADDR, GET_FRAME_POINTER, GET_RETURN_ADDRESS, GET_STACK_POINTER, GLOBAL_VALUE, I16, I32, I64, I8,
+  type Inst, FUNC_ADDR, GET_FRAME_POINTER, GET_RETURN_ADDRESS, GET_STACK_POINTER, GLOBAL_VALUE, I32, I64, I8,
   SADD_OVERFLOW, SMUL_OVERFLOW, SSUB_OVERFLOW, SYMBOL_VALUE, TLS_VALUE, UADD_OVERFLOW, UADD_OVERFLOW_TRAP,
   UMUL_OVERFLOW, USUB_OVERFLOW, SADD_OVERFLOW_CIN, UADD_OVERFLOW_CIN, SSUB_OVERFLOW_BIN, USUB_OVERFLOW_BIN, bytes,
   GET_PINNED_REG, SET_PINNED_REG,
@@ -260,5 +260,4 @@ export function lowerMiscRules(r: RuleTable<S390xLower>): void {
     .add(UADD_OVERFLOW_TRAP, 'uadd_overflow_trap', uaddOverflowTrapRule)
     .add(TLS_VALUE, 'tls_value', lowerTls)
     .add([GET_PINNED_REG, SET_PINNED_REG], 'pinned_reg', pinnedRule);
-  void I8; void I16;
 }

@@ -8,7 +8,7 @@ import {
 } from '@windlass/codegen';
 import { Constraint, OperandKind, OperandPos } from '@windlass/regalloc';
 import { OPS, Role, SlotClass } from '../inst/ops';
-import { MInst, Pseudo, gmove, inst, ri, rr, rrr, vmove } from '../inst/mod';
+import { MInst, Pseudo, gmove, ri, rrr, vmove } from '../inst/mod';
 import { NO_REG, RegClass, VREG_BASE, r15 } from '../inst/regs';
 import { assignSignature, calleePops, littleEndianLanes } from '../abi/abi';
 import type { S390xFeatures } from '../settings';
@@ -408,4 +408,3 @@ export function setReg(i: MInst, field: number, preg: number): void {
   }
 }
 
-export { inst, rr, rrr, ri, MInst, Pseudo };

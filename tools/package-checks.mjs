@@ -3,11 +3,12 @@
 //   - each tarball holds its dist (index.js, index.d.ts), README, LICENSE, package.json (and bin/
 //     for a package with executables), nothing else;
 //   - each package declares exactly the packages its dist (JavaScript and types) imports;
-//   - the command line, installed from the tarballs into an empty project, runs `windlass --help`
-//     and real commands.
+//   - one empty project installs every published package from the tarballs; there the command
+//     line runs `windlass --help` and real commands, and a strict TypeScript program using every
+//     package (tools/consumer-program.ts) type checks against their declarations and runs.
 // Each check is one result { name, ok, message }.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { distImports, installProject, packPackages, workspacePackages } from './packages.mjs';
@@ -51,11 +52,17 @@ export function checkPackages(root) {
         }
       });
     }
+    // One fresh project with every published package installed from its tarball.
+    const project = join(work, 'project');
+    let installed = false;
+    check('every published package installs from its tarball into an empty project', () => {
+      const install = installProject(project, tarballs, [...tarballs.keys()]);
+      if (install.status !== 0) return `npm install failed: ${(install.stderr || install.stdout).trim().split('\n').slice(-3).join(' | ')}`;
+      installed = true;
+    });
+    if (!installed) return results;
     if (tarballs.has('@windlass/cli')) {
-      check('@windlass/cli: installed from its tarball, windlass --help and real commands run', () => {
-        const project = join(work, 'cli');
-        const install = installProject(project, tarballs, ['@windlass/cli']);
-        if (install.status !== 0) return `npm install failed: ${(install.stderr || install.stdout).trim().split('\n').slice(-3).join(' | ')}`;
+      check('@windlass/cli: windlass --help and real commands run from the installed package', () => {
         const bin = join(project, 'node_modules', '.bin', 'windlass');
         const run = (...args) => spawnSync(bin, args, { cwd: project, encoding: 'utf8' });
         const help = run('--help');
@@ -70,6 +77,22 @@ export function checkPackages(root) {
         if (usage.status !== 2) return `a usage error exits ${usage.status}, not 2`;
       });
     }
+    check('a strict TypeScript program type checks against the installed packages and runs', () => {
+      copyFileSync(join(root, 'tools', 'consumer-program.ts'), join(project, 'main.ts'));
+      writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
+        compilerOptions: {
+          strict: true, noImplicitOverride: true, noFallthroughCasesInSwitch: true, skipLibCheck: false,
+          target: 'ES2022', lib: ['ES2022'], module: 'NodeNext', moduleResolution: 'NodeNext', outDir: 'out',
+          // Node's types from the repository (the consumer is offline); the runtime and the cli are Node packages.
+          typeRoots: [join(root, 'node_modules', '@types')], types: ['node'],
+        },
+        files: ['main.ts'],
+      }, null, 2));
+      const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project], { cwd: project, encoding: 'utf8' });
+      if (tsc.status !== 0) return `tsc: ${(tsc.stdout + tsc.stderr).trim().split('\n').slice(0, 5).join(' | ')}`;
+      const run = spawnSync(process.execPath, [join(project, 'out', 'main.js')], { cwd: project, encoding: 'utf8' });
+      if (run.status !== 0 || !run.stdout.includes('every package works')) return `node out/main.js: exit ${run.status}: ${(run.stderr || run.stdout).trim().split('\n').slice(0, 3).join(' | ')}`;
+    });
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -62,8 +62,9 @@ if (existsSync(unitReport)) {
 } else failures.push('unit tests (no report)');
 
 // 3. The packages as users get them (tools/package-checks.mjs): one `npm pack` of every
-// publishable package (a `private` one is never published); the tarballs' contents; the command
-// line installed from its tarball into an empty project, running.
+// publishable package (a `private` one is never published); the tarballs' contents; each
+// package's dependencies against its dist's imports; one empty project installing every tarball,
+// where the command line runs and a strict TypeScript consumer program type checks and runs.
 {
   const t0 = Date.now();
   console.log('\n=== packages: npm pack, tarball contents, install from the tarballs');

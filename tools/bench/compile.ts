@@ -1,9 +1,8 @@
 // Compile throughput of each ISA's pipeline: IR instructions per second and time per phase
 // (lowering, register allocation, emission), with peak memory, on the corpus and on generated
-// functions of 1k to 1M instructions, at opt_level=none and opt_level=speed. One table per ISA
-// (x86_64 first; --isa picks some: `--isa x86_64,s390x`).
+// functions of 1k to 1M instructions, at opt_level=none and opt_level=speed; one table per ISA.
 //
-//   npx tsx tools/bench/compile.ts [--isa LIST] [--sizes 1000,10000,100000,1000000] [--corpus DIR] [--reps N]
+//   npx tsx tools/bench/compile.ts [--isa x86_64,riscv64] [--sizes 1000,10000,100000,1000000] [--corpus DIR] [--reps N]
 //   npx tsx --conditions=windlass:source tools/bench/compile.ts ... --source   (from the TypeScript sources)
 //
 // The packages are bundled with esbuild first (as a release build ships them); --source
@@ -26,30 +25,28 @@ import { arg, files, loadPackages } from './support';
 type Api = typeof import('./compile-entry');
 
 
+/** The ISAs with a backend: the target line benchmarked and the package export registering it. */
+const ISAS: { name: string; target: string; pkg: string; exp: string }[] = [
+  { name: 'x86_64', target: 'x86_64 haswell', pkg: '@windlass/isa-x64', exp: 'x64Isa' },
+  { name: 'aarch64', target: 'aarch64', pkg: '@windlass/isa-aarch64', exp: 'aarch64Isa' },
+  { name: 'riscv64', target: 'riscv64 has_c has_zba has_zbb', pkg: '@windlass/isa-riscv64', exp: 'riscv64Isa' },
+  { name: 's390x', target: 's390x', pkg: '@windlass/isa-s390x', exp: 's390xIsa' },
+];
+const wanted = arg('isa', ISAS.map((i) => i.name).join(',')).split(',');
+const chosen = ISAS.filter((i) => wanted.includes(i.name));
+
 async function load(): Promise<Api> {
   return loadPackages<Api>([
     `export * from '@windlass/ir';`,
     `export { buildIsa, settingsBuilder, phaseTimes, resetPhaseTimes, registerIsa } from '@windlass/codegen';`,
-    `export { x64Isa } from '@windlass/isa-x64';`,
-    `export { aarch64Isa } from '@windlass/isa-aarch64';`,
-    `export { riscv64Isa } from '@windlass/isa-riscv64';`,
-    `export { s390xIsa } from '@windlass/isa-s390x';`,
+    ...chosen.map((i) => `export { ${i.exp} } from '${i.pkg}';`),
   ]);
 }
 
 const W = await load();
-/** The ISAs measured, with the target line each is compiled for. */
-const ISAS = [
-  { name: 'x86_64', target: 'x86_64 haswell', descriptor: W.x64Isa },
-  { name: 'aarch64', target: 'aarch64', descriptor: W.aarch64Isa },
-  { name: 'riscv64', target: 'riscv64 has_v has_c has_zbb', descriptor: W.riscv64Isa },
-  { name: 's390x', target: 's390x', descriptor: W.s390xIsa },
-];
-for (const i of ISAS) W.registerIsa(i.descriptor);
-const wanted = arg('isa', ISAS.map((i) => i.name).join(',')).split(',');
-let target = ISAS[0].target;
+for (const i of chosen) W.registerIsa((W as unknown as Record<string, Parameters<Api['registerIsa']>[0]>)[i.exp]);
 
-function isaFor(opt: string) {
+function isaFor(target: string, opt: string) {
   const b = W.settingsBuilder();
   b.apply(`opt_level=${opt}`);
   return W.buildIsa(target, b.finish());
@@ -119,11 +116,10 @@ const reps = Number(arg('reps', '7'));
 const child = arg('child', '');
 
 if (child !== '') {
-  // One generated size at one opt_level for one target line, in a process of its own (see the header).
+  // One generated size at one opt_level for one ISA, in a process of its own (see the header).
   const [size, opt] = [Number(child.split(':')[0]), child.split(':')[1]];
-  target = arg('target', target);
   const fn = W.parseClif(generate(size), 'gen.clif').functions[0].func;
-  const isa = isaFor(opt);
+  const isa = isaFor(chosen[0].target, opt);
   // Warm up (JIT tiers) for at least 300 ms, or once for the sizes that take longer.
   if (size < 1_000_000) {
     const until = performance.now() + 300;
@@ -134,16 +130,14 @@ if (child !== '') {
   process.exit(0);
 }
 
-const corpus = arg('corpus', new URL('../../../shared/corpus/cranelift-filetests/runtests', import.meta.url).pathname);
 const self = new URL(import.meta.url).pathname;
-for (const desc of ISAS) {
-  if (!wanted.includes(desc.name)) continue;
-  target = desc.target;
-  console.log(`\n${target}, ${process.version}, ${process.argv.includes('--source') ? 'TypeScript sources' : 'esbuild bundle'}, fastest of ${reps} runs (1M: one run)`);
+const corpus = arg('corpus', new URL('../../../shared/corpus/cranelift-filetests/runtests', import.meta.url).pathname);
+for (const desc of chosen) {
+  console.log(`\n${desc.target}, ${process.version}, ${process.argv.includes('--source') ? 'TypeScript sources' : 'esbuild bundle'}, fastest of ${reps} runs (1M: one run)`);
   console.log('| input | opt_level | IR insts | total ms | total insts/s | of which GC ms | verifier ms | mid-end ms | lower ms | lower insts/s | regalloc ms | regalloc insts/s | emit ms | emit insts/s | peak RSS MB |');
   console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const opt of ['none', 'speed']) {
-    const isa = isaFor(opt);
+    const isa = isaFor(desc.target, opt);
     const funcs: InstanceType<Api['Function']>[] = [];
     for (const f of files(corpus)) {
       if (f.includes('simd')) continue;
@@ -163,7 +157,7 @@ for (const desc of ISAS) {
   }
   for (const size of arg('sizes', '1000,10000,100000,1000000').split(',').map(Number)) {
     for (const opt of ['none', 'speed']) {
-      const args = [...process.execArgv, self, '--child', `${size}:${opt}`, '--target', target, '--reps', String(reps)];
+      const args = [...process.execArgv, self, '--child', `${size}:${opt}`, '--reps', String(reps), '--isa', desc.name];
       if (process.argv.includes('--source')) args.push('--source');
       process.stdout.write(execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 }));
     }

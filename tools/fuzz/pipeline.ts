@@ -3,7 +3,7 @@
 // reader (parse .wat / .wast, decode what it encodes).
 //
 //   npx tsx --conditions=windlass:source tools/fuzz/pipeline.ts --count 20000 [--seed 1]
-//        [--mode clif|ir|wasm|wat|all|diff] [--target x86_64|s390x] [--slow-ms 5000] [--fuel 2000] [--no-minimize]
+//        [--mode clif|ir|wasm|wat|all|diff] [--target x86_64|aarch64|s390x|'riscv64 has_v'] [--slow-ms 5000] [--fuel 2000] [--no-minimize]
 //
 // Prints one line per distinct finding (grouped by signature) with a minimized reproducer,
 // and the number of inputs each stage saw. Exits 1 when anything was found.
@@ -41,7 +41,8 @@ function record(found: Finding[], seed: number, m: string): void {
 }
 
 // --mode diff: differential native vs interpreter runs, in batches of 40 functions: x86_64 on
-// the host, or `--target s390x` under qemu-user.
+// the host, or another target line (`--target aarch64`, `--target s390x`, `--target 'riscv64 has_v
+// has_c'`) under qemu-user.
 if (mode === 'diff') {
   const isa = arg('target', 'x86_64');
   const seeds = loadClifSeeds(3000, (p) => p.startsWith('runtests/')).map((s) => s.text);

@@ -69,7 +69,7 @@ export const riscv64Backend: MachineBackend<MInst, RvExtra, RvFeatures, RvBacken
     const out = emitFunction({
       vcode, alloc, slotRefs: L.slotRefs, slotAreaSize: L.slotArea.size, outgoingBytes: L.outgoingBytes,
       traps: L.traps, constants: L.constants, calleeSaved: saved, argArea: L.argArea, needsFrame: L.needsFrame,
-      hasCalls: L.hasCalls, wideSpills: L.usesVectors, features, wantListing,
+      hasCalls: L.hasCalls, spillSlotBytes: L.usesVectors ? Math.max(16, L.maxVectorBytes) : 8, features, wantListing,
     });
     return { buf: out.buf, frameSize: out.frameSize, alignment: 4, listing: out.listing };
   },

@@ -1,8 +1,8 @@
 // Differential fuzzing for silently wrong code: verified (optionally IR-mutated) corpus functions
-// run on the interpreter with edge-case arguments, then natively as x86_64 code (the filetest
-// runner's native backend: one ELF object + C driver per batch, linked with `cc`), or for another
-// ISA through the cross runner under qemu-user (`isa`: `s390x`). A different result, or a trap
-// on one side only, is a finding.
+// run on the interpreter with edge-case arguments, then as machine code for a target line: the
+// filetest runner's execution backend for it (x86_64 natively, the other ISAs through the cross
+// runner under qemu-user) compiles one ELF object and one C driver per batch. A different
+// result, or a trap on one side only, is a finding.
 import { functionName, interpret, type Value } from '@windlass/interpreter';
 import {
   F32, F64, I128, I16, I32, I64, I8, bytes, isVector, laneType, parseClif, verifyFunction, type ClifFile, type Function, type Type,
@@ -18,29 +18,22 @@ interface RunCase {
   cmp: '==' | '!=' | null;
   expected: Value[] | null;
 }
-type RunNative = (file: ClifFile, functions: readonly Function[], cases: readonly RunCase[], target: { isa: string; flags: string[] }) => { status: string; message?: string }[];
-const NATIVE_RUNNER = '../../../packages/cli/src/native/x64';
-/** The generic cross runner and the profiles of the ISAs run under qemu-user. */
-const CROSS_RUNNER = '../../../packages/cli/src/native/cross';
-const CROSS_PROFILES: Record<string, { module: string; profile: string }> = {
-  s390x: { module: '../../../packages/cli/src/native/s390x', profile: 's390xProfile' },
-};
+type Target = { isa: string; flags: string[] };
+interface Backend {
+  compileAndRun(file: ClifFile, functions: readonly Function[], cases: readonly RunCase[], target: Target): Promise<{ status: string; message?: string }[]> | { status: string; message?: string }[];
+}
+const NATIVE_BACKENDS = '../../../packages/cli/src/native/index';
+const RUNNER_BACKENDS = '../../../packages/cli/src/runner/backend';
 /** ISAs whose memory is big-endian (the interpreter must agree on native loads and stores). */
 const BIG_ENDIAN = new Set(['s390x']);
-const runners = new Map<string, RunNative>();
-async function nativeRunner(isa: string): Promise<RunNative> {
-  let r = runners.get(isa);
-  if (r !== undefined) return r;
-  if (isa === 'x86_64') r = ((await import(/* @vite-ignore */ NATIVE_RUNNER)) as { runNative: RunNative }).runNative;
-  else {
-    const p = CROSS_PROFILES[isa];
-    if (p === undefined) throw new Error(`no native runner for ${isa} (known: x86_64, ${Object.keys(CROSS_PROFILES).join(', ')})`);
-    const cross = (await import(/* @vite-ignore */ CROSS_RUNNER)) as { runCross: (p: unknown, ...rest: Parameters<RunNative>) => ReturnType<RunNative> };
-    const profile = ((await import(/* @vite-ignore */ p.module)) as Record<string, unknown>)[p.profile];
-    r = (file, functions, cases, target) => cross.runCross(profile, file, functions, cases, target);
-  }
-  runners.set(isa, r);
-  return r;
+/** The filetest runner's execution backend for `target`: x86_64 natively, the other ISAs through the cross runner under qemu-user. */
+async function backendFor(target: Target): Promise<Backend> {
+  const native = (await import(/* @vite-ignore */ NATIVE_BACKENDS)) as { registerNativeBackends(): void };
+  native.registerNativeBackends();
+  const runner = (await import(/* @vite-ignore */ RUNNER_BACKENDS)) as { backendFor(t: Target): Backend | string };
+  const b = runner.backendFor(target);
+  if (typeof b === 'string') throw new Error(`no execution backend for ${[target.isa, ...target.flags].join(' ')}: ${b}`);
+  return b;
 }
 import { mutateIr, someOf, zeroOf, type Finding } from './clif';
 import type { Rng } from './rng';
@@ -78,11 +71,14 @@ export interface DiffCounts {
 
 /**
  * One batch: `n` functions drawn from `seeds` (CLIF texts), each mutated as IR with probability
- * `mutate` (kept only if it still verifies), renamed, and run on both sides with `argsPer` argument sets.
+ * `mutate` (kept only if it still verifies), renamed, and run on both sides with `argsPer`
+ * argument sets; the machine code is compiled for `targetLine` (`x86_64`, `s390x`,
+ * `riscv64 has_v has_c`, ...).
  */
 export async function diffBatch(
-  seeds: readonly string[], rng: Rng, n: number, counts: DiffCounts, mutate = 0.5, argsPer = 3, isa = 'x86_64',
+  seeds: readonly string[], rng: Rng, n: number, counts: DiffCounts, mutate = 0.5, argsPer = 3, targetLine = 'x86_64',
 ): Promise<Finding[]> {
+  const [isa, ...flags] = targetLine.trim().split(/\s+/);
   const bigEndian = BIG_ENDIAN.has(isa);
   const functions: Function[] = [];
   const cases: RunCase[] = [];
@@ -132,9 +128,9 @@ export async function diffBatch(
   if (cases.length === 0) return [];
   const file: ClifFile = {
     fileName: 'diff.clif', testCommands: [], settings: [], functions: [], comments: [], directives: [],
-    targets: [{ isa, flags: [], settings: [], line: 1 }],
+    targets: [{ isa, flags, settings: [], line: 1 }],
   };
-  const outcomes = (await nativeRunner(isa))(file, functions, cases, { isa, flags: [] });
+  const outcomes = await (await backendFor({ isa, flags })).compileAndRun(file, functions, cases, { isa, flags });
   const out: Finding[] = [];
   outcomes.forEach((o, k) => {
     const msg = o.message ?? '';

@@ -2,12 +2,13 @@
 // compile, or an artifact (`.cwasm`, an ELF file) written by `windlass compile`.
 import { buildIsa, settingsBuilder } from '@windlass/codegen';
 import '@windlass/isa-x64';
+import '@windlass/isa-aarch64';
+import '@windlass/isa-riscv64';
 import '@windlass/isa-s390x';
 import { ArtifactBuildError, ArtifactError, compileModule, serialize, type BoundsChecks } from '@windlass/linker';
 import { WasmError, parseModule, parseWatModule, type Module } from '@windlass/wasm-frontend';
 import { CommandError, UsageError } from '../command';
 import { readBytes } from './input';
-import type { LoaderIsa } from '@windlass/runtime';
 
 export type InputKind = 'artifact' | 'wasm' | 'wat';
 
@@ -61,19 +62,6 @@ export function artifactOf(file: string, o: ArtifactBuild): { bytes: Uint8Array;
   const kind = inputKind(bytes, file);
   if (kind === 'artifact') return { bytes, compiled: false };
   return { bytes: compileToArtifact(wasmModule(bytes, file, kind), file, o), compiled: true };
-}
-
-/** ELF machine numbers of the ISAs the runtime's loader runs. */
-const MACHINES: Record<number, LoaderIsa> = { 62: 'x86_64', 183: 'aarch64', 243: 'riscv64', 22: 's390x' };
-
-/**
- * The ISA of artifact bytes, from the ELF header (e_machine, in the byte order EI_DATA names),
- * or undefined when they are no ELF file of a known machine (the loader then reports it).
- */
-export function artifactIsa(bytes: Uint8Array): LoaderIsa | undefined {
-  if (bytes.length < 20 || bytes[0] !== 0x7f || bytes[1] !== 0x45) return undefined;
-  const machine = bytes[5] === 2 ? (bytes[18] << 8) | bytes[19] : bytes[18] | (bytes[19] << 8);
-  return MACHINES[machine];
 }
 
 /** An ArtifactError as the one line a user reads. */

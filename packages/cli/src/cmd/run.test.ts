@@ -66,6 +66,12 @@ describe.runIf(canRun)('windlass compile / run / inspect', () => {
     expect(await cli('run', '--invoke', 'add', wat, '20', '22')).toMatchObject({ status: 0, out: '42\n' });
   }, 60_000);
 
+  it('says in one line that a --dir cannot be opened (fuzz finding: it was an internal error)', async () => {
+    const r = await cli('run', '--dir', join(dir, 'no-such-dir'), '--invoke', 'add', cwasm, '1', '2');
+    expect(r.status).toBe(1);
+    expect(r.err).toMatch(/^windlass run: .*no-such-dir.*\n$/);
+  }, 60_000);
+
   it('refuses an artifact made with other settings than asked for, and a CLIF object', async () => {
     const fast = join(dir, 'fast.cwasm');
     expect((await cli('compile', '--set', 'opt_level=speed', wat, '-o', fast)).status).toBe(0);

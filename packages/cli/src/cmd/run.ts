@@ -3,9 +3,10 @@
 // its parameter types and prints each result on its own line. A trap prints the trap's line and
 // the wasm backtrace on standard error and exits 134, as a native abort would.
 import { basename } from 'node:path';
-import { LinkError, Runtime, RuntimeCrash, TimeoutError, Trap, WasiExit, type Instance } from '@windlass/runtime';
+import { deserialize } from '@windlass/linker';
+import { LinkError, LoaderError, Runtime, RuntimeCrash, TimeoutError, Trap, WasiExit, type Instance, type LoaderIsa } from '@windlass/runtime';
 import { CommandError, UsageError, type Io } from '../command';
-import { artifactIsa, artifactOf, artifactProblem, checkBuild, type ArtifactBuild } from './artifact-input';
+import { artifactOf, artifactProblem, checkBuild, type ArtifactBuild } from './artifact-input';
 import { formatValue, parseValues } from './wasm-values';
 
 export const TRAP_STATUS = 134;
@@ -37,8 +38,14 @@ export function runRun(o: RunOptions, io: Io): number {
   for (const e of o.env) if (!e.includes('=')) throw new UsageError(`--env ${e}: expected NAME=VALUE`);
   const pre = preopens(o.dirs);
   const { bytes, compiled } = artifactOf(o.file, o);
-  // The artifact's own ISA: the host's runs natively, another under qemu-user.
-  const runtime = new Runtime({ isa: artifactIsa(bytes) });
+  // The artifact's ISA picks the loader: the host's, or another under qemu-user.
+  let isa: LoaderIsa;
+  try {
+    isa = deserialize(bytes).compat.isa as LoaderIsa;
+  } catch (e) {
+    throw artifactProblem(o.file, e) ?? e;
+  }
+  const runtime = new Runtime({ isa });
   try {
     let module;
     try {
@@ -84,6 +91,7 @@ function outcome(e: unknown, io: Io): number {
     return TRAP_STATUS;
   }
   if (e instanceof LinkError) throw new CommandError(`cannot instantiate: ${e.message}`);
-  if (e instanceof TimeoutError || e instanceof RuntimeCrash) throw new CommandError(e.message);
+  // The loader refusing what the command line asked (a --dir it cannot open) is one line too.
+  if (e instanceof TimeoutError || e instanceof RuntimeCrash || e instanceof LoaderError) throw new CommandError(e.message);
   throw e;
 }

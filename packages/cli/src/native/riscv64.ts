@@ -31,7 +31,15 @@ const THUNK = [
 export function riscv64Cpu(flags: readonly string[]): string {
   const on = new Set(flags.map((f) => f.replace(/=true$/, '')).filter((f) => !f.endsWith('=false')));
   const opts = ['rv64'];
-  if (on.has('has_v')) opts.push('v=true', 'vlen=128', 'elen=64', 'vext_spec=v1.0');
+  if (on.has('has_v')) {
+    // The vector length the target line asks for (qemu 7.2 emulates at most 1024 bits).
+    let vlen = 128;
+    for (const f of on) {
+      const m = /^has_zvl(\d+)b$/.exec(f) ?? /^zvl(\d+)b$/.exec(f);
+      if (m) vlen = Math.max(vlen, Number(m[1]));
+    }
+    opts.push('v=true', `vlen=${Math.min(vlen, 1024)}`, 'elen=64', 'vext_spec=v1.0');
+  }
   for (const e of ['zba', 'zbb', 'zbc', 'zbs', 'zbkb']) if (on.has(`has_${e}`)) opts.push(`${e}=true`);
   if (on.has('has_zfh')) opts.push('Zfh=true', 'Zfhmin=true');
   else if (on.has('has_zfhmin')) opts.push('Zfhmin=true');

@@ -1,5 +1,6 @@
 /**
- * Runs wasm spec scripts through AOT artifacts (`windlass wast --target x86_64`): every module
+ * Runs wasm spec scripts through AOT artifacts (`windlass wast --target x86_64`, or another ISA
+ * whose backend is registered: its loader is cross-built and runs under qemu-user): every module
  * is compiled by `@windlass/linker` into an artifact, serialized, loaded back by
  * `@windlass/runtime` (which deserializes and checks it) and instantiated in the script's loader
  * process; `register`ed instances satisfy later imports, `spectest` is a compiled module too.
@@ -8,9 +9,11 @@
 import { spawnSync } from 'node:child_process';
 import { buildIsa, defaultFlags, settingsBuilder, type Flags } from '@windlass/codegen';
 import '@windlass/isa-x64';
+import '@windlass/isa-aarch64';
+import '@windlass/isa-riscv64';
 import '@windlass/isa-s390x';
 import { compileModule, serialize, type BoundsChecks } from '@windlass/linker';
-import { LinkError, Runtime, Trap, decodeValue, encodeValue, hostIsa, type Instance, type LoaderIsa, type WasmValue } from '@windlass/runtime';
+import { LinkError, Runtime, Trap, compilerFor, decodeValue, encodeValue, hostIsa, type Instance, type LoaderIsa, type WasmValue } from '@windlass/runtime';
 import type { Module } from '@windlass/wasm-frontend';
 import { WastExhaustion, WastLinkError, WastTrap, type WastEngine, type WastInstance } from './engine';
 import { spectestModule } from './spectest';
@@ -35,35 +38,31 @@ interface ArtifactInstance extends WastInstance {
   instance: Instance;
 }
 
+const LOADER_ISAS: readonly string[] = ['x86_64', 'aarch64', 'riscv64', 's390x'];
 const hostChecked = new Map<string, string | null>();
-/** The ISAs the runtime's loader runs: the host's natively, the others under qemu-user. */
-const LOADER_ISAS = new Set<LoaderIsa>(['x86_64', 'aarch64', 'riscv64', 's390x']);
 
-/**
- * Why this host cannot run artifacts of `isa`, or null when it can: natively on a Linux host of
- * that ISA, else under `qemu-<isa>` with the loader built by `<isa>-linux-gnu-gcc`.
- */
+function haveCommand(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+
+/** Why this host cannot run artifacts for `isa` (natively, or under qemu-user), or null when it can. */
 export function artifactHostProblem(isa: string = 'x86_64'): string | null {
   let p = hostChecked.get(isa);
-  if (p === undefined) {
-    if (!LOADER_ISAS.has(isa as LoaderIsa)) p = `no Windlass loader for ${isa}`;
-    else if (process.platform !== 'linux') p = `the host is ${process.platform}, not Linux`;
-    else if (isa === hostIsa()) p = null;
-    else {
-      const missing = [`qemu-${isa}`, `${isa}-linux-gnu-gcc`].find((t) => spawnSync('sh', ['-c', `command -v ${t}`], { stdio: 'ignore' }).status !== 0);
-      p = missing === undefined ? null : `${isa} code runs under qemu-user: \`${missing}\` is not installed`;
-    }
-    hostChecked.set(isa, p);
-  }
+  if (p !== undefined) return p;
+  if (process.platform !== 'linux') p = `the host is ${process.platform}, not Linux`;
+  else if (!LOADER_ISAS.includes(isa)) p = `no loader for ${isa}`;
+  else if (isa === hostIsa()) p = haveCommand('cc') ? null : 'no C compiler (cc) to build the loader';
+  else if (!haveCommand(compilerFor(isa as LoaderIsa))) p = `no ${compilerFor(isa as LoaderIsa)} to build the ${isa} loader`;
+  else p = haveCommand(`qemu-${isa}`) ? null : `no qemu-${isa} to run the ${isa} loader`;
+  hostChecked.set(isa, p);
   return p;
 }
 
 export class ArtifactEngine implements WastEngine {
   readonly name: string;
-  /** The ISA of the target line. */
-  private readonly isa: string;
   readonly specTrapMessages = true;
   private readonly target: string;
+  private readonly isa: string;
   private readonly flags: Flags;
   private readonly settings: string[];
   private readonly boundsChecks: BoundsChecks;
@@ -76,18 +75,15 @@ export class ArtifactEngine implements WastEngine {
 
   constructor(opts: ArtifactEngineOptions = {}) {
     this.target = opts.target ?? 'x86_64';
-    this.isa = this.target.trim().split(/\s+/)[0];
-    if (!LOADER_ISAS.has(this.isa as LoaderIsa)) {
-      throw new HarnessError(`running artifacts supports ${[...LOADER_ISAS].join(', ')}, not ${this.target}`);
-    }
-    this.name = `${this.isa} (AOT artifacts)`;
     this.settings = opts.settings ?? [];
     if (this.settings.length) {
       const b = settingsBuilder();
       for (const s of this.settings) b.apply(s);
       this.flags = b.finish();
     } else this.flags = defaultFlags();
-    buildIsa(this.target, this.flags); // a bad target line or setting fails here, once
+    this.isa = buildIsa(this.target, this.flags).name; // a bad target line or setting fails here, once
+    if (!LOADER_ISAS.includes(this.isa)) throw new HarnessError(`no loader runs ${this.isa} code`);
+    this.name = `${this.isa} (AOT artifacts${this.isa === hostIsa() ? '' : `, qemu-${this.isa}`})`;
     this.boundsChecks = opts.boundsChecks ?? 'explicit';
     this.timeoutMs = (opts.callTimeout ?? 10) * 1000;
   }

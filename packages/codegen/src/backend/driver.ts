@@ -160,7 +160,9 @@ export function compileWith<I, X, F, S extends LoweringSession<I, X>>(
   const facts = sharedFacts(flags);
   let f = src;
   if (facts.verifier) {
+    const tv = now();
     const errors = verifyFunction(f);
+    phaseTimes.verify += now() - tv;
     if (errors.length > 0) {
       throw new CodegenError(`the IR does not verify: ${errors.slice(0, 3).map((e) => e.message).join('; ')}`, { func: functionName(f) });
     }

@@ -30,6 +30,8 @@ export interface ArgPart {
   readonly stackOffset: number;
   /** How the part travels: `int` (a GPR or an 8-byte stack slot), `float` (an FPR or a slot). */
   readonly kind: 'int' | 'float';
+  /** The part is the address of the value (a vector of more than 16 bytes): a copy the caller made. */
+  readonly byRef?: boolean;
 }
 
 export interface ArgAssignment {
@@ -55,12 +57,16 @@ export function isCalleePop(conv: string): boolean {
   return conv === 'tail';
 }
 
-/** How a value of type `t` is passed: `float` (one FPR), `int` (GPRs, `n` of them). */
-export function passing(t: Type): { kind: 'int' | 'float'; n: 1 | 2 } {
+/**
+ * How a value of type `t` is passed: `float` (one FPR), `int` (GPRs, `n` of them); a vector over
+ * 16 bytes goes by reference (the psABI's rule for aggregates larger than two registers).
+ */
+export function passing(t: Type): { kind: 'int' | 'float'; n: 1 | 2; byRef?: boolean } {
   if (t === F16 || t === F32 || t === F64) return { kind: 'float', n: 1 };
   if (t === I8 || t === I16 || t === I32 || t === I64) return { kind: 'int', n: 1 };
   if (t === I128 || t === F128) return { kind: 'int', n: 2 };
   if (isVector(t) && bytes(t) <= 16) return { kind: 'int', n: bytes(t) > 8 ? 2 : 1 };
+  if (isVector(t)) return { kind: 'int', n: 1, byRef: true };
   throw new UnsupportedError(`ABI type ${typeName(t)} on riscv64`);
 }
 
@@ -79,8 +85,10 @@ export function assignArgs(params: readonly AbiParam[], conv: string): ArgAssign
     return p;
   };
   for (const p of params) {
-    const { kind, n } = passing(p.type);
-    if (kind === 'float') {
+    const { kind, n, byRef } = passing(p.type);
+    if (byRef) {
+      out.push([nextInt < 8 ? { reg: ARG_GPRS[nextInt++], stackOffset: 0, kind: 'int', byRef } : { ...slot('int'), byRef }]);
+    } else if (kind === 'float') {
       if (nextFloat < 8) out.push([{ reg: ARG_FPRS[nextFloat++], stackOffset: 0, kind: 'float' }]);
       else if (nextInt < 8) out.push([{ reg: ARG_GPRS[nextInt++], stackOffset: 0, kind: 'int' }]);
       else out.push([slot('float')]);
@@ -118,7 +126,8 @@ export function needsReturnArea(returns: readonly AbiParam[], conv: string): boo
   let ints = 0;
   let floats = 0;
   for (const r of returns) {
-    const { kind, n } = passing(r.type);
+    const { kind, n, byRef } = passing(r.type);
+    if (byRef) return true;
     if (kind === 'float') floats++;
     else ints += n;
   }
@@ -149,10 +158,10 @@ export function returnAreaLayout(returns: readonly AbiParam[]): { offsets: numbe
   const offsets: number[] = [];
   let off = 0;
   for (const r of returns) {
-    const wide = passing(r.type).n === 2;
+    const wide = passing(r.type).n === 2 || passing(r.type).byRef === true;
     if (wide) off = align16(off);
     offsets.push(off);
-    off += wide ? 16 : 8;
+    off += wide ? Math.max(16, bytes(r.type)) : 8;
   }
   return { offsets, size: align16(off) };
 }

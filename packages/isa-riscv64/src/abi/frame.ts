@@ -23,11 +23,11 @@ import {
   CodegenError, EmitSink, LABEL_REF, Listing, MachBuffer, type MachBufferFinalized, UnsupportedError, type VCode, emitBody, hasEdits, hex,
 } from '@windlass/codegen';
 import { EditSide, RegClass, type RegAllocOutput } from '@windlass/regalloc';
-import { type MInst, Pseudo, load, mk, rri, rrr, store, trapInst } from '../inst/mod';
+import { type MInst, Pseudo, branch, load, mk, rri, rrr, store, trapInst } from '../inst/mod';
 import * as O from '../inst/ops';
 import { RvEmitter, maxBytes } from '../inst/emit';
 import { fitsImm12 } from '../inst/encode';
-import { dwarfReg, fp, ra, sp, t5, zero, type PReg } from '../inst/regs';
+import { dwarfReg, fp, ra, sp, t5, t6, zero, type PReg } from '../inst/regs';
 import { vtype } from '../inst/vtype';
 import { setField } from '../lower/operands';
 import type { ArgAreaFacts, PoolConstant, RvExtra, TrapStub } from '../lower/state';
@@ -47,8 +47,8 @@ export interface FrameInput {
   /** The function needs a frame even without calls, slots or spills. */
   readonly needsFrame: boolean;
   readonly hasCalls: boolean;
-  /** Spill slots hold vectors: 16 bytes each instead of 8. */
-  readonly wideSpills: boolean;
+  /** Bytes of a spill slot: 8, or the largest vector's size (at least 16) when vectors are spilled. */
+  readonly spillSlotBytes: number;
   readonly features: {
     readonly c: boolean; readonly zcd: boolean; readonly unwindInfo: boolean; readonly preserveFramePointers: boolean;
     readonly probestack: boolean; readonly probestackSizeLog2: number;
@@ -62,8 +62,6 @@ export interface FrameOutput {
   listing(fin: MachBufferFinalized): string;
 }
 
-/** The configuration vector spills and reloads run under: 16 bytes. */
-const SPILL_VT = vtype(0, 16);
 
 export function emitFunction(inp: FrameInput): FrameOutput {
   const { vcode, alloc, features } = inp;
@@ -77,7 +75,9 @@ export function emitFunction(inp: FrameInput): FrameOutput {
   };
 
   // ---- frame layout
-  const slotSize = inp.wideSpills ? 16 : 8;
+  const slotSize = inp.spillSlotBytes;
+  // Vector spills and reloads move the slot's bytes as 64-bit elements.
+  const spillVt = slotSize > 8 ? vtype(3, slotSize / 8) : 0;
   const saved = inp.calleeSaved;
   const outgoing = (inp.outgoingBytes + 15) & ~15;
   const spillBase = outgoing + inp.slotAreaSize;
@@ -101,6 +101,8 @@ export function emitFunction(inp: FrameInput): FrameOutput {
   /** A load or store of `reg` at sp + off (any off: large ones through t5). */
   const spAccess = (op: number, isStore: boolean, reg: number, off: number, vt = 0): void => {
     const vec = vt !== 0;
+    // The configuration first: vsetvli may use t5, which then holds the address.
+    if (vec) em.ensureVType(vt);
     let base = sp;
     let imm = off;
     if (vec || !fitsImm12(off)) {
@@ -134,15 +136,8 @@ export function emitFunction(inp: FrameInput): FrameOutput {
     em.put(rri(O.ADDI, fp, sp, 16));
     row({ kind: 'def_cfa', reg: 8, offset: growth });
     const guard = 2 ** features.probestackSizeLog2;
-    if (features.probestack && rest >= guard) {
-      // Touch every guard-sized page on the way down, so a guard page is never skipped.
-      for (let left = rest; left > 0;) {
-        const step = Math.min(guard, left);
-        adjustSp(-step);
-        if (step === guard) em.put(store(O.SD, zero, sp, 0));
-        left -= step;
-      }
-    } else adjustSp(-rest);
+    if (features.probestack && rest >= guard) probeAndAllocate(em, rest, guard, adjustSp, () => sink.getLabel());
+    else adjustSp(-rest);
     saved.forEach((r, k) => {
       spAccess(saveOp(r, true), true, r, saveBase + 8 * k);
       row({ kind: 'offset', reg: dwarfReg(r), cfaOffset: saveBase + 8 * k - rest - top });
@@ -190,12 +185,12 @@ export function emitFunction(inp: FrameInput): FrameOutput {
     },
     spill: (cls, from, slot) => {
       room(24);
-      if (cls === RegClass.Vector) spAccess(O.VSE[0], true, from, spillOff(slot), SPILL_VT);
+      if (cls === RegClass.Vector) spAccess(O.VSE[3], true, from, spillOff(slot), spillVt);
       else spAccess(cls === RegClass.Int ? O.SD : O.FP_D.store, true, from, spillOff(slot));
     },
     reload: (cls, to, slot) => {
       room(24);
-      if (cls === RegClass.Vector) spAccess(O.VLE[0], false, to, spillOff(slot), SPILL_VT);
+      if (cls === RegClass.Vector) spAccess(O.VLE[3], false, to, spillOff(slot), spillVt);
       else spAccess(cls === RegClass.Int ? O.LD : O.FP_D.load, false, to, spillOff(slot));
     },
     inst: (inst, i, b, next) => {
@@ -260,6 +255,31 @@ export function emitFunction(inp: FrameInput): FrameOutput {
     frameSize: hasFrame ? top + rest : 0,
     listing: (fin) => listing.resolve(fin, sink, pcRelative),
   };
+}
+
+/**
+ * Allocates `rest` bytes of frame touching every guard-sized page on the way down (a guard page
+ * is never skipped): unrolled for a few pages, else a loop counting pages in t6 (the
+ * allocator's scratch register, free in the prologue) with -guard in t5.
+ */
+function probeAndAllocate(em: RvEmitter, rest: number, guard: number, adjustSp: (n: number) => void, newLabel: () => number): void {
+  const pages = Math.floor(rest / guard);
+  if (pages <= 8) {
+    for (let k = 0; k < pages; k++) {
+      adjustSp(-guard);
+      em.put(store(O.SD, zero, sp, 0));
+    }
+  } else {
+    em.li(t6, pages, 0);
+    em.li(t5, -guard, -1);
+    const loop = newLabel();
+    em.sink.bindLabel(loop);
+    em.put(rrr(O.ADD, sp, sp, t5));
+    em.put(store(O.SD, zero, sp, 0));
+    em.put(rri(O.ADDI, t6, t6, -1));
+    em.put(branch(O.BNE, t6, zero, loop));
+  }
+  adjustSp(-(rest - pages * guard));
 }
 
 function jumpTo(label: number): MInst {

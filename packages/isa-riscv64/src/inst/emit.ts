@@ -71,10 +71,23 @@ export class RvEmitter {
     this.putTable(j);
   }
 
+  /** Makes `vt` the configuration in force (an AVL above 31 goes through t5 and vsetvli). */
+  ensureVType(vt: number): void {
+    if (vt !== 0 && vt !== this.vstate) this.setVType(vt);
+  }
+
   private setVType(vt: number): void {
-    const v = mk(O.VSETIVLI);
+    const avl = vtypeAvl(vt);
+    let v: MInst;
+    if (avl <= 31) {
+      v = mk(O.VSETIVLI);
+      v.imm = avl;
+    } else {
+      this.putTable(rri(O.ADDI, t5, zero, avl));
+      v = mk(O.VSETVLI);
+      v.rs1 = t5;
+    }
     v.rd = zero;
-    v.imm = vtypeAvl(vt);
     v.aux = vtypeImm(vt);
     this.putTable(v);
     this.vstate = vt;
@@ -252,7 +265,7 @@ export class RvEmitter {
 
 /** Upper bound of the bytes `put` writes for `i` (vsetivli included). */
 export function maxBytes(i: MInst): number {
-  const vset = i.vt !== 0 ? 4 : 0;
+  const vset = i.vt !== 0 ? 8 : 0;
   if (i.op < TABLE_SIZE) return 4 + vset;
   switch (i.op) {
     case Pseudo.Li: return 32;

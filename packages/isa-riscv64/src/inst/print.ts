@@ -66,8 +66,8 @@ export function printInst(i: MInst, opts: PrintOptions = {}): string {
     case Fmt.VMergeI: return `${n} ${rd},${rs2},${i.imm},v0`;
     case Fmt.VLoad: case Fmt.VStore: return `${n} ${rd},(${rs1})${mask}`;
     case Fmt.VLoadS: return `${n} ${rd},(${rs1}),${rs2}${mask}`;
-    case Fmt.VSetI: return `${n} ${rd},${i.imm},${vtypeText(i.aux | (1 << 16)).replace(/ /g, '')}`;
-    case Fmt.VSetVl: return `${n} ${rd},${rs1},${vtypeText(i.aux | (1 << 16)).replace(/ /g, '')}`;
+    case Fmt.VSetI: return `${n} ${rd},${i.imm},${vtypeText(i.aux | (1 << 20)).replace(/ /g, '')}`;
+    case Fmt.VSetVl: return `${n} ${rd},${rs1},${vtypeText(i.aux | (1 << 20)).replace(/ /g, '')}`;
     case Fmt.VD: return `${n} ${rd}${mask}`;
     case Fmt.VMvR: return `${n} ${rd},${rs2}`;
     case Fmt.VMM: return `${n} ${rd},${rs2},${rs1}`;

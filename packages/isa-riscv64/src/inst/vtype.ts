@@ -6,22 +6,22 @@
 //   bits 3-5  vsew  (0 e8, 1 e16, 2 e32, 3 e64)
 //   bit  6    vta   (1: tail agnostic)
 //   bit  7    vma   (1: mask agnostic)
-//   bits 8-15 AVL   (elements, at most 31: vsetivli's immediate)
-//   bit  16   set   (a non-zero marker: vt = 0 means "not a vector instruction")
+//   bits 8-19 AVL   (elements, 1..4095; above 31 the emitter goes through vsetvli)
+//   bit  20   set   (a non-zero marker: vt = 0 means "not a vector instruction")
 
 export type VType = number;
 
 export const Lmul = { M1: 0, M2: 1, M4: 2, M8: 3, MF8: 5, MF4: 6, MF2: 7 } as const;
 export type Lmul = (typeof Lmul)[keyof typeof Lmul];
 
-const SET = 1 << 16;
+const SET = 1 << 20;
 
 /**
  * The configuration for `lanes` elements of 2^sew bytes (sew 0..3) with register multiplier
  * `lmul`; tail and mask agnostic unless `undisturbed` (tail-undisturbed, mask-undisturbed).
  */
 export function vtype(sew: number, lanes: number, lmul: Lmul = Lmul.M1, undisturbed = false): VType {
-  if (lanes < 1 || lanes > 31) throw new RangeError(`vector AVL ${lanes} is not in 1..31`);
+  if (lanes < 1 || lanes > 4095) throw new RangeError(`vector AVL ${lanes} is not in 1..4095`);
   return SET | (lanes << 8) | (undisturbed ? 0 : 0xc0) | (sew << 3) | lmul;
 }
 
@@ -30,7 +30,7 @@ export function vtypeImm(vt: VType): number {
   return vt & 0xff;
 }
 export function vtypeAvl(vt: VType): number {
-  return (vt >> 8) & 0xff;
+  return (vt >> 8) & 0xfff;
 }
 export function vtypeSew(vt: VType): number {
   return (vt >> 3) & 7;

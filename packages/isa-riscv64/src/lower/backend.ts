@@ -37,7 +37,10 @@ export class RvBackend implements LowerBackend<MInst, RvExtra> {
     if (t === I8 || t === I16 || t === I32 || t === I64) return INT;
     if (t === F32 || t === F64 || t === F16) return FLOAT;
     if (t === I128 || t === F128) return PAIR;
-    if (isVector(t) && bytes(t) <= 16 && this.state.isa.v) return VEC;
+    if (isVector(t) && this.state.isa.v && bytes(t) <= Math.max(16, this.state.isa.vlen / 8)) {
+      if (bytes(t) > this.state.maxVectorBytes) this.state.maxVectorBytes = bytes(t);
+      return VEC;
+    }
     return null;
   }
 

@@ -5,7 +5,7 @@
 
 import {
   type AbiParam, type Inst, type Signature, type Type, type Value,
-  CALL_INDIRECT, F64, F32, I16, I32, I64, I8, RETURN_CALL_INDIRECT, TRY_CALL_INDIRECT,
+  CALL_INDIRECT, F64, F32, I16, I32, I64, I8, RETURN_CALL_INDIRECT, TRY_CALL_INDIRECT, bytes,
 } from '@windlass/ir';
 import { InstFlag, RegClass } from '@windlass/regalloc';
 import { type MInst, Pseudo, load, pseudo, rri, store } from '../inst/mod';
@@ -50,7 +50,8 @@ export function receiveValue(L: RvLower, t: Type, regs: readonly number[], parts
   if (cls === RegClass.Float) {
     if (parts[0].reg < 0 && parts[0].kind === 'float') return;
     after.push(() => L.emit(rri(floatFromInt(t), regs[0], ints[0], 0)));
-  } else if (cls === RegClass.Vector) after.push(() => fromGprs(L, regs[0], ints));
+  } else if (cls === RegClass.Vector && parts[0].byRef) after.push(() => L.emit(vecAccess(false, regs[0], ints[0], t)));
+  else if (cls === RegClass.Vector) after.push(() => fromGprs(L, regs[0], ints));
 }
 
 /** fmv.{d,w,h}.x: the float in an integer register's low bits. */
@@ -75,6 +76,14 @@ export function sendValue(L: RvLower, t: Type, regs: readonly number[], parts: r
     // An f16 in a GPR: NaN-boxing does not apply, only its 16 bits matter (fmv.x.w copies 32).
     return [g];
   }
+  if (cls === RegClass.Vector && parts[0].byRef) {
+    // A copy in the caller's frame; its address is the argument.
+    const slot = L.slotArea.addArea(bytes(t));
+    const a = L.tmp();
+    L.slotAddr(a, slot, 0);
+    L.emit(vecAccess(true, regs[0], a, t));
+    return [a];
+  }
   if (cls === RegClass.Vector) return toGprs(L, t, regs[0], parts.length);
   if (p !== null && (t === I8 || t === I16 || t === I32)) {
     if (p.extension === 'uext') return [L.zext(regs[0], t)];
@@ -96,8 +105,11 @@ export function storeToArea(L: RvLower, t: Type, regs: readonly number[], base: 
   const cls = classOf(t);
   if (cls === RegClass.Float) storeFloat(L, t, regs[0], base, off);
   else if (cls === RegClass.Vector) {
-    const a = L.tmp();
-    L.emit(rri(O.ADDI, a, base, off));
+    let a = base;
+    if (off !== 0) {
+      a = L.tmp();
+      L.emit(rri(O.ADDI, a, base, off));
+    }
     L.emit(vecAccess(true, regs[0], a, t));
   } else regs.forEach((r, j) => L.emit(store(O.SD, r, base, off + 8 * j)));
 }

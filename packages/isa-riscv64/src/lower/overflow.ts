@@ -155,15 +155,14 @@ function overflowRule(kind: Kind, carryIn: boolean) {
   };
 }
 
-/** The carry/borrow input (argument 2) as 0/1. */
+/** The carry/borrow input (argument 2) as 0/1: any non-zero flag carries one. */
 function carryBit(L: RvLower, inst: Inst): number {
-  const v = L.f.arg(inst, 2);
   const t = argType(L, inst, 2);
-  const r = L.reg(v);
+  const top = L.tmp();
   const c = L.tmp();
-  // Only the lowest bit of the flag counts.
-  void t;
-  L.emit(rri(O.ANDI, c, r, 1));
+  // Only the type's bits count: test them at the top of the register.
+  L.emit(rri(O.SLLI, top, L.reg(L.f.arg(inst, 2)), 64 - 8 * bytes(t)));
+  L.emit(rrr(O.SLTU, c, zero, top));
   return c;
 }
 

@@ -73,8 +73,10 @@ export class RvLower {
   hasCalls = false;
   /** Something reads the frame pointer, the stack layout or incoming stack arguments. */
   needsFrame = false;
-  /** The function contains vector instructions (spill slots are 16 bytes). */
+  /** The function contains vector instructions (spill slots hold vectors). */
   usesVectors = false;
+  /** Bytes of the largest vector type the function has (its spill slots' size). */
+  maxVectorBytes = 16;
   /** vreg (with VREG_BASE) of the incoming return-area pointer, or -1. */
   retAreaPtr = -1;
   private exceptionSavedSet: Set<number> | null = null;

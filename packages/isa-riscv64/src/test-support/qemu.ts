@@ -17,14 +17,14 @@ export const haveCross = spawnSync('riscv64-linux-gnu-gcc', ['--version']).statu
   && spawnSync('qemu-riscv64', ['--version']).status === 0;
 
 /** Compiles every function of a CLIF text (its `set` lines apply) for `target`: name -> code. */
-export function compileClif(text: string, target = 'riscv64', sets: readonly string[] = []): Map<string, CompiledCode> {
+export function compileClif(text: string, target = 'riscv64', sets: readonly string[] = [], wantListing = true): Map<string, CompiledCode> {
   const clif = parseClif(text, 'test.clif');
   const b = settingsBuilder();
   for (const s of clif.settings) b.apply(s.value === null ? s.name : `${s.name}=${s.value}`);
   for (const s of sets) b.apply(s);
   const isa = buildIsa(target, b.finish());
   const out = new Map<string, CompiledCode>();
-  for (const f of clif.functions) out.set(symbolName(f.func.name), isa.compileFunction(f.func, { wantListing: true }));
+  for (const f of clif.functions) out.set(symbolName(f.func.name), isa.compileFunction(f.func, { wantListing }));
   return out;
 }
 
@@ -50,14 +50,14 @@ export interface RunResult {
   readonly signal: string | null;
 }
 
-/** Links `object` with the C program `main` and runs it under qemu with the `-cpu` model `cpu`. */
-export function linkAndRun(object: Uint8Array, main: string, cpu = 'rv64', libs: readonly string[] = []): RunResult {
+/** Links `object` with the C program `main` (extra gcc flags, then `libs`) and runs it under qemu with the `-cpu` model `cpu`. */
+export function linkAndRun(object: Uint8Array, main: string, cpu = 'rv64', libs: readonly string[] = [], ccFlags: readonly string[] = []): RunResult {
   const dir = mkdtempSync(join(tmpdir(), 'windlass-rv-test-'));
   try {
     writeFileSync(join(dir, 'code.o'), object);
     writeFileSync(join(dir, 'main.c'), main);
     const exe = join(dir, 'a.out');
-    const cc = spawnSync('riscv64-linux-gnu-gcc', ['-O1', '-o', exe, join(dir, 'main.c'), join(dir, 'code.o'), ...libs], { encoding: 'utf8' });
+    const cc = spawnSync('riscv64-linux-gnu-gcc', ['-O1', ...ccFlags, '-o', exe, join(dir, 'main.c'), join(dir, 'code.o'), ...libs], { encoding: 'utf8' });
     if (cc.status !== 0) return { link: cc.stderr || String(cc.error), stdout: '', status: null, signal: null };
     const run = spawnSync('qemu-riscv64', ['-L', '/usr/riscv64-linux-gnu', '-cpu', cpu, exe], { encoding: 'utf8', timeout: 120_000 });
     return { link: cc.stderr, stdout: run.stdout, status: run.status, signal: run.signal };

@@ -52,10 +52,9 @@ export function irType(t: ValType | number): Type {
 }
 
 /**
- * Memory flags of accesses to runtime structures that never trap. They are in the machine's own
- * byte order: the runtime (C on the host, or the interpreter's environment) writes them natively,
- * so a big-endian target reads them big-endian; only wasm's linear memory is little-endian on
- * every host.
+ * Flags of accesses to runtime structures (vmctx, memory and table records, global storage,
+ * table elements): in the target's own byte order, since the runtime of the same machine writes
+ * them. Only wasm linear memory is little-endian on every target (`HEAP_FLAGS`).
  */
 export const VM_FLAGS: MemFlags = memWithTrapCode(MEM_ALIGNED, TRAP_NONE);
 export const VM_READONLY_FLAGS: MemFlags = VM_FLAGS | MEM_READONLY;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli } from '../test-support';
+import { artifactHostProblem } from '../wasm';
 
 const canRun = process.platform === 'linux' && process.arch === 'x64';
 const dir = mkdtempSync(join(tmpdir(), 'windlass-run-'));
@@ -104,5 +105,19 @@ describe.runIf(canRunS390x)('an artifact compiled on x86-64 for s390x (big-endia
     const r = await cli('run', '--invoke', 'outer', s390x, '0');
     expect(r.status).toBe(134);
     expect(r.err).toMatch(/^wasm trap: integer divide by zero\nwasm backtrace:\n {2}0: .* - div \(func\[4\]\)\n {2}1: 0x[0-9a-f]+ - func\[5\]\n$/);
+  }, 120_000);
+});
+
+describe.runIf(artifactHostProblem('riscv64') === null)('windlass run: a riscv64 artifact under qemu-riscv64', () => {
+  it('compiles for riscv64 here and runs the artifact through the cross-built loader', async () => {
+    const rv = join(dir, 'm.rv64.cwasm');
+    expect(await cli('compile', '--target', 'riscv64 has_v has_c', wat, '-o', rv)).toEqual({ status: 0, out: '', err: '' });
+    expect((await cli('inspect', rv)).out).toMatch(/^kind: module\ntarget: riscv64 /);
+    expect(await cli('run', '--invoke', 'add', rv, '-5', '4294967295')).toMatchObject({ status: 0, out: '-6\n' });
+    expect(await cli('run', '--invoke', 'wide', rv, '-21')).toMatchObject({ status: 0, out: '-42\n-1\n' });
+    expect(await cli('run', '--invoke', 'lanes', rv, 'i32x4', '1', '-2', '0x10', '4294967295')).toMatchObject({ status: 0, out: 'i32x4 2 -1 17 0\n' });
+    const r = await cli('run', '--invoke', 'outer', rv, '0');
+    expect(r.status).toBe(134);
+    expect(r.err).toMatch(/^wasm trap: integer divide by zero\nwasm backtrace:\n {2}0: .* - div \(func\[4\]\)\n/);
   }, 120_000);
 });

@@ -53,6 +53,8 @@ export interface NativeProfile {
   /** The C compiler (e.g. `aarch64-linux-gnu-gcc`) and its flags for the driver. */
   readonly cc: string;
   readonly ccFlags: readonly string[];
+  /** Libraries linked after the code besides libm (e.g. `-latomic` for 16-byte atomics). */
+  readonly libs?: readonly string[];
   /** The program and arguments running `exe` for `target` (e.g. `qemu-aarch64 -L ... exe`). */
   runCommand(exe: string, target: TargetSpec): [string, string[]];
   /** The programs that must exist on this host (compiler, emulator). */
@@ -347,7 +349,7 @@ export function runCross(p: NativeProfile, file: ClifFile, functions: readonly F
     writeFileSync(join(dir, 'code.o'), built.object);
     writeFileSync(join(dir, 'driver.c'), crossDriverSource(p, cases, skip, built.codes));
     const exe = join(dir, 'driver');
-    const cc = spawnSync(p.cc, [...p.ccFlags, '-o', exe, join(dir, 'driver.c'), join(dir, 'code.o'), '-lm'], { encoding: 'utf8' });
+    const cc = spawnSync(p.cc, [...p.ccFlags, '-o', exe, join(dir, 'driver.c'), join(dir, 'code.o'), '-lm', ...(p.libs ?? [])], { encoding: 'utf8' });
     if (cc.status !== 0) {
       const msg = `link failed: ${(cc.stderr || cc.stdout || String(cc.error)).trim().split('\n').slice(0, 3).join(' | ')}`;
       return outcomes.map((o) => o ?? { status: 'fail', message: msg });

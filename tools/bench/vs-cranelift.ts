@@ -1,8 +1,9 @@
-// Windlass against Cranelift on real wasm modules: CPU time and peak memory of compiling every
-// function of a module to x86-64 machine code, side by side, with the ratios.
+// Windlass against Cranelift on real wasm modules: CPU time and peak memory of compiling a
+// module for x86-64, side by side, with the ratios; and the wall time of compiling on 2 workers.
 //
 //   npx tsx tools/bench/vs-cranelift.ts [--modules sqljs,esbuild,swc|FILE.wasm,...] [--opt none,speed]
-//       [--reps 3] [--settings enable_verifier=false,...] [--bounds guard|explicit] [--source]
+//       [--reps 3] [--settings name=value,...] [--bounds guard|explicit] [--parallel esbuild|none]
+//       [--source]
 //
 // Modules: sql.js 1.17.0 (sql-wasm.wasm), esbuild-wasm 0.28.2 (esbuild.wasm) and @swc/wasm
 // 1.16.21 (wasm_bg.wasm), exact devDependencies of the workspace, or any file given.
@@ -11,16 +12,25 @@
 // are those of the whole process, its runtime's own start-up and baseline included:
 //  - Windlass: `node` running an esbuild bundle of tools/bench/vs-cranelift-windlass.ts (as a
 //    release build ships the packages; --source runs the TypeScript through tsx instead):
-//    decode + validate, then translate + compile each function, one at a time, keeping only
-//    the compiled code. Bounds checks: `guard` (a 4 GiB reservation + guard region, no
-//    explicit checks), like wasmtime's default; --bounds explicit compares each access.
+//    `compileModule(bytes)` of @windlass/linker, an artifact (decode + validate, translate and
+//    compile each function one at a time, trampolines, one linked .text), target x86_64
+//    haswell, the wasm path's default settings (no IR verifier) plus --settings. Bounds
+//    checks: `guard` (a 4 GiB reservation + guard region, no explicit checks), like wasmtime's
+//    default; --bounds explicit compares each access.
 //  - Cranelift: `python3` with the PyPI `wasmtime` package, `wasmtime.Module(engine, bytes)`
-//    with `parallel_compilation = False`, its default bounds checks (guard pages: none for
-//    32-bit memories on a 64-bit host) and its default stack-limit checks. When python3 or the
-//    package is missing, its columns say so and only Windlass runs.
+//    (also a compiled artifact in memory) with `parallel_compilation = False`, its default
+//    bounds checks (guard pages: none for 32-bit memories on a 64-bit host) and its default
+//    stack-limit checks. When python3 or the package is missing, its columns say so and only
+//    Windlass runs.
 // Runs are interleaved (Windlass, Cranelift, next configuration, ... for --reps rounds) and the
 // median of each is shown. The machine may be shared: CPU time is the figure to compare (wall
 // time mostly measures the neighbours).
+//
+// The parallel section (--parallel, default esbuild; `none` skips it) compares compile wall
+// times at opt_level=speed, interleaved: Windlass on the main thread, Windlass with
+// `compileModuleParallel` on 2 worker threads (started inside the timed region), and Cranelift
+// with `parallel_compilation = True` (on this machine's cores) and `False`. The 2-worker
+// artifact must hash like the main thread's.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,6 +55,7 @@ const reps = Number(arg('reps', '3'));
 const settings = arg('settings', '');
 const bounds = arg('bounds', 'guard');
 const source = process.argv.includes('--source');
+const parallel = arg('parallel', 'esbuild');
 
 interface Sample {
   processCpu: number;
@@ -95,11 +106,11 @@ async function main(): Promise<void> {
     const cl = craneliftVersion();
     const missing = modules.filter((m) => !existsSync(m.path));
     if (missing.length > 0) throw new Error(`missing modules (run npm install): ${missing.map((m) => m.path).join(', ')}`);
-    console.log(`Windlass vs Cranelift, wasm -> x86-64 machine code for every function; ${process.version}, ${source ? 'TypeScript sources (tsx)' : 'esbuild bundle'}; median of ${reps} interleaved runs; the machine may be shared with other jobs`);
-    console.log(`Windlass: target x86_64 haswell, bounds checks ${bounds}${settings ? `, settings ${settings}` : ''}, one function at a time on one thread`);
+    console.log(`Windlass vs Cranelift, a wasm module compiled for x86-64; ${process.version}, ${source ? 'TypeScript sources (tsx)' : 'esbuild bundle'}; median of ${reps} interleaved runs; the machine may be shared with other jobs`);
+    console.log(`Windlass: compileModule (an artifact), target x86_64 haswell, bounds checks ${bounds}${settings ? `, settings ${settings}` : ''}, one function at a time on one thread`);
     console.log(cl === null
       ? 'Cranelift: SKIPPED, python3 with the PyPI wasmtime package is not available (pip install wasmtime)'
-      : `Cranelift: wasmtime ${cl} (PyPI), parallel_compilation=False, default bounds checks (guard pages) and stack-limit checks, host CPU features`);
+      : `Cranelift: wasmtime ${cl} (PyPI), Module(engine, bytes), parallel_compilation=False, default bounds checks (guard pages) and stack-limit checks, host CPU features`);
 
     const nodeBase = runJson<Sample>(process.execPath, ['-e', 'const c=process.cpuUsage();console.log(JSON.stringify({processCpu:(c.user+c.system)/1000,peakRss:process.resourceUsage().maxRSS/1024}))']);
     const pyBase = cl === null ? null : runJson<Sample>('python3', ['-c', 'import json,resource,wasmtime;wasmtime.Engine();u=resource.getrusage(resource.RUSAGE_SELF);print(json.dumps({"processCpu":(u.ru_utime+u.ru_stime)*1000,"peakRss":u.ru_maxrss/1024}))']);
@@ -146,13 +157,47 @@ async function main(): Promise<void> {
         const p = f.phases;
         const hashes = [...new Set(wr.map((x) => x.hash))];
         details.push(`${m.label} ${opt}: ${f.irInsts} IR insts, ${f.codeBytes} code bytes, output ${hashes.join(' / ')}${hashes.length > 1 ? ' (DIFFERS between runs)' : ''}; ` +
-          `phases (one run, wall ms): translate ${p.translate.toFixed(0)}, verify ${p.verify.toFixed(0)}, mid-end ${p.opt.toFixed(0)}, lower ${p.lower.toFixed(0)}, regalloc ${p.regalloc.toFixed(0)}, emit ${p.emit.toFixed(0)}` +
+          `phases (one run, wall ms): verify ${p.verify.toFixed(0)}, mid-end ${p.opt.toFixed(0)}, lower ${p.lower.toFixed(0)}, regalloc ${p.regalloc.toFixed(0)}, emit ${p.emit.toFixed(0)}, the rest (decode, translate, link) ${(f.compileWall - p.verify - p.opt - p.lower - p.regalloc - p.emit).toFixed(0)}` +
           (f.failed ? `; failures: ${f.failures.join(' | ')}` : ''));
       }
     }
     for (const d of details) console.log(d);
+    if (parallel !== 'none') await parallelSection(w, cl);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Wall times on 2 workers beside 1 (see the header). */
+async function parallelSection(w: { cmd: string; args: string[] }, cl: string | null): Promise<void> {
+  const targets = parallel.split(',').map((m) => ({ label: LABEL[m] ?? m, path: KNOWN[m] ? join(root, KNOWN[m]) : m }));
+  console.log(`\nParallel compilation, opt_level=speed, compile wall time (median of ${reps}; shared machine: wall time includes waiting for the neighbours)`);
+  console.log('| module | Windlass 1 thread s | Windlass 2 workers s | 2 workers / 1 | Cranelift parallel s | Cranelift 1 thread s | Windlass 2 workers / Cranelift parallel | Windlass CPU 1 / 2 workers s |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const m of targets) {
+    const one: Result[] = [];
+    const two: Result[] = [];
+    const cpar: Sample[] = [];
+    const cseq: Sample[] = [];
+    for (let r = 0; r < reps; r++) {
+      const base = [...w.args, '--file', m.path, '--opt', 'speed', '--bounds', bounds, ...(settings ? ['--settings', settings] : [])];
+      one.push(runJson<Result>(w.cmd, base));
+      two.push(runJson<Result>(w.cmd, [...base, '--workers', '2']));
+      if (cl !== null) {
+        cpar.push(runJson<Sample>('python3', [join(here, 'vs-cranelift-cranelift.py'), m.path, 'speed', '1']));
+        cseq.push(runJson<Sample>('python3', [join(here, 'vs-cranelift-cranelift.py'), m.path, 'speed', '0']));
+      }
+      process.stderr.write(`[${r + 1}/${reps}] parallel ${m.label}: Windlass ${fmtS(one[r].compileWall)} s / 2 workers ${fmtS(two[r].compileWall)} s${cl ? `; Cranelift parallel ${fmtS(cpar[r].compileWall)} s / 1 thread ${fmtS(cseq[r].compileWall)} s` : ''}\n`);
+    }
+    const hashes = new Set([...one, ...two].map((x) => x.hash));
+    if (hashes.size !== 1) throw new Error(`the 2-worker artifact of ${m.label} differs from the main thread's: ${[...hashes].join(', ')}`);
+    const w1 = median(one.map((x) => x.compileWall));
+    const w2 = median(two.map((x) => x.compileWall));
+    const cp = cl ? median(cpar.map((x) => x.compileWall)) : NaN;
+    const cs = cl ? median(cseq.map((x) => x.compileWall)) : NaN;
+    const dash = (x: number, f: (v: number) => string): string => (Number.isNaN(x) ? '-' : f(x));
+    console.log(`| ${m.label} | ${fmtS(w1)} | ${fmtS(w2)} | ${(w2 / w1).toFixed(2)} | ${dash(cp, fmtS)} | ${dash(cs, fmtS)} | ${dash(cp, (x) => `${(w2 / x).toFixed(2)}x`)} | ${fmtS(median(one.map((x) => x.compileCpu)))} / ${fmtS(median(two.map((x) => x.compileCpu)))} |`);
+    console.log(`${m.label}: artifact ${[...hashes][0]} on 1 thread and on 2 workers`);
   }
 }
 

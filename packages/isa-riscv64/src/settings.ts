@@ -57,6 +57,8 @@ export interface RvFeatures {
   readonly preserveFramePointers: boolean;
   readonly unwindInfo: boolean;
   readonly colocatedLibcalls: boolean;
+  /** `stack_switch_model`: `none`, `basic`, `update_windows_tib`. */
+  readonly stackSwitchModel: string;
 }
 
 /** The features of a target line's riscv64 flags (with the shared settings the backend reads). */
@@ -90,5 +92,6 @@ export function featuresOf(f: Flags, facts: SharedFacts): RvFeatures {
     preserveFramePointers: facts.preserveFramePointers,
     unwindInfo: facts.unwindInfo,
     colocatedLibcalls: facts.colocatedLibcalls,
+    stackSwitchModel: facts.stackSwitchModel,
   });
 }

@@ -777,7 +777,19 @@ class Allocator {
     this.nVictims = 0;
     const r = this.ranges.data;
     for (let k = this.rStart[b], e = this.rEnd[b]; k < e; k += 3) this.occ.conflicts(p, r[k], r[k + 1], r[k + 2], this.collectVictim);
-    for (let k = 0; k < this.nVictims; k++) {
+    // In bundle order, whatever order the occupancy found them in: the queue breaks ties by
+    // insertion order, and the allocation must not depend on how occupancy is stored.
+    const n = this.nVictims;
+    for (let i = 1; i < n; i++) {
+      const x = victims[i];
+      let j = i - 1;
+      while (j >= 0 && victims[j] > x) {
+        victims[j + 1] = victims[j];
+        j--;
+      }
+      victims[j + 1] = x;
+    }
+    for (let k = 0; k < n; k++) {
       this.unassign(victims[k]);
       this.enqueue(victims[k]);
     }

@@ -103,5 +103,8 @@ export function loaderCommand(isa: LoaderIsa, cpu: string | undefined = QEMU_CPU
     if (!existsSync(binary)) buildLoader(isa, binary, dir);
   }
   if (isa === hostIsa()) return [binary];
+  if (spawnSync('sh', ['-c', `command -v qemu-${isa}`], { stdio: 'ignore' }).status !== 0) {
+    throw new LoaderError(`${isa} artifacts run under qemu-user here, and qemu-${isa} is not installed (Debian: qemu-user)`);
+  }
   return [`qemu-${isa}`, '-L', `/usr/${isa}-linux-gnu`, ...(cpu ? ['-cpu', cpu] : []), binary];
 }

@@ -159,10 +159,15 @@ export async function runCliInput(input: CliInput, work: string, budgetMs: numbe
   const io: Io = { out: (s) => void (out += s), err: (s) => void (err += s), errIsTTY: false };
   const t0 = performance.now();
   let status: number;
+  // In the work folder: whatever a command line writes by a relative name lands there.
+  const cwd = process.cwd();
+  process.chdir(work);
   try {
     status = await main(argv, io, commands);
   } catch (e) {
     return { status: -1, ms: performance.now() - t0, finding: finding(input, 'crash', `main threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`) };
+  } finally {
+    process.chdir(cwd);
   }
   const ms = performance.now() - t0;
   // `run` exits with the program's own status (134 for a trap); its internal errors still say so.

@@ -77,6 +77,8 @@ export const riscv64Profile: NativeProfile = {
   trapStub: Uint8Array.of(0x73, 0x10, 0x00, 0xc0), // unimp
   cc: 'riscv64-linux-gnu-gcc',
   ccFlags: ['-O0', '-w'],
+  // i128 atomics call libatomic's __atomic_*_16.
+  libs: ['-latomic'],
   requires: ['riscv64-linux-gnu-gcc', 'qemu-riscv64'],
   runCommand: (exe: string, target: TargetSpec) => ['qemu-riscv64', ['-L', '/usr/riscv64-linux-gnu', '-cpu', riscv64Cpu(target.flags), exe]],
   cType,

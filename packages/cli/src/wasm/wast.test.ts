@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { corpus, haveWabt, script as writeScript } from './test-support';
@@ -154,6 +154,20 @@ describe('runWastFiles on Node', () => {
       rmSync(resolve(path, '..'), { recursive: true, force: true });
     }
   });
+
+  it('gives wast2json a script named `-` as a file, never its standard input (fuzz finding: it waited forever)', async () => {
+    const path = script('(module (func (export "f") (result i32) (i32.const 1)))\n(assert_return (invoke "f") (i32.const 1))\n');
+    const dash = join(resolve(path, '..'), '-');
+    renameSync(path, dash);
+    const cwd = process.cwd();
+    process.chdir(resolve(path, '..'));
+    try {
+      expect(summaryLine(await runWastFiles(['-'], { interpret: true, reader: 'wast2json' }))).toBe('1 passed, 0 failed, 0 skipped');
+    } finally {
+      process.chdir(cwd);
+      rmSync(resolve(path, '..'), { recursive: true, force: true });
+    }
+  }, 30_000);
 
   const scripts = ['i32', 'f64', 'linking', 'simd_i8x16_arith', 'memory_trap', 'call_indirect'].map((n) => join(corpus, `${n}.wast`));
   it.runIf(existsSync(corpus))('runs spec scripts on Node without a failure', async () => {

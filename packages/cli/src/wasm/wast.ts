@@ -10,7 +10,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, join, resolve as resolvePath } from 'node:path';
 import { WasmError, WatError, parseModule, parseWast, parseWat, type Module } from '@windlass/wasm-frontend';
 import { normalizeWast } from './normalize';
 import { WastExhaustion, WastLinkError, WastTrap, type WastEngine, type WastInstance } from './engine';
@@ -120,12 +120,14 @@ const ASSERTIONS = new Set([
 
 function run(cmd: string, args: string[]): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(cmd, args, { maxBuffer: 64 << 20 }, (err, _stdout, stderr) => {
+    const child = execFile(cmd, args, { maxBuffer: 64 << 20, timeout: 120_000 }, (err, _stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
       // A crash (wast2json overflows its stack on deeply nested scripts) says so, in one line.
-      const why = err && (err.signal ? `${cmd} crashed (${err.signal})` : err.message.split('\n')[0]);
+      const why = err && (err.signal ? `${cmd} ${err.killed ? 'timed out' : `crashed (${err.signal})`}` : err.message.split('\n')[0]);
       resolve({ code, stderr: String(stderr || why || '') });
     });
+    // Nothing is ever written to its standard input: a tool that reads it ends at once.
+    child.stdin?.end();
   });
 }
 
@@ -422,7 +424,8 @@ class ScriptRunner {
 }
 
 async function wast2json(path: string, json: string): Promise<string | undefined> {
-  const { code, stderr } = await run('wast2json', [path, '-o', json]);
+  // An absolute path: a script named `-` is that file, not standard input.
+  const { code, stderr } = await run('wast2json', [resolvePath(path), '-o', json]);
   return code === 0 ? undefined : stderr.split('\n')[0] || `wast2json exit ${code}`;
 }
 

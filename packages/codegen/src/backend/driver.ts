@@ -178,6 +178,9 @@ export function compileWith<I, X, F, S extends LoweringSession<I, X>>(
   try {
     alloc = allocate(vcode.toRegAlloc(), backend.machineEnv(f, features, facts, session), {
       mode: facts.fastRegalloc ? 'fast' : 'optimizing', check: facts.regallocChecker,
+      // The allocator's own input checks go with the IR verifier: on by default, off on the
+      // wasm path (which trusts its frontend as it trusts this lowering).
+      validate: facts.verifier,
     });
   } catch (e) {
     if (e instanceof RegAllocError) throw new CodegenError(`register allocation failed: ${e.message}`, lctx.loc());

@@ -211,5 +211,11 @@ export const CALLER_SAVED: readonly PReg[] = [
   ...[0, 1, 2, 3, 4, 5, 6, 7, 10, 11, 12, 13, 14, 15, 16, 17, 28, 29, 30, 31].map((k) => 32 + k),
   ...Array.from({ length: 31 }, (_, k) => 65 + k),
 ];
+/** Every register the allocator may hand out (v0 included: it is allocated last). */
+export const ALLOCATABLE: readonly PReg[] = [
+  5, 6, 7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29,
+  ...Array.from({ length: 31 }, (_, k) => 32 + k),
+  ...Array.from({ length: 31 }, (_, k) => 64 + k),
+];
 /** A `preserve_all` callee keeps every register but the allocator's scratch registers. */
 const PRESERVE_ALL_CLOBBERS: readonly PReg[] = [31, 32 + 31, 64 + 31];

@@ -22,7 +22,7 @@ import { UnsupportedError } from '@windlass/codegen';
 import { InstFlag, RegClass } from '@windlass/regalloc';
 import { type MInst, Pseudo, pseudo } from '../inst/mod';
 import { CALLEE_SAVED_FPRS, CALLEE_SAVED_GPRS, a0, a1, fp } from '../inst/regs';
-import { assignReturns, callClobbers, needsReturnArea, returnAreaLayout } from '../abi/abi';
+import { ALLOCATABLE, assignReturns, callClobbers, needsReturnArea, returnAreaLayout } from '../abi/abi';
 import { loadFromArea, lowerCall } from './call';
 import { fromGprs } from './vector-abi';
 import { type RvLower, VREG_BASE } from './state';
@@ -30,13 +30,6 @@ import { type RvLower, VREG_BASE } from './state';
 /** Calling conventions whose callees can unwind to a handler, with the payload in a0 and a1. */
 const PAYLOAD_CONVS = new Set(['system_v', 'tail', 'preserve_all', 'fast', 'cold']);
 const PAYLOAD_REGS = [a0, a1] as const;
-
-/** Every register the allocator may hand out (v0 included: it is allocated last). */
-const ALLOCATABLE: readonly number[] = [
-  5, 6, 7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29,
-  ...Array.from({ length: 31 }, (_, k) => 32 + k),
-  ...Array.from({ length: 31 }, (_, k) => 64 + k),
-];
 
 /** The exception table of try_call `inst`. */
 function exceptionTableOf(L: RvLower, inst: Inst): ExceptionTableData {

@@ -27,9 +27,11 @@ import { lowerBitRules } from './bits';
 import { lowerDivRules } from './divide';
 import { boxF16, lowerFloatRules } from './float';
 import { lowerAtomicRules } from './atomics';
+import { lowerAtomic128Rules } from './atomics128';
 import { lowerVectorRules } from './vector';
 import { lowerOverflowRules } from './overflow';
 import { lowerTlsRules } from './tls';
+import { lowerStackSwitchRules } from './stack-switch';
 import { vecAccess } from './vector-abi';
 import { symbolName } from './names';
 
@@ -764,7 +766,9 @@ lowerBitRules(RULES);
 lowerDivRules(RULES);
 lowerFloatRules(RULES);
 lowerAtomicRules(RULES);
+lowerAtomic128Rules(RULES);
 lowerVectorRules(RULES);
 lowerOverflowRules(RULES);
 lowerTlsRules(RULES);
+lowerStackSwitchRules(RULES);
 

@@ -22,6 +22,10 @@ export const SeqKind = {
   AtomicCas: 3,
   /** Compare-and-swap of a byte or halfword (lower/atomics.ts). */
   AtomicCasSubword: 4,
+  /** Switch to another stack's context (lower/stack-switch.ts). */
+  StackSwitch: 5,
+  /** 128-bit atomic min / max: a loop around libatomic's compare-exchange (lower/atomics128.ts). */
+  AtomicMinMax128: 6,
 } as const;
 export type SeqKind = (typeof SeqKind)[keyof typeof SeqKind];
 

@@ -85,6 +85,27 @@ block0(v0: i32, v1: i32):
     expect(printed).toContain('v5 -> v4');
   });
 
+  it('lets a store without region or class clobber every region, and a region store keep other loads', () => {
+    const { printed } = run(`
+function %f(i32, i32) -> i32, i32, i32, i32 {
+    ss0 = explicit_slot 16
+    region0 = 0 "a"
+block0(v0: i32, v1: i32):
+    v2 = stack_addr.i64 ss0
+    store.i32 region0 v0, v2
+    v3 = load.i32 region0 v2
+    store.i32 v1, v2
+    v4 = load.i32 region0 v2
+    v5 = load.i32 v2+8
+    store.i32 region0 v0, v2+4
+    v6 = load.i32 v2+8
+    return v3, v4, v5, v6
+}`, ARGS);
+    expect(printed).toContain('v3 -> v0');
+    expect(printed).toContain('v4 = load.i32 region0 v2');
+    expect(printed).toContain('v6 -> v5');
+  });
+
   it('treats fences as barriers and merges the state of joining paths', () => {
     const { printed, removed } = run(`
 function %f(i32, i32) -> i32, i32, i32 {

@@ -1,9 +1,11 @@
 // Alias analysis: redundant-load elimination and store-to-load forwarding.
 //
 // Memory is split into disjoint categories by the access flags: each `regionN`, then the
-// `heap`, `table` and `vmctx` classes, then everything else ("other"). A store only changes
-// its own category; a call, fence, atomic or any other instruction that may write memory
-// changes them all. `readonly` loads see memory that never changes.
+// `heap`, `table` and `vmctx` classes, then everything else ("other"). A load reads only its
+// own category. A store with a region or class changes only its category; a store with neither
+// may write any memory (an untagged address can point into any region), so it changes them all,
+// as a call, fence, atomic or any other instruction that may write memory does. `readonly`
+// loads see memory that never changes.
 //
 // A forward dataflow over the CFG gives, at every instruction, the last instruction that may
 // have written each category (or the block where paths with different last writers merge).
@@ -23,6 +25,12 @@ import {
 function categoryOf(flags: number): number {
   const r = memRegion(flags);
   return r >= 0 ? 4 + r : memAliasClass(flags);
+}
+
+/** Store `i` to category `cat` becomes the last writer of what it may write. */
+function storeTo(state: Int32Array, cat: number, i: number): void {
+  if (cat === 0) state.fill(i);
+  else state[cat] = i;
 }
 
 /** The last writer "function entry" (nothing stored yet). */
@@ -84,7 +92,7 @@ export function eliminateRedundantLoads(f: Function, cfg?: ControlFlowGraph, dt?
   const transfer = (b: number): void => {
     for (let i = f.blockFirstInst[b]; i !== NONE; i = f.instNext[i]) {
       const e = effectOf(f, i);
-      if (e === Effect.Store) state[categoryOf(f.instImm0[i])] = i;
+      if (e === Effect.Store) storeTo(state, categoryOf(f.instImm0[i]), i);
       else if (e === Effect.Clobber) state.fill(i);
     }
   };
@@ -163,7 +171,7 @@ export function eliminateRedundantLoads(f: Function, cfg?: ControlFlowGraph, dt?
         undo.push([key, table.get(key)]);
         table.set(key, res);
       } else {
-        state[cat] = i;
+        storeTo(state, cat, i);
         if (f.instOpcode[i] !== STORE) continue;
         const x = f.resolveAliases(f.pool[f.instArgOff[i]] as Value);
         const addr = f.resolveAliases(f.pool[f.instArgOff[i] + 1] as Value);

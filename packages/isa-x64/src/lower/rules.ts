@@ -19,7 +19,7 @@ import {
   type Amode, type MInst, type OperandSize, AluOp, BitOp, CC, MulDivOp, RegClass, ShiftOp, UnaryOp, XmmMovOp,
   aluRI, aluRM, bitScan, bswap, cmov, fence, gprToXmm, int3, invertCC, lea, load, movImm, movRR, movsx,
   movzx, mulDiv, rbp, rax, rdx, rsp, setcc, shiftCl, shiftImm, signExtendRax, store, storeImm, unary, imul,
-  imulImm, xmmCmove, xmmLoad, xmmStore, xmmToGpr, amBase, amSym, Reloc, rcx, withTrap, xmmMov,
+  imulImm, xmmCmove, xmmLoad, xmmStore, xmmToGpr, amBase, amIndex, amSym, Reloc, rcx, withTrap, xmmMov,
 } from '../inst';
 import { condOf, intCC, lowerFcmp, lowerIcmp } from './cond';
 import { aluSize, exactSize, VREG_BASE, type X64Lower } from './state';
@@ -85,11 +85,20 @@ function aluBinary(L: X64Lower, inst: Inst): boolean {
   const dst = L.out();
   const ra = L.gpr(a);
   const imm = L.imm32(b, t);
+  // An addition is a `lea`: three-address, so the allocator needs no copy when `a` lives on.
+  if (imm !== null && op === AluOp.Add) {
+    L.emit(lea(size, dst, amBase(ra, imm)));
+    return true;
+  }
   if (imm !== null) {
     L.emitMod(aluRI(op, size, dst, imm), ra);
     return true;
   }
   const m = L.sinkLoad(b, inst, t);
+  if (m === null && op === AluOp.Add) {
+    L.emit(lea(size, dst, amIndex(ra, L.gpr(b), 0)));
+    return true;
+  }
   L.emitMod(aluRM(op, size, dst, m ?? L.gpr(b)), ra);
   return true;
 }
@@ -122,7 +131,9 @@ function aluImm(L: X64Lower, inst: Inst): boolean {
   const size = aluSize(t);
   const dst = L.out();
   const a = L.gpr(L.f.arg(inst, 0));
-  if (fitsImm(lo, hi, t)) L.emitMod(aluRI(op, size, dst, lo | 0), a);
+  // An addition is a `lea`: three-address, so the allocator needs no copy when `a` lives on.
+  if (op === AluOp.Add && fitsImm(lo, hi, t)) L.emit(lea(size, dst, amBase(a, lo | 0)));
+  else if (fitsImm(lo, hi, t)) L.emitMod(aluRI(op, size, dst, lo | 0), a);
   else L.emitMod(aluRM(op, size, dst, L.constReg(lo, hi)), a);
   return true;
 }

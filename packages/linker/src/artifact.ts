@@ -7,7 +7,7 @@ import type { RelocKind } from '@windlass/codegen';
 import type { ConstExpr, Export, GlobalType, Import, MemoryType, TableType, ValType } from '@windlass/wasm-frontend';
 
 /** Bumped whenever the bytes or the loader's contract change (vmctx layout, trampolines, libcalls). */
-export const ARTIFACT_FORMAT_VERSION = 1;
+export const ARTIFACT_FORMAT_VERSION = 2;
 
 /**
  * `e_flags` bits of an artifact, ORed with the target's own bits (RISC-V keeps its RVC and

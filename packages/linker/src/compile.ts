@@ -6,7 +6,7 @@
  */
 import { buildIsa, defaultFlags, settingsBuilder, type CompiledCode, type Flags, type TargetIsa } from '@windlass/codegen';
 import type { Function as IrFunction } from '@windlass/ir';
-import { parseModule, translateFunction, WasmError, type Module } from '@windlass/wasm-frontend';
+import { parseModule, translateFunction, WasmError, type Module, type WasmFeatures } from '@windlass/wasm-frontend';
 import { CodeKind, type Artifact, type ArtifactData, type ArtifactSignature, type ModuleInfo } from './artifact';
 import { StandardEnvironment, type BoundsChecks } from './environ/environment';
 import { VmctxLayout } from './environ/layout';
@@ -26,6 +26,8 @@ export interface CompileOptions {
   boundsChecks?: BoundsChecks;
   /** Recorded in the compatibility record. */
   producer?: string;
+  /** WebAssembly features beyond 2.0 to accept (`multiMemory`), for module bytes. */
+  features?: WasmFeatures;
   /** Called after each function compiles (progress of long compiles). */
   onFunction?: (defined: number, total: number) => void;
 }
@@ -60,10 +62,9 @@ function compileOne(isa: TargetIsa, f: IrFunction, what: string, func?: number):
  * function does not compile or link, and the codegen's errors for a bad target or setting.
  */
 export function compileModule(input: Uint8Array | Module, opts: CompileOptions = {}): Artifact {
-  const m = input instanceof Uint8Array ? parseModule(input) : input;
+  const m = input instanceof Uint8Array ? parseModule(input, opts.features) : input;
   const isa = buildIsa(opts.target ?? 'x86_64', flagsOf(opts));
   const boundsChecks = opts.boundsChecks ?? 'explicit';
-  if (m.memories.length > 1) throw new ArtifactBuildError(`${m.memories.length} memories: artifacts support one memory per module (multi-memory is not WebAssembly 2.0)`);
 
   // Signatures, shared by every module of the artifact (one module today).
   const signatures: ArtifactSignature[] = [];

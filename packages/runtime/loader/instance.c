@@ -126,6 +126,7 @@ wl_instance *wl_instantiate(wl_module *m, uint32_t nb, const wl_binding *binding
   *(wl_instance **)block = I;
   I->vmctx = block + 16;
   I->tables = wl_xalloc(sizeof(wl_table *) * (m->ntables + 1));
+  I->mems = wl_xalloc(sizeof(wl_memory *) * (m->nmems + 1));
   I->globals = wl_xalloc(sizeof(wl_global *) * (m->nglobals + 1));
   I->hosts = wl_xalloc(sizeof(wl_hostctx) * (m->nimports + 1));
   I->wasi = wasi;
@@ -172,11 +173,10 @@ wl_instance *wl_instantiate(wl_module *m, uint32_t nb, const wl_binding *binding
       break;
     }
     case WL_MEMORY: {
-      wl_memory *mem = X->mem;
+      wl_memory *mem = X->mems[ex->index];
       if (!mem || !limits_match(mem->len / WL_PAGE, mem->has_max, mem->max_pages, &im->lim)) { link_error(o, "incompatible import type", im); return NULL; }
       if (a->guard && mem->reserved < (8ull << 30)) { link_error(o, "incompatible import type (this module's code needs a memory with guard pages)", im); return NULL; }
-      I->mem = mem;
-      mi++;
+      I->mems[mi++] = mem;
       break;
     }
     default: {
@@ -186,14 +186,14 @@ wl_instance *wl_instantiate(wl_module *m, uint32_t nb, const wl_binding *binding
     }
     }
   }
-  (void)mi;
-  if (m->nmems > m->nimported_mems) {
-    I->mem = memory_new(m->mem_lim[m->nimported_mems], a->guard);
-    if (!I->mem) { o->status = WL_ERROR; snprintf(o->message, sizeof o->message, "cannot reserve a linear memory"); return NULL; }
+  for (uint32_t k = m->nimported_mems; k < m->nmems; k++) {
+    I->mems[k] = memory_new(m->mem_lim[k], a->guard);
+    if (!I->mems[k]) { o->status = WL_ERROR; snprintf(o->message, sizeof o->message, "cannot reserve a linear memory"); return NULL; }
   }
+  I->mem = m->nmems ? I->mems[0] : NULL;
   for (uint32_t t = m->nimported_tables; t < m->ntables; t++) I->tables[t] = table_new(m->table_elem[t], m->table_lim[t]);
   /* vmctx: records, signature ids, defined functions (global initializers may take ref.func). */
-  *(void **)(vm + m->layout[1]) = I->mem;
+  for (uint32_t k = 0; k < m->nmems; k++) *(void **)(vm + m->layout[1] + 8 * k) = I->mems[k];
   for (uint32_t t = 0; t < m->ntables; t++) *(void **)(vm + m->layout[2] + 8 * t) = I->tables[t];
   for (uint32_t t = 0; t < m->ntypes; t++) *(uint32_t *)(vm + m->layout[4] + 4 * t) = a->sigs[m->types[t]].rt;
   for (uint32_t f = m->nimported_funcs; f < m->nfuncs; f++) {
@@ -246,8 +246,9 @@ wl_instance *wl_instantiate(wl_module *m, uint32_t nb, const wl_binding *binding
     if (s->mode != 0) continue;
     uint64_t off[2];
     eval_const(I, &s->offset, off);
-    if ((uint64_t)(uint32_t)off[0] + I->data_len[d] > I->mem->len) { trap_now(o, WL_TRAP_HEAP_OOB); return NULL; }
-    memcpy(I->mem->base + (uint32_t)off[0], I->data_ptr[d], I->data_len[d]);
+    wl_memory *M = I->mems[s->memory];
+    if ((uint64_t)(uint32_t)off[0] + I->data_len[d] > M->len) { trap_now(o, WL_TRAP_HEAP_OOB); return NULL; }
+    memcpy(M->base + (uint32_t)off[0], I->data_ptr[d], I->data_len[d]);
     I->data_len[d] = 0;
   }
   if (m->start != WL_NONE) {

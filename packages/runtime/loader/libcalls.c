@@ -10,8 +10,8 @@
 
 static wl_memory *memory_of(void *vm, uint32_t mem) {
   wl_instance *I = wl_instance_of(vm);
-  if (mem != 0 || !I->mem) wl_trap(WL_TRAP_HEAP_OOB);
-  return I->mem;
+  if (mem >= I->mod->nmems) wl_trap(WL_TRAP_HEAP_OOB);
+  return I->mems[mem];
 }
 
 uint32_t wasm_memory_grow(void *vm, uint32_t mem, uint32_t delta) {
@@ -23,10 +23,10 @@ uint32_t wasm_memory_grow(void *vm, uint32_t mem, uint32_t delta) {
   return (uint32_t)old;
 }
 
-void wasm_memory_copy(void *vm, uint32_t mem, uint32_t d, uint32_t s, uint32_t n) {
-  wl_memory *m = memory_of(vm, mem);
-  if ((uint64_t)s + n > m->len || (uint64_t)d + n > m->len) wl_trap(WL_TRAP_HEAP_OOB);
-  memmove(m->base + d, m->base + s, n);
+void wasm_memory_copy(void *vm, uint32_t dmem, uint32_t smem, uint32_t d, uint32_t s, uint32_t n) {
+  wl_memory *D = memory_of(vm, dmem), *S = memory_of(vm, smem);
+  if ((uint64_t)s + n > S->len || (uint64_t)d + n > D->len) wl_trap(WL_TRAP_HEAP_OOB);
+  memmove(D->base + d, S->base + s, n);
 }
 
 void wasm_memory_fill(void *vm, uint32_t mem, uint32_t d, uint32_t v, uint32_t n) {

@@ -24,6 +24,8 @@
 #include <string.h>
 
 #define WL_PAGE 65536ull
+/* The artifact format version this loader reads (ARTIFACT_FORMAT_VERSION of @windlass/linker). */
+#define WL_FORMAT_VERSION 2
 #define WL_NONE 0xffffffffu
 
 /* Trap codes, as @windlass/ir numbers them. */
@@ -133,7 +135,8 @@ typedef struct wl_instance {
   uint32_t id;
   wl_module *mod;
   uint8_t *vmctx;
-  wl_memory *mem;
+  wl_memory **mems; /* every memory, imports first */
+  wl_memory *mem;   /* memory 0 (WASI's), or NULL */
   wl_table **tables;
   wl_global **globals;
   uint64_t **elem_items;

@@ -50,7 +50,8 @@ class Enc {
   }
   valType(t: AValType): void {
     if ('prim' in t) this.w.u8(PRIM_CODE[t.prim]);
-    else this.w.sleb(t.idx);
+    else if (Number.isInteger(t.idx) && t.idx >= 0) this.w.sleb(t.idx);
+    else throw new TypeError(`not a value type: ${JSON.stringify(t)}`);
   }
   optValType(t: AValType | undefined): void {
     if (t === undefined) this.w.u8(0);

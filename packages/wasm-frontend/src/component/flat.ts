@@ -32,6 +32,11 @@ export interface FlatInstance {
   component: number;
   /** What each import of the module is given, in the module's import order. */
   args: CoreItem[];
+  /**
+   * An imported module: the (module, name) of each argument. Its type may list its imports in
+   * another order than the module provided at instantiation, which is matched by name.
+   */
+  argNames?: [string, string][];
 }
 
 /** Canonical options of a lift or lower, resolved. */

@@ -235,6 +235,11 @@ export function substExtern(e: ExternT, s: ReadonlyMap<number, number>): ExternT
 export interface Bindings {
   bound: Map<number, number>;
   bindable: Set<number>;
+  /**
+   * Compare function types without their parameter names (the runtime's linking of instances,
+   * as Wasmtime's host linker does; validation compares names).
+   */
+  ignoreNames?: boolean;
 }
 
 export function newBindings(): Bindings {
@@ -289,7 +294,7 @@ export function valEq(actual: ValT, expected: ValT, b?: Bindings): boolean {
 export function funcEq(actual: FuncT, expected: FuncT, b?: Bindings): boolean {
   if (actual.params.length !== expected.params.length) return false;
   for (let i = 0; i < actual.params.length; i++) {
-    if (actual.params[i].name !== expected.params[i].name || !valEq(actual.params[i].t, expected.params[i].t, b)) return false;
+    if ((!b?.ignoreNames && actual.params[i].name !== expected.params[i].name) || !valEq(actual.params[i].t, expected.params[i].t, b)) return false;
   }
   if (actual.result === undefined || expected.result === undefined) return actual.result === expected.result;
   return valEq(actual.result, expected.result, b);
@@ -402,11 +407,16 @@ export function matchExtern(actual: ExternT, expected: ExternT, b: Bindings = ne
 
 export function matchInstance(actual: InstanceT, expected: InstanceT, b: Bindings, what = 'import'): string | undefined {
   for (const r of expected.abstract) b.bindable.add(r);
+  const introduced = new Set<number>();
   for (const [name, e] of expected.exports) {
     const a = actual.exports.get(name);
     const sub = `${what} export ${JSON.stringify(name)}`;
+    // A type export introduces a resource the match binds (`(sub resource)`) once; others are equalities.
+    const resource = e.k === 'type' && e.t.k === 'resource' ? e.t.r : undefined;
+    const alias = resource !== undefined && (!b.bindable.has(resource) || b.bound.has(resource) || introduced.has(resource));
+    if (resource !== undefined) introduced.add(resource);
     if (!a) {
-      if (e.k === 'type' && e.t.k !== 'resource') continue;
+      if (e.k === 'type' && (e.t.k !== 'resource' || alias)) continue;
       if (e.k === 'instance' && isEmptyInstance(e.t)) continue;
       return `${sub} was not found`;
     }

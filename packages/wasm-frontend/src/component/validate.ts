@@ -308,7 +308,8 @@ class Evaluator {
     }
     if (this.flat.instances.length >= MAX_FLAT_INSTANCES) this.unsupported(`more than ${MAX_FLAT_INSTANCES} core instances once nested instantiations are inlined`, d.at);
     const index = this.flat.instances.length;
-    this.flat.instances.push({ module: this.moduleRef(mod), component: s.component, args });
+    const module = this.moduleRef(mod);
+    this.flat.instances.push(module.k === 'import' ? { module, component: s.component, args, argNames: mod.t.imports.map((i) => [i.module, i.name]) } : { module, component: s.component, args });
     const exports = new Map<string, CoreV>();
     for (const [name, t] of mod.t.exports) exports.set(name, { item: { k: 'export', instance: index, name, t }, t });
     s.coreInstances.push({ exports });
@@ -861,7 +862,8 @@ class Evaluator {
       t = substExtern(declared, b.bound);
     }
     this.checkAnnotatedName(s, d.name, t, d.at, s.exports);
-    if (t.k === 'type' && t.t.k === 'resource') s.named.add(t.t.r);
+    // Resources the export exports itself (as a type, or as a type export of an exported instance) are named by it.
+    exportedResources(t, s.named);
     for (const r of freeResources(t)) {
       if (!s.named.has(r)) this.fail(`export ${JSON.stringify(d.name)} refers to a resource that is neither imported nor exported before it`, d.at);
     }
@@ -973,6 +975,12 @@ class Evaluator {
     if (needRealloc && !opts.realloc) this.fail('canonical option `realloc` is required', at);
     void raw;
   }
+}
+
+/** Resources an extern type exports as types: itself a resource, or those of its instance's type exports. */
+function exportedResources(t: ExternT, out: Set<number>): void {
+  if (t.k === 'type' && t.t.k === 'resource') out.add(t.t.r);
+  else if (t.k === 'instance') for (const e of t.t.exports.values()) exportedResources(e, out);
 }
 
 function depthOf(t: ValT): number {

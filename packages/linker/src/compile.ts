@@ -63,40 +63,59 @@ function compileOne(isa: TargetIsa, f: IrFunction, what: string, func?: number):
  */
 export function compileModule(input: Uint8Array | Module, opts: CompileOptions = {}): Artifact {
   const m = input instanceof Uint8Array ? parseModule(input, opts.features) : input;
+  return { kind: 'module', ...compileModules([m], opts) };
+}
+
+/**
+ * The shared part of every artifact: several modules compiled into one `.text` (module k's
+ * functions named `functionSymbol(k, index)`), their signatures shared, one entry trampoline per
+ * signature a function has and one exit trampoline per signature of an imported function.
+ */
+export function compileModules(ms: readonly Module[], opts: CompileOptions = {}): Omit<Artifact, 'kind'> {
   const isa = buildIsa(opts.target ?? 'x86_64', flagsOf(opts));
   const boundsChecks = opts.boundsChecks ?? 'explicit';
 
-  // Signatures, shared by every module of the artifact (one module today).
+  // Signatures, shared by every module of the artifact.
   const signatures: ArtifactSignature[] = [];
   const sigIds = new Map<string, number>();
-  const types = m.types.map((t) => {
-    const key = sigKey(t);
-    let id = sigIds.get(key);
-    if (id === undefined) {
-      sigIds.set(key, (id = signatures.length));
-      signatures.push({ params: [...t.params], results: [...t.results], entry: -1, exit: -1 });
-    }
-    return id;
-  });
+  const typesOf = ms.map((m) =>
+    m.types.map((t) => {
+      const key = sigKey(t);
+      let id = sigIds.get(key);
+      if (id === undefined) {
+        sigIds.set(key, (id = signatures.length));
+        signatures.push({ params: [...t.params], results: [...t.results], entry: -1, exit: -1 });
+      }
+      return id;
+    }),
+  );
 
-  const env = new StandardEnvironment(m, { boundsChecks, functionName: (i) => ({ kind: 'testcase', name: functionSymbol(0, i) }) });
   const units: LinkUnit[] = [];
-  for (let d = 0; d < m.bodies.length; d++) {
-    const index = m.numImportedFuncs + d;
-    let ir: IrFunction;
-    try {
-      ir = translateFunction(m, d, env);
-    } catch (e) {
-      if (e instanceof WasmError) throw e;
-      throw new ArtifactBuildError(`translation failed: ${String(e)}`, index, e);
+  const total = ms.reduce((n, m) => n + m.bodies.length, 0);
+  let done = 0;
+  const entryNeeded = new Set<number>();
+  const exitNeeded = new Set<number>();
+  ms.forEach((m, mi) => {
+    const types = typesOf[mi];
+    const env = new StandardEnvironment(m, { boundsChecks, functionName: (i) => ({ kind: 'testcase', name: functionSymbol(mi, i) }) });
+    for (let d = 0; d < m.bodies.length; d++) {
+      const index = m.numImportedFuncs + d;
+      let ir: IrFunction;
+      try {
+        ir = translateFunction(m, d, env);
+      } catch (e) {
+        if (e instanceof WasmError) throw e;
+        throw new ArtifactBuildError(`translation failed: ${String(e)}`, index, e);
+      }
+      const name = m.names?.functions.get(index);
+      const what = `${ms.length > 1 ? `module ${mi} ` : ''}function ${index}${name === undefined ? '' : ` (${name})`}`;
+      const code = compileOne(isa, ir, what, index);
+      units.push({ symbol: functionSymbol(mi, index), code, range: { kind: CodeKind.Function, module: mi, index }, func: index });
+      opts.onFunction?.(++done, total);
     }
-    const name = m.names?.functions.get(index);
-    const code = compileOne(isa, ir, name === undefined ? `function ${index}` : `function ${index} (${name})`, index);
-    units.push({ symbol: functionSymbol(0, index), code, range: { kind: CodeKind.Function, module: 0, index }, func: index });
-    opts.onFunction?.(d + 1, m.bodies.length);
-  }
-  const entryNeeded = new Set(m.funcTypes.map((t) => types[t]));
-  const exitNeeded = new Set(m.imports.flatMap((imp) => (imp.desc.kind === 0 ? [types[imp.desc.typeIndex]] : [])));
+    for (const t of m.funcTypes) entryNeeded.add(types[t]);
+    for (const imp of m.imports) if (imp.desc.kind === 0) exitNeeded.add(types[imp.desc.typeIndex]);
+  });
   for (const id of [...entryNeeded].sort((a, b) => a - b)) {
     const code = compileOne(isa, entryTrampoline(signatures[id], id), `the entry trampoline of signature ${id}`);
     units.push({ symbol: entryTrampolineName(id), code, range: { kind: CodeKind.Entry, module: 0, index: id } });
@@ -111,17 +130,40 @@ export function compileModule(input: Uint8Array | Module, opts: CompileOptions =
     else if (c.kind === CodeKind.Exit) signatures[c.index].exit = i;
   });
 
-  // Data segment payloads go to .rodata, in segment order.
+  // Data segment payloads go to .rodata, in module and segment order.
   const chunks: Uint8Array[] = [];
   let rodataSize = 0;
-  const data: ArtifactData[] = m.data.map((seg) => {
-    const bytes = m.bytes.subarray(seg.start, seg.end);
-    const start = rodataSize;
-    chunks.push(bytes);
-    rodataSize += bytes.length;
-    const d: ArtifactData = { mode: seg.mode, memory: seg.memory, start, end: rodataSize };
-    if (seg.offset) d.offset = seg.offset;
-    return d;
+  const infos: ModuleInfo[] = ms.map((m, mi) => {
+    const data: ArtifactData[] = m.data.map((seg) => {
+      const bytes = m.bytes.subarray(seg.start, seg.end);
+      const start = rodataSize;
+      chunks.push(bytes);
+      rodataSize += bytes.length;
+      const d: ArtifactData = { mode: seg.mode, memory: seg.memory, start, end: rodataSize };
+      if (seg.offset) d.offset = seg.offset;
+      return d;
+    });
+    const layout = new VmctxLayout(m);
+    return {
+      name: m.names?.module ?? '',
+      types: typesOf[mi],
+      imports: m.imports,
+      funcTypes: m.funcTypes,
+      numImportedFuncs: m.numImportedFuncs,
+      tables: m.tables,
+      numImportedTables: m.numImportedTables,
+      memories: m.memories,
+      numImportedMemories: m.numImportedMemories,
+      globals: m.globals,
+      numImportedGlobals: m.numImportedGlobals,
+      globalInits: m.globalInits,
+      exports: m.exports,
+      start: m.start,
+      elements: m.elements.map((e) => (e.offset ? { mode: e.mode, table: e.table, offset: e.offset, type: e.type, items: e.items } : { mode: e.mode, table: e.table, type: e.type, items: e.items })),
+      data,
+      functions: linked.code.flatMap((c, i) => (c.kind === CodeKind.Function && c.module === mi ? [i] : [])),
+      layout: { size: layout.size, memory: layout.memory, tables: layout.tables, globals: layout.globals, sigIds: layout.sigIds, funcRefs: layout.funcRefs },
+    };
   });
   const rodata = new Uint8Array(rodataSize);
   let at = 0;
@@ -129,37 +171,17 @@ export function compileModule(input: Uint8Array | Module, opts: CompileOptions =
     rodata.set(c, at);
     at += c.length;
   }
-  const layout = new VmctxLayout(m);
-  const info: ModuleInfo = {
-    name: m.names?.module ?? '',
-    types,
-    imports: m.imports,
-    funcTypes: m.funcTypes,
-    numImportedFuncs: m.numImportedFuncs,
-    tables: m.tables,
-    numImportedTables: m.numImportedTables,
-    memories: m.memories,
-    numImportedMemories: m.numImportedMemories,
-    globals: m.globals,
-    numImportedGlobals: m.numImportedGlobals,
-    globalInits: m.globalInits,
-    exports: m.exports,
-    start: m.start,
-    elements: m.elements.map((e) => (e.offset ? { mode: e.mode, table: e.table, offset: e.offset, type: e.type, items: e.items } : { mode: e.mode, table: e.table, type: e.type, items: e.items })),
-    data,
-    functions: linked.code.flatMap((c, i) => (c.kind === CodeKind.Function ? [i] : [])),
-    layout: { size: layout.size, memory: layout.memory, tables: layout.tables, globals: layout.globals, sigIds: layout.sigIds, funcRefs: layout.funcRefs },
-  };
-  const names = [...(m.names?.functions ?? new Map<number, string>())].filter(([i]) => i < m.funcTypes.length).sort((a, b) => a[0] - b[0]).map(([func, name]) => ({ module: 0, func, name }));
+  const names = ms.flatMap((m, mi) =>
+    [...(m.names?.functions ?? new Map<number, string>())].filter(([i]) => i < m.funcTypes.length).sort((a, b) => a[0] - b[0]).map(([func, name]) => ({ module: mi, func, name })),
+  );
   return {
-    kind: 'module',
     compat: compatRecord(isa, { boundsChecks }, opts.producer ?? 'windlass'),
     signatures,
     code: linked.code,
     text: linked.text,
     relocations: linked.relocations,
     rodata,
-    modules: [info],
+    modules: infos,
     traps: linked.traps,
     addressMap: linked.addressMap,
     names,

@@ -16,7 +16,8 @@ import { readElf, readRela, readSymbols, sectionBytes, type ElfFile, type ElfSec
 import { decodeModules } from './format/module';
 import { decodeCode, decodeNames, decodePairs, decodeSignatures } from './format/tables';
 import { RUNTIME_SYMBOLS } from './runtime-abi';
-import { HASH_ALGORITHM_XXH32, HASH_SECTION, artifactHash } from './serialize';
+import { COMPONENT_SECTION, HASH_ALGORITHM_XXH32, HASH_SECTION, artifactHash } from './serialize';
+import { decodePlan } from './component/format';
 
 const META_SECTIONS = ['.windlass.compat', '.windlass.sigs', '.windlass.funcs', '.windlass.module', '.windlass.traps', '.windlass.addrmap', '.windlass.names', HASH_SECTION];
 
@@ -78,7 +79,6 @@ export function deserialize(bytes: Uint8Array, expected: ArtifactExpectation): A
   const kind = kindBits === EF_WINDLASS_MODULE ? 'module' : 'component';
   const wantKind = expected.kind ?? 'module';
   if (kind !== wantKind) throw new ArtifactError('kind', 'ELF header', 48, `the artifact holds a ${kind}, expected a ${wantKind}`);
-  if (kind === 'component') throw new ArtifactError('kind', 'ELF header', 48, 'components are not supported by this linker yet');
 
   const textSection = section(f, '.text');
   if (textSection.type !== C.SHT_PROGBITS || textSection.flags !== (C.SHF_ALLOC | C.SHF_EXECINSTR)) {
@@ -98,7 +98,15 @@ export function deserialize(bytes: Uint8Array, expected: ArtifactExpectation): A
   const addressMap = decodePairs(reader(f, section(f, '.windlass.addrmap')), 'address map', text.length).map(([offset, wasm]) => ({ offset, wasm }));
   const names = decodeNames(reader(f, section(f, '.windlass.names')), (m) => modules[m]?.funcTypes.length);
   const relocations = readRelocations(f, textSection, text.length);
-  return { kind, compat, signatures, code, text, relocations, rodata, modules, traps, addressMap, names };
+  const planSection = f.sections.find((x) => x.name === COMPONENT_SECTION);
+  if (kind === 'module') {
+    if (planSection) throw new ArtifactError('malformed', COMPONENT_SECTION, planSection.headerOffset, 'a module artifact with an instantiation plan');
+    return { kind, compat, signatures, code, text, relocations, rodata, modules, traps, addressMap, names };
+  }
+  if (!planSection) throw new ArtifactError('malformed', COMPONENT_SECTION, 0, 'a component artifact without its instantiation plan');
+  if (planSection.type !== C.SHT_PROGBITS) throw new ArtifactError('malformed', COMPONENT_SECTION, planSection.headerOffset, `section type ${planSection.type}, expected SHT_PROGBITS`);
+  const component = decodePlan(reader(f, planSection), { moduleImports: modules.map((m) => m.imports.length) });
+  return { kind, compat, signatures, code, text, relocations, rodata, modules, traps, addressMap, names, component };
 }
 
 /** Every code range belongs to exactly one function or trampoline, and every function has code. */

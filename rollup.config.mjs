@@ -1,4 +1,7 @@
-// Shared build of one package (run from the package directory): ESM bundle plus one .d.ts.
+// Shared build of one package (run from the package directory): ESM into dist/ plus one .d.ts.
+// A package with more entry points (the command line's worker thread) or lazily loaded parts
+// (dynamic `import()`: chunks beside index.js) builds with `packageConfig({ entries })` from a
+// rollup.config.mjs of its own.
 import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import esbuild from 'rollup-plugin-esbuild';
@@ -23,18 +26,23 @@ const onwarn = (warning, warn) => {
   warn(warning);
 };
 
-export default [
-  {
-    input: 'src/index.ts',
-    external,
-    onwarn,
-    output: { file: 'dist/index.js', format: 'es', sourcemap: true },
-    plugins: [esbuild({ target: 'es2022', tsconfig: 'tsconfig.json' })],
-  },
-  {
-    input: 'src/index.ts',
-    external,
-    output: { file: 'dist/index.d.ts', format: 'es' },
-    plugins: [dts({ tsconfig: 'tsconfig.json' })],
-  },
-];
+/** The build: `src/index.ts` (and `entries`, name -> source) to `dist/NAME.js`, types to `dist/index.d.ts`. */
+export function packageConfig({ entries = {} } = {}) {
+  return [
+    {
+      input: { index: 'src/index.ts', ...entries },
+      external,
+      onwarn,
+      output: { dir: 'dist', format: 'es', sourcemap: true, entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
+      plugins: [esbuild({ target: 'es2022', tsconfig: 'tsconfig.json' })],
+    },
+    {
+      input: 'src/index.ts',
+      external,
+      output: { file: 'dist/index.d.ts', format: 'es' },
+      plugins: [dts({ tsconfig: 'tsconfig.json' })],
+    },
+  ];
+}
+
+export default packageConfig();

@@ -26,7 +26,7 @@ function has(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 }
 
-// Each Debian package with a program that proves it is installed.
+// Each Debian package with a program, or a file, that proves it is installed.
 const debianPackages = [
   ['gcc-aarch64-linux-gnu', 'aarch64-linux-gnu-gcc'],
   ['gcc-riscv64-linux-gnu', 'riscv64-linux-gnu-gcc'],
@@ -34,10 +34,22 @@ const debianPackages = [
   ['qemu-user', 'qemu-aarch64'],
   ['binutils-multiarch', 'objdump'],
   ['wabt', 'wast2json'],
+  // C to wasm32-wasi for the examples, the WASI tests of the AOT runtime and
+  // tools/bench/kernels.ts.
+  ['clang', 'clang'],
+  ['lld', 'wasm-ld'],
+  ['wasi-libc', { file: '/usr/include/wasm32-wasi/stdio.h' }],
+  ['libclang-rt-dev-wasm32', { glob: '/usr/lib/llvm-*/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a' }],
 ];
 
+function present(check) {
+  if (typeof check === 'string') return has(check);
+  if (check.file) return existsSync(check.file);
+  return spawnSync('sh', ['-c', `ls ${check.glob}`], { stdio: 'ignore' }).status === 0;
+}
+
 function setupDebian() {
-  const missing = debianPackages.filter(([, prog]) => !has(prog)).map(([pkg]) => pkg);
+  const missing = debianPackages.filter(([, check]) => !present(check)).map(([pkg]) => pkg);
   // objdump exists without binutils-multiarch; check that it knows the foreign targets.
   if (!missing.includes('binutils-multiarch')) {
     const r = spawnSync('objdump', ['--help'], { encoding: 'utf8' });

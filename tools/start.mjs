@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The main job (`npm start`): carries the files in examples/ through the whole pipeline: parse,
 // verify and print; run on the interpreter; compile to x86-64 (listing and an ELF object); link
-// the objects with a small C program and run it natively; and run the files' `; run:` checks on
-// the native code.
+// the objects with a small C program and run it natively; run the files' `; run:` checks on
+// the native code; then build a C program of examples/wasi for wasm32-wasi, compile it ahead of
+// time into one artifact, run it through the runtime and show `windlass inspect`.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { arch } from 'node:os';
@@ -38,3 +39,18 @@ const exe = join(build, 'examples');
 run(`cc examples/main.c ${objects.map((o) => o.slice(root.length + 1)).join(' ')} -o ${exe.slice(root.length + 1)}`, 'cc', ['examples/main.c', ...objects, '-o', exe]);
 run(exe.slice(root.length + 1), exe, []);
 windlass('test', '--target', 'x86_64', ...examples);
+
+// Ahead of time: a C program of examples/wasi built for wasm32-wasi (Debian's clang, lld and
+// wasi-libc), compiled into one artifact, run by the runtime's loader, and described.
+const wasiCheck = spawnSync('clang', ['--target=wasm32-wasi', '-x', 'c', '-', '-o', '/dev/null'], { input: '#include <stdio.h>\nint main(void){puts("");}\n' });
+if (wasiCheck.status !== 0) {
+  console.log('\nclang for wasm32-wasi is not installed (Debian: clang lld wasi-libc libclang-rt-dev-wasm32): the AOT example is skipped.');
+  process.exit(0);
+}
+const wasm = join(build, 'sort.wasm');
+const cwasm = join(build, 'sort.cwasm');
+const rel = (p) => p.slice(root.length + 1);
+run(`clang --target=wasm32-wasi -O2 examples/wasi/sort.c -o ${rel(wasm)}`, 'clang', ['--target=wasm32-wasi', '-O2', 'examples/wasi/sort.c', '-o', wasm]);
+windlass('compile', rel(wasm), '-o', rel(cwasm));
+windlass('run', rel(cwasm));
+windlass('inspect', rel(cwasm));

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // The project's test command (`npm test`, run by `.ci/run`): lint, typecheck, build, unit tests
-// of every package, the package dry run, and the corpus runs. Ends with one summary line
-// `N passed, N failed, N skipped` counting unit-test cases and corpus cases together.
+// of every package, the packages as users install them, and the corpus runs. Ends with one
+// summary line `N passed, N failed, N skipped` counting unit-test cases and corpus cases together.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkPackages } from './package-checks.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: process.env.CI ? '0' : process.env.FORCE_COLOR };
@@ -60,19 +61,20 @@ if (existsSync(unitReport)) {
   console.log(`unit tests: ${j.numPassedTests} passed, ${j.numFailedTests} failed, ${j.numPendingTests + j.numTodoTests} skipped`);
 } else failures.push('unit tests (no report)');
 
-// 3. Every publishable package packs, with only dist, README, LICENSE and package.json
-// (a `private` package is never published, so it is not packed).
-for (const dir of readdirSync(join(root, 'packages'))) {
-  const cwd = join(root, 'packages', dir);
-  if (JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8')).private) { console.log(`npm pack: ${dir} is private, not published`); continue; }
-  const r = spawnSync('npm', ['pack', '--dry-run', '--json'], { cwd, env, encoding: 'utf8' });
-  let files = [];
-  try { files = JSON.parse(r.stdout)[0].files.map((f) => f.path); } catch { /* reported below */ }
-  const bad = files.filter((f) => !/^(dist\/|README\.md$|LICENSE$|package\.json$)/.test(f));
-  const ok = r.status === 0 && files.includes('dist/index.js') && files.includes('dist/index.d.ts') && files.includes('README.md') && bad.length === 0;
-  if (ok) passed++; else { failed++; failures.push(`npm pack ${dir}${bad.length ? `: unexpected files ${bad.join(', ')}` : ''}`); }
+// 3. The packages as users get them (tools/package-checks.mjs): one `npm pack` of every
+// publishable package (a `private` one is never published); the tarballs' contents; each
+// package's dependencies against its dist's imports; one empty project installing every tarball,
+// where the command line runs and a strict TypeScript consumer program type checks and runs.
+{
+  const t0 = Date.now();
+  console.log('\n=== packages: npm pack, tarball contents, install from the tarballs');
+  for (const r of checkPackages(root)) {
+    if (r.ok) passed++;
+    else { failed++; failures.push(`packages: ${r.name}: ${r.message}`); }
+    console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name}${r.ok ? '' : `: ${r.message}`}`);
+  }
+  console.log(`=== packages: finished in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
 }
-console.log('npm pack --dry-run: checked every package');
 
 // A `*` in the last path component of a corpus-run argument matches file names in that folder.
 function expandGlob(arg) {

@@ -100,6 +100,8 @@ export interface CommandSpec<O extends OptionSpecs> {
 export interface Command {
   readonly name: string;
   readonly summary: string;
+  /** The declaration (options, operands), for tools that generate command lines (the fuzzer). */
+  readonly spec: CommandSpec<OptionSpecs>;
   /** `windlass CMD --help`. */
   help(): string;
   /** Parses `argv` (the arguments after the command name) and runs; returns the exit status. */
@@ -111,6 +113,7 @@ export function defineCommand<const O extends OptionSpecs>(spec: CommandSpec<O>)
   return {
     name: spec.name,
     summary: spec.summary,
+    spec: spec as unknown as CommandSpec<OptionSpecs>,
     help: () => commandHelp(spec),
     async invoke(argv, io) {
       const parsed = parseCommandLine(spec, argv);

@@ -3,7 +3,13 @@
 // add an entry here (and its implementation under cmd/); `windlass --help`, `windlass NAME
 // --help`, the parsing and the usage errors follow from the entry.
 
-import { defineCommand, positiveInt, type Command } from './command';
+import { UsageError, defineCommand, positiveInt, type Command } from './command';
+import type { BoundsChecks } from '@windlass/linker';
+
+const BOUNDS_CHECKS = (text: string, option: string): BoundsChecks => {
+  if (text !== 'explicit' && text !== 'guard') throw new UsageError(`${option} is explicit or guard, got '${text}'`);
+  return text;
+};
 
 const set = {
   type: 'string',
@@ -85,26 +91,80 @@ export const COMMANDS: readonly Command[] = [
   }),
   defineCommand({
     name: 'compile',
-    summary: 'Compile CLIF files: print machine code listings, or write an ELF object (-o).',
+    summary: 'Compile a wasm module into an AOT artifact (-o OUT.cwasm), or CLIF files into listings or an ELF object.',
     operands: 'FILE...',
     description: [
-      "The file's 'set' lines apply, then --set. Without -o, the listing of every function of each",
-      'FILE is printed; with -o, one relocatable ELF object exporting every function of the one',
-      'FILE is written (link it with cc), and none when a function fails. Exit 1 if any fails.',
+      'A wasm module (binary, or .wat text) is compiled ahead of time into one artifact: every',
+      'function and the trampolines in one ELF file with its metadata, for `windlass run` and',
+      '@windlass/runtime (default target x86_64; --set adds shared settings).',
+      "For CLIF files, the file's 'set' lines apply, then --set. Without -o, the listing of every",
+      'function of each FILE is printed; with -o, one relocatable ELF object exporting every',
+      'function of the one FILE is written (link it with cc), and none when a function fails.',
+      'Exit 1 if anything fails.',
     ].join('\n'),
     options: {
       target: { type: 'string', value: 'LINE', help: "a CLIF target line, e.g. 'x86_64 has_avx' (default: the file's first\ntarget, else x86_64)" },
       set,
-      output: { type: 'string', short: 'o', value: 'OUT.o', help: 'write an ELF object here instead of printing listings' },
+      'bounds-checks': { type: 'string', value: 'MODE', parse: BOUNDS_CHECKS, help: 'wasm heap bounds checks: explicit (default) or guard (the runtime\nreserves 4 GiB + a guard region per memory)' },
+      output: { type: 'string', short: 'o', value: 'OUT', help: 'write the artifact (wasm) or ELF object (CLIF) here' },
     },
     async run({ values, operands }, io) {
+      const { isWasmInput } = await import('./cmd/artifact-input');
+      if (operands.length === 1 && isWasmInput(operands[0])) {
+        const { runCompileWasm } = await import('./cmd/compile-wasm');
+        return runCompileWasm({ file: operands[0], target: values.target ?? 'x86_64', settings: values.set, boundsChecks: values['bounds-checks'], output: values.output }, io);
+      }
+      if (values['bounds-checks'] !== undefined) throw new UsageError('--bounds-checks applies to wasm modules');
       const { runCompile } = await import('./cmd/compile');
       return runCompile({ files: operands, target: values.target, settings: values.set, output: values.output }, io);
     },
   }),
   defineCommand({
+    name: 'run',
+    summary: "Run an AOT artifact or a wasm module: a WASI command's _start, or one export (--invoke).",
+    operands: 'FILE',
+    maxOperands: 1,
+    rest: 'ARGS...',
+    description: [
+      'FILE is an artifact (`windlass compile`) or a wasm module (compiled first, for the host).',
+      "Everything after FILE goes to the program unparsed. Without --invoke, _start runs with",
+      "ARGS as the program's arguments and windlass exits with its exit code. With --invoke, the",
+      'export is called with ARGS parsed by its parameter types (integers decimal or 0x..., floats',
+      'decimal, hex float, inf, nan, nan:0x...; v128 as a lane shape and lanes: i32x4 1 2 3 4) and',
+      'each result is printed on its own line in the same syntax. A trap prints its message and',
+      'the wasm backtrace on standard error and exits 134. The guest reaches only the directories',
+      'given with --dir.',
+    ].join('\n'),
+    options: {
+      invoke: { type: 'string', value: 'NAME', help: 'call this exported function instead of _start' },
+      dir: { type: 'string', value: 'DIR', multiple: true, help: 'preopen host directory DIR for the guest (DIR or HOST::GUEST; repeatable)' },
+      env: { type: 'string', value: 'NAME=VALUE', multiple: true, help: "an environment variable of the guest's (repeatable; none by default)" },
+      target: { type: 'string', value: 'LINE', help: 'compile a wasm FILE for this target line (default x86_64; another ISA runs\nunder qemu-user, as an artifact of another ISA does)' },
+      set: { ...set, help: 'a shared setting (repeatable): compiles a wasm FILE with it, or requires an\nartifact made with it' },
+      'bounds-checks': { type: 'string', value: 'MODE', parse: BOUNDS_CHECKS, help: 'explicit or guard: as for compile (an artifact must match)' },
+      timeout: { type: 'string', value: 'SECONDS', parse: positiveInt, help: 'stop the program after SECONDS' },
+    },
+    async run({ values, operands, rest }, io) {
+      const { runRun } = await import('./cmd/run');
+      return runRun({
+        file: operands[0], args: rest, invoke: values.invoke, dirs: values.dir, env: values.env, target: values.target ?? 'x86_64',
+        settings: values.set, boundsChecks: values['bounds-checks'], timeoutMs: values.timeout === undefined ? undefined : values.timeout * 1000,
+      }, io);
+    },
+  }),
+  defineCommand({
+    name: 'inspect',
+    summary: 'Describe AOT artifacts: kind, target, settings, modules, functions, trampolines, sections.',
+    operands: 'FILE...',
+    description: '',
+    options: {},
+    async run({ operands }, io) {
+      return (await import('./cmd/inspect')).runInspect(operands, io);
+    },
+  }),
+  defineCommand({
     name: 'wasm',
-    summary: 'Decode (binary) or read (.wat text), validate and translate wasm modules; print the IR of every function.',
+    summary: 'Read wasm modules (binary or .wat), validate, translate; print the IR of each function.',
     operands: 'FILE...',
     description: "Errors name the byte offset and the section of the offending bytes, or the text's line:column.",
     options: {
@@ -120,16 +180,17 @@ export const COMMANDS: readonly Command[] = [
     operands: 'FILE...',
     description: [
       "Scripts are read by the wasm frontend's text reader (--wast2json: by wabt's wast2json",
-      'instead, the cross-check); modules are decoded, validated and translated by the wasm frontend and run on the',
-      "interpreter (the default), or on Node's own WebAssembly engine (--node: the differential",
-      'check of the harness), or compiled for a target and run natively (--target x86_64): the',
-      'functions that need no wasm runtime run, the rest is skipped with the reason. The last line',
-      "is 'N passed, N failed, N skipped'; exit 1 when anything failed.",
+      'instead, the cross-check); modules are decoded, validated and translated by the wasm',
+      "frontend and run on the interpreter (the default), or on Node's own WebAssembly engine",
+      '(--node: the differential check of the harness), or compiled for a target into AOT',
+      'artifacts, serialized, loaded back by @windlass/runtime and run natively (--target x86_64),',
+      "or under qemu-user for the other ISAs (--target aarch64, 'riscv64 has_v', s390x). The last",
+      "line is 'N passed, N failed, N skipped'; exit 1 when anything failed.",
     ].join('\n'),
     options: {
       interpret: { type: 'boolean', help: 'run on the interpreter (the default)' },
       node: { type: 'boolean', help: "run on Node's WebAssembly engine" },
-      target: { type: 'string', value: 'LINE', help: 'compile for this CLIF target line (x86_64) and run natively' },
+      target: { type: 'string', value: 'LINE', help: 'compile for this CLIF target line into artifacts and run them (x86_64\nnatively; aarch64, riscv64, s390x under qemu-user)' },
       set: { ...set, help: 'a shared setting for --target (repeatable), e.g. --set opt_level=speed' },
       jobs: { type: 'string', short: 'j', value: 'N', parse: positiveInt, help: 'run N scripts at a time (default 2)' },
       verbose: { type: 'boolean', short: 'v', help: 'print why cases were skipped' },

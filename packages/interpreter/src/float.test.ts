@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import {
-  FMT16, FMT32, FMT64, FMT128, parseFloatLiteral, formatFloatBits, roundToFormat, doubleToF16, f16ToDouble,
-  CANON_NAN32,
+  FMT16, FMT32, FMT64, FMT128, parseFloatLiteral, formatFloatBits, formatFloatDecimal, roundToFormat, doubleToF16, f16ToDouble,
+  CANON_NAN32, type FloatFormat,
 } from './float';
 
 describe('float literals', () => {
@@ -60,5 +60,23 @@ describe('float literals', () => {
     expect(formatFloatBits(BigInt(CANON_NAN32), FMT32)).toBe('+NaN');
     expect(formatFloatBits(0x7f800001n, FMT32)).toBe('+sNaN:0x1');
     expect(formatFloatBits(0xfff0000000000000n, FMT64)).toBe('-Inf');
+  });
+
+  it('prints floats as people read them: the shortest decimal that reads back to the same bits', () => {
+    const cases: [bigint, FloatFormat, string][] = [
+      [0x3fc00000n, FMT32, '1.5'], [0x3dcccccdn, FMT32, '0.1'], [0x3fb999999999999an, FMT64, '0.1'],
+      [0xc000000000000000n, FMT64, '-2.0'], [0x7f7fffffn, FMT32, '3.4028235e38'], [0x00000001n, FMT32, '1e-45'],
+      [1n, FMT64, '5e-324'], [0x3c00n, FMT16, '1.0'], [0x3555n, FMT16, '0.3333'], [0x7bffn, FMT16, '6.55e4'],
+      [0x80000000n, FMT32, '-0.0'], [0xffcfe3ecn, FMT32, '-NaN:0xfe3ec'], [0x7ff0000000000004n, FMT64, '+sNaN:0x4'],
+      [0x3fff8000000000000000000000000000n, FMT128, '0x1.8000000000000000000000000000p0'],
+    ];
+    for (const [bits, fmt, text] of cases) {
+      expect(formatFloatDecimal(bits, fmt)).toBe(text);
+      expect(parseFloatLiteral(text, fmt)).toBe(bits);
+    }
+    // Every f16, and a sweep of f32 and f64 patterns, read back exactly.
+    for (let b = 0n; b < 0x10000n; b++) if (!formatFloatBits(b, FMT16).includes('NaN')) expect(parseFloatLiteral(formatFloatDecimal(b, FMT16), FMT16)).toBe(b);
+    for (let b = 0n; b < 1n << 32n; b += 0x10001n * 977n) expect(parseFloatLiteral(formatFloatDecimal(b, FMT32), FMT32)).toBe(b);
+    for (let b = 0n; b < 1n << 64n; b += 0x1000100010001n * 1237n) expect(parseFloatLiteral(formatFloatDecimal(b, FMT64), FMT64)).toBe(b);
   });
 });

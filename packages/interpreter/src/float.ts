@@ -228,3 +228,30 @@ export function formatFloatBits(bits: bigint, fmt: FloatFormat): string {
   }
   return `${sign}0x1.${shifted}p${expField - bias}`;
 }
+
+/**
+ * A float as people read it: the shortest decimal that reads back (through
+ * `parseFloatLiteral`) to exactly these bits (`1.5`, `0.1`, `-2.0`, `3.4028235e38`), or `-0.0`,
+ * `+Inf`, and NaNs in their exact form (`+NaN`, `-NaN:0x1`, `+sNaN:0x1`). f128 has no exact
+ * decimal reading here (decimal literals go through a double): it prints as `formatFloatBits`.
+ */
+export function formatFloatDecimal(bits: bigint, fmt: FloatFormat): string {
+  const exact = formatFloatBits(bits, fmt);
+  if (fmt === FMT128 || /Inf|NaN|^-?0\.0$/.test(exact)) return exact;
+  const x = formatToDouble(bits, fmt);
+  for (let p = 1; p <= 17; p++) {
+    const s = decimalText(x, p);
+    if (parseFloatLiteral(s, fmt) === bits) return s;
+  }
+  return exact;
+}
+
+/** `x` to `p` significant digits, in a form CLIF literals accept: `2.0`, `0.1`, `1.5e-7`, `1e21`. */
+function decimalText(x: number, p: number): string {
+  const t = x.toPrecision(p);
+  const e = t.indexOf('e');
+  let mant = e < 0 ? t : t.slice(0, e);
+  if (mant.includes('.')) mant = mant.replace(/0+$/, '').replace(/\.$/, e < 0 ? '.0' : '');
+  else if (e < 0) mant += '.0';
+  return e < 0 ? mant : `${mant}e${Number(t.slice(e + 1))}`;
+}

@@ -13,7 +13,7 @@
  */
 export { interpret, functionName, unsupportedOpcodes, type InterpreterEnv, type InterpretResult } from './interpreter';
 export { type Value, type Scalar, valuesEqual, TrapSignal, UnsupportedError, toBytes, fromBytes, lanesOf, vectorFrom } from './value';
-export { parseValue, parseScalar, formatValue, ValueSyntaxError } from './literal';
+export { parseValue, parseScalar, formatValue, ValueSyntaxError, type FormatOptions } from './literal';
 export { type Libcall, Exec, ThrowSignal } from './exec';
 export { DEFAULT_LIBCALLS } from './libcalls';
 export { LinearMemory, MEMORY_BASE, FUNC_BASE, SYMBOL_BASE } from './memory';

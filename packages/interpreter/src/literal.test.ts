@@ -25,7 +25,8 @@ describe('value literals', () => {
     const hex = parseValue('0x00000004_00000003_00000002_00000001', t);
     expect(formatValue(hex, t)).toBe('[1 2 3 4]');
     expect(() => parseValue('[1 2 3]', t)).toThrow(/needs 4 lanes/);
-    expect(formatValue(parseValue('[0x1.0 -Inf]', vectorOf(F64, 2)), vectorOf(F64, 2))).toBe('[0x1.0000000000000p0 -Inf]');
+    expect(formatValue(parseValue('[0x1.0 -Inf]', vectorOf(F64, 2)), vectorOf(F64, 2))).toBe('[1.0 -Inf]');
+    expect(formatValue(parseValue('[0x1.0 -Inf]', vectorOf(F64, 2)), vectorOf(F64, 2), { floats: 'hex' })).toBe('[0x1.0000000000000p0 -Inf]');
   });
 
   it('prints negative integers with their bit pattern', () => {

@@ -9,7 +9,7 @@
 
 import { type Type, laneType, laneBits, laneCount, bytes, isVector, isFloat, typeName } from '@windlass/ir';
 import { type Value, type Scalar, fromBig, setLane, getLane } from './value';
-import { FMT16, FMT32, FMT64, FMT128, type FloatFormat, parseFloatLiteral, formatFloatBits, FloatLiteralError } from './float';
+import { FMT16, FMT32, FMT64, FMT128, type FloatFormat, parseFloatLiteral, formatFloatBits, formatFloatDecimal, FloatLiteralError } from './float';
 
 export class ValueSyntaxError extends Error {
   constructor(message: string) {
@@ -85,21 +85,33 @@ export function parseValue(text: string, t: Type): Value {
   return out;
 }
 
-function formatScalar(x: Scalar, lane: Type): string {
-  if (isFloat(lane)) return formatFloatBits(typeof x === 'bigint' ? x : BigInt(x), floatFormat(lane));
+/** How `formatValue` writes floats: `decimal` (the default: `0.1`, `-2.0`) or Cranelift's exact `hex` (`0x1.999999999999ap-4`). */
+export interface FormatOptions {
+  floats?: 'decimal' | 'hex';
+}
+
+function formatScalar(x: Scalar, lane: Type, opts: FormatOptions): string {
+  if (isFloat(lane)) {
+    const bits = typeof x === 'bigint' ? x : BigInt(x);
+    return opts.floats === 'hex' ? formatFloatBits(bits, floatFormat(lane)) : formatFloatDecimal(bits, floatFormat(lane));
+  }
   const bits = laneBits(lane);
   const u = typeof x === 'bigint' ? x : BigInt(x);
   const sgn = BigInt.asIntN(bits, u);
   return sgn < 0n ? `${sgn} (0x${u.toString(16)})` : u.toString();
 }
 
-/** Text of a value: integers in decimal (negative ones also in hex), floats as Cranelift prints them, vectors as [lanes]. */
-export function formatValue(v: Value, t: Type): string {
+/**
+ * Text of a value, which `parseValue` reads back to the same value: integers in decimal (negative
+ * ones also in hex), floats as the shortest decimal that reads back exactly (NaNs with their
+ * sign and payload; f128 in hex; `{ floats: 'hex' }` for Cranelift's hex form), vectors as [lanes].
+ */
+export function formatValue(v: Value, t: Type, opts: FormatOptions = {}): string {
   if (v instanceof Uint8Array) {
     const lane = laneType(t);
     const parts: string[] = [];
-    for (let i = 0; i < laneCount(t); i++) parts.push(formatScalar(getLane(v, lane, i), lane).replace(/ \(.*\)$/, ''));
+    for (let i = 0; i < laneCount(t); i++) parts.push(formatScalar(getLane(v, lane, i), lane, opts).replace(/ \(.*\)$/, ''));
     return `[${parts.join(' ')}]`;
   }
-  return formatScalar(v, t);
+  return formatScalar(v, t, opts);
 }

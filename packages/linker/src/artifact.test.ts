@@ -2,10 +2,11 @@
 // artifacts is @windlass/runtime's business; here the bytes are read back, by deserialize and by
 // binutils.
 import '@windlass/isa-x64';
+import { phaseTimes, resetPhaseTimes } from '@windlass/codegen';
 import { ObjectModule } from '@windlass/object';
 import { describe, expect, it } from 'vitest';
 import { ComponentBuilder, parseWat } from '@windlass/wasm-frontend';
-import { CodeKind, EF_WINDLASS_MODULE, compileComponent, compileModule, deserialize, serialize, seal, ArtifactError, type Artifact } from './index';
+import { CodeKind, EF_WINDLASS_MODULE, compileComponent, compileModule, deserialize, lookupOffset, serialize, seal, ArtifactError, type Artifact } from './index';
 import { hasTool, onFile, wat } from './test-support/wat';
 
 const haveWabt = hasTool('wat2wasm');
@@ -55,18 +56,18 @@ describe.runIf(haveWabt)('artifacts', () => {
     // The recursive call of fac is resolved in .text; memory.grow is left for the loader.
     expect(a.relocations.map((r) => r.symbol)).toEqual(['wasm_memory_grow']);
     expect(a.rodata).toEqual(new TextEncoder().encode('hello'));
-    expect(a.traps.length).toBeGreaterThan(0);
+    expect(a.traps.offsets.length).toBeGreaterThan(0);
   });
 
   it('maps machine code back to wasm bytecode offsets', () => {
     const a = artifact;
     const load = a.code.find((c) => c.kind === CodeKind.Function && c.index === 3)!;
-    const trap = a.traps.find((t) => t.offset >= load.offset && t.offset < load.offset + load.size)!;
-    const entry = [...a.addressMap].reverse().find((e) => e.offset <= trap.offset)!;
+    const trap = a.traps.offsets.find((t) => t >= load.offset && t < load.offset + load.size)!;
+    const entry = a.addressMap.values[lookupOffset(a.addressMap, trap)];
     // The i32.load of function 3 in the module bytes: 0x28 followed by its memarg (2, 0).
     let at = -1;
     for (let i = 0; i < bytes.length - 2; i++) if (bytes[i] === 0x20 && bytes[i + 2] === 0x28) at = i + 2;
-    expect(entry.wasm).toBe(at);
+    expect(entry).toBe(at);
   });
 
   it('round-trips through serialize / deserialize', () => {
@@ -88,6 +89,18 @@ describe.runIf(haveWabt)('artifacts', () => {
     expect(d.stdout).toContain('<f2>:');
     expect(d.stdout).toContain('<entry_trampoline_sig1>:');
     expect(d.stdout).toContain('<exit_trampoline_sig0>:');
+  });
+
+  it('does not verify the translated IR unless the settings ask for it', () => {
+    resetPhaseTimes();
+    compileModule(bytes, { target: 'x86_64' });
+    expect(phaseTimes.verify).toBe(0);
+    const verified = compileModule(bytes, { target: 'x86_64', settings: ['enable_verifier=true'] });
+    expect(phaseTimes.verify).toBeGreaterThan(0);
+    // The verifier does not change the code (the compatibility record lists the setting, and
+    // `deserialize` does not compare it).
+    expect(verified.text).toEqual(artifact.text);
+    expect(deserialize(serialize(verified), { isa: 'x86_64', settings: [] }).text).toEqual(artifact.text);
   });
 
   it('refuses an artifact for another target, naming both', () => {

@@ -145,10 +145,10 @@ export interface Artifact {
   /** Data segment payloads. */
   rodata: Uint8Array;
   modules: ModuleInfo[];
-  /** Trap sites: `.text` offset -> trap code (`@windlass/ir` numbering), sorted. */
-  traps: { offset: number; code: number }[];
-  /** `.text` offset -> wasm bytecode offset (module-relative; NO_WASM_OFFSET: none), sorted. */
-  addressMap: { offset: number; wasm: number }[];
+  /** Trap sites: `.text` offset -> trap code (`@windlass/ir` numbering). */
+  traps: OffsetTable;
+  /** `.text` offset -> wasm bytecode offset (module-relative; NO_WASM_OFFSET: none). */
+  addressMap: OffsetTable;
   /** Function names of the `name` section. */
   names: { module: number; func: number; name: string }[];
   /** A component's instantiation plan (`kind` 'component'; its modules are `modules`). */
@@ -156,3 +156,24 @@ export interface Artifact {
 }
 
 export const NO_WASM_OFFSET = 0xffffffff;
+
+/**
+ * A table keyed by `.text` offsets (strictly increasing), as two dense columns: a large module
+ * has hundreds of thousands of address-map entries, which must cost no object each.
+ */
+export interface OffsetTable {
+  offsets: Uint32Array;
+  values: Uint32Array;
+}
+
+/** The entry of `t` in force at `offset` (the last one at or before it), or -1. */
+export function lookupOffset(t: OffsetTable, offset: number): number {
+  let lo = 0;
+  let hi = t.offsets.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (t.offsets[mid] <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}

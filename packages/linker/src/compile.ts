@@ -4,7 +4,7 @@
  * entry trampoline per signature the module's functions have, one exit trampoline per signature
  * of an imported function), and `linkText` lays out the single `.text`.
  */
-import { buildIsa, defaultFlags, settingsBuilder, type CompiledCode, type Flags, type TargetIsa } from '@windlass/codegen';
+import { buildIsa, settingsBuilder, type CompiledCode, type Flags, type TargetIsa } from '@windlass/codegen';
 import type { Function as IrFunction } from '@windlass/ir';
 import { parseModule, translateFunction, WasmError, type Module, type WasmFeatures } from '@windlass/wasm-frontend';
 import { CodeKind, type Artifact, type ArtifactData, type ArtifactSignature, type ModuleInfo } from './artifact';
@@ -18,7 +18,10 @@ import { entryTrampoline, entryTrampolineName, exitTrampoline, exitTrampolineNam
 export interface CompileOptions {
   /** A target line: `x86_64`, `x86_64 has_avx2`, `aarch64` (default `x86_64`). Its backend must be registered. */
   target?: string;
-  /** Shared settings as `name=value` items (`opt_level=speed`), applied over the defaults. */
+  /**
+   * Shared settings as `name=value` items (`opt_level=speed`), applied over the defaults; the
+   * IR verifier is off unless they turn it on (`enable_verifier=true`).
+   */
   settings?: string[];
   /** Shared flags, instead of `settings`. */
   flags?: Flags;
@@ -37,11 +40,17 @@ export function functionSymbol(module: number, index: number): string {
   return `wl_m${module}_f${index}`;
 }
 
-function flagsOf(opts: CompileOptions): Flags {
+/**
+ * The shared flags of a compile: `opts.flags`, or the defaults with the IR verifier off (a
+ * module's IR comes from the frontend, as in wasmtime, which does not verify it either) and
+ * then `opts.settings` (`enable_verifier=true` turns it back on).
+ */
+export function flagsOf(opts: CompileOptions): Flags {
   if (opts.flags) return opts.flags;
   const b = settingsBuilder();
+  b.apply('enable_verifier=false');
   for (const s of opts.settings ?? []) b.apply(s);
-  return opts.settings ? b.finish() : defaultFlags();
+  return b.finish();
 }
 
 function sigKey(t: { params: readonly number[]; results: readonly number[] }): string {
@@ -56,10 +65,51 @@ function compileOne(isa: TargetIsa, f: IrFunction, what: string, func?: number):
   }
 }
 
+/** What compiling the functions of one module needs; made once per module (and per worker). */
+export interface ModuleCompile {
+  readonly module: Module;
+  /** The module's index in the artifact (its functions are `functionSymbol(index, f)`). */
+  readonly index: number;
+  readonly isa: TargetIsa;
+  readonly boundsChecks: BoundsChecks;
+  readonly env: StandardEnvironment;
+  /** How errors name the module's functions: `''`, or `module k ` in a several-module artifact. */
+  readonly label: string;
+}
+
+/**
+ * Prepares the compile of module `m`, module `index` of its artifact (0 unless the artifact
+ * holds several, as a component's does); `isa` shares one backend between a compile's modules.
+ */
+export function moduleCompile(m: Module, opts: CompileOptions, index = 0, isa: TargetIsa = buildIsa(opts.target ?? 'x86_64', flagsOf(opts)), several = index > 0): ModuleCompile {
+  const boundsChecks = opts.boundsChecks ?? 'explicit';
+  const env = new StandardEnvironment(m, { boundsChecks, functionName: (i) => ({ kind: 'testcase', name: functionSymbol(index, i) }) });
+  return { module: m, index, isa, boundsChecks, env, label: several ? `module ${index} ` : '' };
+}
+
+/**
+ * Translates and compiles defined function `d` (an index into the code section). Its IR is
+ * garbage once this returns: a module's peak memory follows its largest function.
+ */
+export function compileDefinedFunction(c: ModuleCompile, d: number): CompiledCode {
+  const m = c.module;
+  const index = m.numImportedFuncs + d;
+  let ir: IrFunction;
+  try {
+    ir = translateFunction(m, d, c.env);
+  } catch (e) {
+    if (e instanceof WasmError) throw e;
+    throw new ArtifactBuildError(`translation failed: ${String(e)}`, index, e);
+  }
+  const name = m.names?.functions.get(index);
+  return compileOne(c.isa, ir, `${c.label}function ${index}${name === undefined ? '' : ` (${name})`}`, index);
+}
+
 /**
  * Compiles a wasm module (bytes, or a module `parseModule` returned) into an artifact. Throws the
  * frontend's `WasmError` for malformed, invalid or unsupported wasm, `ArtifactBuildError` when a
  * function does not compile or link, and the codegen's errors for a bad target or setting.
+ * (`compileModuleParallel` does the same on several workers.)
  */
 export function compileModule(input: Uint8Array | Module, opts: CompileOptions = {}): Artifact {
   const m = input instanceof Uint8Array ? parseModule(input, opts.features) : input;
@@ -68,14 +118,47 @@ export function compileModule(input: Uint8Array | Module, opts: CompileOptions =
 
 /**
  * The shared part of every artifact: several modules compiled into one `.text` (module k's
- * functions named `functionSymbol(k, index)`), their signatures shared, one entry trampoline per
- * signature a function has and one exit trampoline per signature of an imported function.
+ * functions named `functionSymbol(k, index)`), one function at a time, then assembled.
  */
 export function compileModules(ms: readonly Module[], opts: CompileOptions = {}): Omit<Artifact, 'kind'> {
   const isa = buildIsa(opts.target ?? 'x86_64', flagsOf(opts));
-  const boundsChecks = opts.boundsChecks ?? 'explicit';
+  const total = ms.reduce((n, m) => n + m.bodies.length, 0);
+  let done = 0;
+  const parts = ms.map((m, mi) => {
+    const c = moduleCompile(m, opts, mi, isa, ms.length > 1);
+    const codes: CompiledCode[] = [];
+    for (let d = 0; d < m.bodies.length; d++) {
+      codes.push(compileDefinedFunction(c, d));
+      opts.onFunction?.(++done, total);
+    }
+    return { compile: c, codes };
+  });
+  return assembleModules(parts, opts);
+}
 
-  // Signatures, shared by every module of the artifact.
+/**
+ * The module artifact of module compile `c` from the code of its defined functions (in
+ * code-section order).
+ */
+export function assembleArtifact(c: ModuleCompile, codes: readonly CompiledCode[], opts: CompileOptions): Artifact {
+  return { kind: 'module', ...assembleModules([{ compile: c, codes }], opts) };
+}
+
+/** One module's part of an artifact: its compile and the code of its defined functions. */
+export interface CompiledModule {
+  readonly compile: ModuleCompile;
+  readonly codes: readonly CompiledCode[];
+}
+
+/**
+ * Signatures (shared by every module of the artifact), trampolines (one entry trampoline per
+ * signature a function has, one exit trampoline per signature of an imported function), the
+ * linked `.text` and the metadata of compiled modules, module k being `parts[k]`.
+ */
+export function assembleModules(parts: readonly CompiledModule[], opts: CompileOptions): Omit<Artifact, 'kind'> {
+  const isa = parts.length > 0 ? parts[0].compile.isa : buildIsa(opts.target ?? 'x86_64', flagsOf(opts));
+  const boundsChecks = opts.boundsChecks ?? 'explicit';
+  const ms = parts.map((p) => p.compile.module);
   const signatures: ArtifactSignature[] = [];
   const sigIds = new Map<string, number>();
   const typesOf = ms.map((m) =>
@@ -91,28 +174,14 @@ export function compileModules(ms: readonly Module[], opts: CompileOptions = {})
   );
 
   const units: LinkUnit[] = [];
-  const total = ms.reduce((n, m) => n + m.bodies.length, 0);
-  let done = 0;
   const entryNeeded = new Set<number>();
   const exitNeeded = new Set<number>();
-  ms.forEach((m, mi) => {
+  parts.forEach(({ compile: { module: m }, codes }, mi) => {
     const types = typesOf[mi];
-    const env = new StandardEnvironment(m, { boundsChecks, functionName: (i) => ({ kind: 'testcase', name: functionSymbol(mi, i) }) });
-    for (let d = 0; d < m.bodies.length; d++) {
+    codes.forEach((code, d) => {
       const index = m.numImportedFuncs + d;
-      let ir: IrFunction;
-      try {
-        ir = translateFunction(m, d, env);
-      } catch (e) {
-        if (e instanceof WasmError) throw e;
-        throw new ArtifactBuildError(`translation failed: ${String(e)}`, index, e);
-      }
-      const name = m.names?.functions.get(index);
-      const what = `${ms.length > 1 ? `module ${mi} ` : ''}function ${index}${name === undefined ? '' : ` (${name})`}`;
-      const code = compileOne(isa, ir, what, index);
       units.push({ symbol: functionSymbol(mi, index), code, range: { kind: CodeKind.Function, module: mi, index }, func: index });
-      opts.onFunction?.(++done, total);
-    }
+    });
     for (const t of m.funcTypes) entryNeeded.add(types[t]);
     for (const imp of m.imports) if (imp.desc.kind === 0) exitNeeded.add(types[imp.desc.typeIndex]);
   });

@@ -14,7 +14,7 @@ import { LeReader } from './format/bytes';
 import { checkCompat, decodeCompat, type ArtifactExpectation } from './format/compat';
 import { readElf, readRela, readSymbols, sectionBytes, type ElfFile, type ElfSection } from './format/elf';
 import { decodeModules } from './format/module';
-import { decodeCode, decodeNames, decodePairs, decodeSignatures } from './format/tables';
+import { decodeCode, decodeNames, decodeOffsetTable, decodeSignatures } from './format/tables';
 import { RUNTIME_SYMBOLS } from './runtime-abi';
 import { COMPONENT_SECTION, HASH_ALGORITHM_XXH32, HASH_SECTION, artifactHash } from './serialize';
 import { decodePlan } from './component/format';
@@ -32,9 +32,10 @@ function reader(f: ElfFile, s: ElfSection): LeReader {
 }
 
 /** The canonical relocation kind of each ELF relocation type of a machine (the first listed). */
-function kindOfType(m: ElfMachine, type: number): RelocKind | undefined {
-  for (const [k, v] of Object.entries(m.relocs)) if (v?.type === type) return k as RelocKind;
-  return undefined;
+function kindsOfTypes(m: ElfMachine): Map<number, RelocKind> {
+  const out = new Map<number, RelocKind>();
+  for (const [k, v] of Object.entries(m.relocs)) if (v && !out.has(v.type)) out.set(v.type, k as RelocKind);
+  return out;
 }
 
 /** Relocation field sizes, for the bounds check. */
@@ -42,7 +43,11 @@ function fieldSize(m: ElfMachine, kind: RelocKind): number {
   return m.relocs[kind]?.size ?? 8;
 }
 
-export function deserialize(bytes: Uint8Array, expected: ArtifactExpectation): Artifact {
+/**
+ * Reads and checks an artifact. `expected` says what the caller can run (omitted: any target
+ * and settings, for tools that only look, such as `windlass inspect`).
+ */
+export function deserialize(bytes: Uint8Array, expected?: ArtifactExpectation): Artifact {
   const f = readElf(bytes);
   const compatSection = f.sections.find((s) => s.name === '.windlass.compat');
   if (!compatSection) {
@@ -65,7 +70,7 @@ export function deserialize(bytes: Uint8Array, expected: ArtifactExpectation): A
   if (actual !== stored) throw new ArtifactError('corrupt', HASH_SECTION, hs.offset + 4, `integrity hash 0x${stored.toString(16)} does not match the contents (0x${actual.toString(16)}): the file is damaged or truncated`);
 
   const compat = decodeCompat(reader(f, compatSection));
-  checkCompat(compat, expected, '.windlass.compat', compatSection.offset);
+  if (expected) checkCompat(compat, expected, '.windlass.compat', compatSection.offset);
   if (ELF_MACHINES[compat.isa]?.eMachine !== f.machine.eMachine) {
     throw new ArtifactError('malformed', 'ELF header', 18, `e_machine says ${f.machine.isa}, the compatibility record ${compat.isa}`);
   }
@@ -77,7 +82,7 @@ export function deserialize(bytes: Uint8Array, expected: ArtifactExpectation): A
     throw new ArtifactError('target', 'ELF header', 48, `e_flags 0x${f.eFlags.toString(16)}: the ${f.machine.isa} bits are 0x${(f.eFlags & 0xffffff).toString(16)}, expected 0x${f.machine.eFlags.toString(16)}`);
   }
   const kind = kindBits === EF_WINDLASS_MODULE ? 'module' : 'component';
-  const wantKind = expected.kind ?? 'module';
+  const wantKind = expected?.kind ?? 'module';
   if (kind !== wantKind) throw new ArtifactError('kind', 'ELF header', 48, `the artifact holds a ${kind}, expected a ${wantKind}`);
 
   const textSection = section(f, '.text');
@@ -94,8 +99,8 @@ export function deserialize(bytes: Uint8Array, expected: ArtifactExpectation): A
   const signatures = decodeSignatures(reader(f, section(f, '.windlass.sigs')), code);
   const modules = decodeModules(reader(f, section(f, '.windlass.module')), { signatures: signatures.length, codeRanges: code.length, rodataSize: rodata.length });
   checkCode(f, code, signatures, modules);
-  const traps = decodePairs(reader(f, section(f, '.windlass.traps')), 'trap', text.length).map(([offset, c]) => ({ offset, code: c }));
-  const addressMap = decodePairs(reader(f, section(f, '.windlass.addrmap')), 'address map', text.length).map(([offset, wasm]) => ({ offset, wasm }));
+  const traps = decodeOffsetTable(reader(f, section(f, '.windlass.traps')), 'trap', text.length);
+  const addressMap = decodeOffsetTable(reader(f, section(f, '.windlass.addrmap')), 'address map', text.length);
   const names = decodeNames(reader(f, section(f, '.windlass.names')), (m) => modules[m]?.funcTypes.length);
   const relocations = readRelocations(f, textSection, text.length);
   const planSection = f.sections.find((x) => x.name === COMPONENT_SECTION);
@@ -149,6 +154,8 @@ function checkCode(f: ElfFile, code: Artifact['code'], sigs: ArtifactSignature[]
   if (unowned >= 0) throw new ArtifactError('malformed', '.windlass.funcs', s.offset + 4 + 20 * unowned, `code range ${unowned} belongs to no function or trampoline`);
 }
 
+const MAX_ADDEND = 64;
+
 function readRelocations(f: ElfFile, text: ElfSection, textSize: number): ArtifactReloc[] {
   const relaSections = f.sections.filter((s) => s.type === C.SHT_RELA);
   const out: ArtifactReloc[] = [];
@@ -157,12 +164,15 @@ function readRelocations(f: ElfFile, text: ElfSection, textSize: number): Artifa
     const symtab = f.sections[rela.link];
     if (!symtab || symtab.type !== C.SHT_SYMTAB) throw new ArtifactError('malformed', rela.name, rela.headerOffset, `sh_link ${rela.link} is not the symbol table`);
     const symbols = readSymbols(f, symtab);
+    const kinds = kindsOfTypes(f.machine);
     for (const r of readRela(f, rela)) {
       const sym = symbols[r.symbol];
       if (!sym || r.symbol === 0) throw new ArtifactError('malformed', rela.name, r.at, `relocation names symbol ${r.symbol} (${symbols.length} symbols)`);
-      const kind = kindOfType(f.machine, r.type);
+      const kind = kinds.get(r.type);
       if (!kind) throw new ArtifactError('malformed', rela.name, r.at, `relocation type ${r.type} is not one the ${f.machine.isa} loader applies`);
       if (r.offset + fieldSize(f.machine, kind) > textSize) throw new ArtifactError('malformed', rela.name, r.at, `relocation at ${r.offset} leaves .text (${textSize} bytes)`);
+      // The targets are runtime functions: an addend is only the field's bias (x86 rel32: -4).
+      if (Math.abs(r.addend) > MAX_ADDEND) throw new ArtifactError('malformed', rela.name, r.at, `relocation addend ${r.addend} is not a bias of a few bytes (a relocation to a runtime function)`);
       if (sym.shndx !== C.SHN_UNDEF || sym.bind !== C.STB_GLOBAL || !RUNTIME_SYMBOLS.includes(sym.name)) {
         throw new ArtifactError('malformed', rela.name, r.at, `relocation to ${JSON.stringify(sym.name)}, which is not a runtime symbol the loader provides`);
       }
@@ -170,4 +180,9 @@ function readRelocations(f: ElfFile, text: ElfSection, textSize: number): Artifa
     }
   }
   return out;
+}
+
+/** The sections of an artifact (or any ELF64 object) as `readelf -S` lists them. Throws `ArtifactError`. */
+export function artifactSections(bytes: Uint8Array): { name: string; type: number; flags: number; offset: number; size: number }[] {
+  return readElf(bytes).sections.filter((s) => s.index > 0).map((s) => ({ name: s.name, type: s.type, flags: s.flags, offset: s.offset, size: s.size }));
 }

@@ -5,7 +5,7 @@
  */
 import type { CompiledCode, Reloc, RelocKind } from '@windlass/codegen';
 import { ELF_MACHINES } from '@windlass/object';
-import { NO_WASM_OFFSET, type ArtifactReloc, type CodeRange } from './artifact';
+import { NO_WASM_OFFSET, type ArtifactReloc, type CodeRange, type OffsetTable } from './artifact';
 import { ArtifactBuildError } from './errors';
 import { patchPcRel } from './relocate';
 import { RUNTIME_SYMBOLS } from './runtime-abi';
@@ -23,8 +23,8 @@ export interface LinkedText {
   text: Uint8Array;
   code: CodeRange[];
   relocations: ArtifactReloc[];
-  traps: { offset: number; code: number }[];
-  addressMap: { offset: number; wasm: number }[];
+  traps: OffsetTable;
+  addressMap: OffsetTable;
 }
 
 /** The first relocation kind with the same ELF type: what `deserialize` reads back. */
@@ -55,8 +55,11 @@ export function linkText(isa: string, units: readonly LinkUnit[]): LinkedText {
   }
   const text = new Uint8Array(size).fill(machine.codePadding);
   const relocations: ArtifactReloc[] = [];
-  const traps: LinkedText['traps'] = [];
-  const addressMap: LinkedText['addressMap'] = [];
+  const traps: { offset: number; code: number }[] = [];
+  // The address map in two growing columns (a large module has hundreds of thousands of entries).
+  let mapOffsets = new Uint32Array(1024);
+  let mapValues = new Uint32Array(1024);
+  let mapLen = 0;
   units.forEach((u, i) => {
     const base = code[i].offset;
     text.set(u.code.bytes, base);
@@ -82,9 +85,19 @@ export function linkText(isa: string, units: readonly LinkUnit[]): LinkedText {
     let at = base;
     const ranges = [...u.code.srclocs].filter((s) => s.end > s.start).sort((a, b) => a.start - b.start);
     const put = (offset: number, wasm: number): void => {
-      const last = addressMap[addressMap.length - 1];
-      if (last && last.offset === offset) last.wasm = wasm;
-      else if (!last || last.wasm !== wasm) addressMap.push({ offset, wasm });
+      if (mapLen > 0 && mapOffsets[mapLen - 1] === offset) mapValues[mapLen - 1] = wasm;
+      else if (mapLen === 0 || mapValues[mapLen - 1] !== wasm) {
+        if (mapLen === mapOffsets.length) {
+          const o = new Uint32Array(mapLen * 2);
+          o.set(mapOffsets);
+          mapOffsets = o;
+          const v = new Uint32Array(mapLen * 2);
+          v.set(mapValues);
+          mapValues = v;
+        }
+        mapOffsets[mapLen] = offset;
+        mapValues[mapLen++] = wasm;
+      }
     };
     put(base, NO_WASM_OFFSET);
     for (const s of ranges) {
@@ -97,6 +110,10 @@ export function linkText(isa: string, units: readonly LinkUnit[]): LinkedText {
   traps.sort((a, b) => a.offset - b.offset);
   // Trap sites at equal offsets cannot differ in meaning; keep one.
   const uniqueTraps = traps.filter((t, k) => k === 0 || traps[k - 1].offset !== t.offset);
-  const map = addressMap.filter((e) => e.offset < size);
-  return { text, code, relocations, traps: uniqueTraps, addressMap: map };
+  while (mapLen > 0 && mapOffsets[mapLen - 1] >= size) mapLen--;
+  return {
+    text, code, relocations,
+    traps: { offsets: Uint32Array.from(uniqueTraps, (t) => t.offset), values: Uint32Array.from(uniqueTraps, (t) => t.code) },
+    addressMap: { offsets: mapOffsets.slice(0, mapLen), values: mapValues.slice(0, mapLen) },
+  };
 }

@@ -1,27 +1,22 @@
-// Keeps the README example true.
-import '@windlass/isa-x64';
+/// <reference types="node" />
+// The README's quick start, as written: its first TypeScript block is
+// test-support/readme-example.ts (tools/readme-example.ts), run here.
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ArtifactError, compileModule, deserialize, serialize } from './index';
+import { quickStart, runQuickStart } from '../../../tools/readme-example';
 
-describe('README example', () => {
-  it('compiles, serializes, deserializes and refuses other settings as shown', () => {
-    const wasm = new Uint8Array([
-      0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x06, 0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f,
-      0x03, 0x02, 0x01, 0x00, 0x05, 0x03, 0x01, 0x00, 0x01, 0x07, 0x08, 0x01, 0x04, 0x6c, 0x6f, 0x61,
-      0x64, 0x00, 0x00, 0x0a, 0x09, 0x01, 0x07, 0x00, 0x20, 0x00, 0x28, 0x02, 0x04, 0x0b,
+const dir = join(__dirname, '..');
+
+describe('README quick start', () => {
+  it('is test-support/readme-example.ts, word for word', () => {
+    const { readme, example } = quickStart(dir);
+    expect(readme).toBe(example);
+  });
+
+  it('runs and prints what its comments say', async () => {
+    expect(await runQuickStart(dir)).toEqual([
+      "[ { name: 'load', kind: 0, index: 0 } ]",
+      expect.stringMatching(/^settings artifact: \.windlass\.compat at byte \d+: made with other settings: setting opt_level: artifact has speed, expected none$/),
     ]);
-    const artifact = compileModule(wasm, { target: 'x86_64', settings: ['opt_level=speed'] });
-    const bytes = serialize(artifact);
-    const back = deserialize(bytes, { isa: 'x86_64', settings: ['opt_level=speed'] });
-    expect(back.modules[0].exports).toEqual([{ name: 'load', kind: 0, index: 0 }]);
-    let error: unknown;
-    try {
-      deserialize(bytes, { isa: 'x86_64', settings: [] });
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(ArtifactError);
-    expect((error as ArtifactError).kind).toBe('settings');
-    expect((error as ArtifactError).message).toMatch(/^artifact: \.windlass\.compat at byte \d+: made with other settings: setting opt_level: artifact has speed, expected none$/);
   });
 });

@@ -10,7 +10,7 @@ import { encodeCompat } from './format/compat';
 import { readElf } from './format/elf';
 import { xxh32 } from './format/hash';
 import { encodeModules } from './format/module';
-import { encodeCode, encodeNames, encodePairs, encodeSignatures } from './format/tables';
+import { encodeCode, encodeNames, encodeOffsetTable, encodeSignatures } from './format/tables';
 import { encodePlan } from './component/format';
 
 /** The instantiation plan of a component artifact. */
@@ -76,8 +76,8 @@ export function serialize(a: Artifact, opts: SerializeOptions = {}): Uint8Array 
     { name: '.windlass.sigs', ...META, data: encodeSignatures(a.signatures) },
     { name: '.windlass.funcs', ...META, data: encodeCode(a.code) },
     { name: '.windlass.module', ...META, data: encodeModules(a.modules) },
-    { name: '.windlass.traps', ...META, data: encodePairs(a.traps.map((t) => [t.offset, t.code])) },
-    { name: '.windlass.addrmap', ...META, data: encodePairs(a.addressMap.map((t) => [t.offset, t.wasm])) },
+    { name: '.windlass.traps', ...META, data: encodeOffsetTable(a.traps) },
+    { name: '.windlass.addrmap', ...META, data: encodeOffsetTable(a.addressMap) },
     { name: '.windlass.names', ...META, data: encodeNames(a.names) },
     ...(a.component ? [{ name: COMPONENT_SECTION, ...META, data: encodePlan(a.component) }] : []),
     { name: HASH_SECTION, ...META, data: hash },

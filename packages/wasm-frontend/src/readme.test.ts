@@ -1,17 +1,21 @@
-// Keeps the README example true: the same bytes decode to what it prints.
+/// <reference types="node" />
+// Keeps the README examples true: the quick start runs as written (tools/readme-example.ts), the
+// same bytes decode to what it prints, and the text examples read as shown.
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ComponentBuilder, WatError, parseComponent, parseModule, parseWat, parseWatModule } from './index';
+import { quickStart, runQuickStart } from '../../../tools/readme-example';
+import { ComponentBuilder, WatError, parseComponent, parseWat, parseWatModule } from './index';
+
+const dir = join(__dirname, '..');
 
 describe('README example', () => {
-  it('decodes and validates the load example', () => {
-    const bytes = new Uint8Array([
-      0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x06, 0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f,
-      0x03, 0x02, 0x01, 0x00, 0x05, 0x03, 0x01, 0x00, 0x01, 0x0a, 0x09, 0x01, 0x07, 0x00, 0x20, 0x00,
-      0x28, 0x02, 0x04, 0x0b,
-    ]);
-    const module = parseModule(bytes);
-    expect(module.types).toEqual([{ params: [0x7f], results: [0x7f] }]);
-    expect(module.memories).toEqual([{ limits: { min: 1 } }]);
+  it('is, in its quick start, test-support/readme-example.ts word for word', () => {
+    const { readme, example } = quickStart(dir);
+    expect(readme).toBe(example);
+  });
+
+  it('runs the quick start, which decodes and validates the load example', async () => {
+    expect(await runQuickStart(dir)).toEqual(['[ { params: [ 127 ], results: [ 127 ] } ] [ { limits: { min: 1 } } ]']);
   });
 
   it('reads the text of the example into the same bytes, and reports text errors as shown', () => {

@@ -15,8 +15,8 @@ import {
 import { X64EncodeError, X64UnsupportedError } from '@windlass/isa-x64';
 import { Rng } from './rng';
 
-export type Stage = 'parse' | 'settings' | 'verify' | 'interpret' | 'compile' | 'translate' | 'decode' | 'text';
-export const STAGES: readonly Stage[] = ['parse', 'settings', 'verify', 'interpret', 'compile', 'decode', 'translate', 'text'];
+export type Stage = 'parse' | 'settings' | 'verify' | 'interpret' | 'compile' | 'translate' | 'decode' | 'text' | 'cli';
+export const STAGES: readonly Stage[] = ['parse', 'settings', 'verify', 'interpret', 'compile', 'decode', 'translate', 'text', 'cli'];
 
 export interface Finding {
   stage: Stage;
@@ -30,7 +30,7 @@ export interface Finding {
 }
 
 export type StageCounts = Record<Stage, number>;
-export const zeroCounts = (): StageCounts => ({ parse: 0, settings: 0, verify: 0, interpret: 0, compile: 0, translate: 0, decode: 0, text: 0 });
+export const zeroCounts = (): StageCounts => ({ parse: 0, settings: 0, verify: 0, interpret: 0, compile: 0, translate: 0, decode: 0, text: 0, cli: 0 });
 
 export interface RunOptions {
   /** Interpreter fuel per function. */

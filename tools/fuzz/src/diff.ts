@@ -1,6 +1,7 @@
 // Differential fuzzing for silently wrong code: verified (optionally IR-mutated) corpus functions
-// run on the interpreter with edge-case arguments, then natively as x86_64 code (the filetest
-// runner's native backend: one ELF object + C driver per batch, linked with `cc`). A different
+// run on the interpreter with edge-case arguments, then as machine code for a target line: the
+// filetest runner's execution backend for it (x86_64 natively, the other ISAs through the cross
+// runner under qemu-user) compiles one ELF object and one C driver per batch. A different
 // result, or a trap on one side only, is a finding.
 import { functionName, interpret, type Value } from '@windlass/interpreter';
 import { F32, F64, I16, I32, I64, I8, parseClif, verifyFunction, type ClifFile, type Function, type Type } from '@windlass/ir';
@@ -15,11 +16,22 @@ interface RunCase {
   cmp: '==' | '!=' | null;
   expected: Value[] | null;
 }
-type RunNative = (file: ClifFile, functions: readonly Function[], cases: readonly RunCase[], target: { isa: string; flags: string[] }) => { status: string; message?: string }[];
-const NATIVE_RUNNER = '../../../packages/cli/src/native/x64';
-let runNative: RunNative | undefined;
-async function nativeRunner(): Promise<RunNative> {
-  return (runNative ??= ((await import(/* @vite-ignore */ NATIVE_RUNNER)) as { runNative: RunNative }).runNative);
+type Target = { isa: string; flags: string[] };
+interface Backend {
+  compileAndRun(file: ClifFile, functions: readonly Function[], cases: readonly RunCase[], target: Target): Promise<{ status: string; message?: string }[]> | { status: string; message?: string }[];
+}
+const NATIVE_BACKENDS = '../../../packages/cli/src/native/index';
+const RUNNER_BACKENDS = '../../../packages/cli/src/runner/backend';
+/** ISAs whose memory is big-endian (the interpreter must agree on native loads and stores). */
+const BIG_ENDIAN = new Set(['s390x']);
+/** The filetest runner's execution backend for `target`: x86_64 natively, the other ISAs through the cross runner under qemu-user. */
+async function backendFor(target: Target): Promise<Backend> {
+  const native = (await import(/* @vite-ignore */ NATIVE_BACKENDS)) as { registerNativeBackends(): void };
+  native.registerNativeBackends();
+  const runner = (await import(/* @vite-ignore */ RUNNER_BACKENDS)) as { backendFor(t: Target): Backend | string };
+  const b = runner.backendFor(target);
+  if (typeof b === 'string') throw new Error(`no execution backend for ${[target.isa, ...target.flags].join(' ')}: ${b}`);
+  return b;
 }
 import { mutateIr, someOf, zeroOf, type Finding } from './clif';
 import type { Rng } from './rng';
@@ -46,9 +58,15 @@ export interface DiffCounts {
 
 /**
  * One batch: `n` functions drawn from `seeds` (CLIF texts), each mutated as IR with probability
- * `mutate` (kept only if it still verifies), renamed, and run on both sides with `argsPer` argument sets.
+ * `mutate` (kept only if it still verifies), renamed, and run on both sides with `argsPer`
+ * argument sets; the machine code is compiled for `targetLine` (`x86_64`, `s390x`,
+ * `riscv64 has_v has_c`, ...).
  */
-export async function diffBatch(seeds: readonly string[], rng: Rng, n: number, counts: DiffCounts, mutate = 0.5, argsPer = 3): Promise<Finding[]> {
+export async function diffBatch(
+  seeds: readonly string[], rng: Rng, n: number, counts: DiffCounts, mutate = 0.5, argsPer = 3, targetLine = 'x86_64',
+): Promise<Finding[]> {
+  const [isa, ...flags] = targetLine.trim().split(/\s+/);
+  const bigEndian = BIG_ENDIAN.has(isa);
   const functions: Function[] = [];
   const cases: RunCase[] = [];
   const expectTrap: boolean[] = [];
@@ -80,7 +98,7 @@ export async function diffBatch(seeds: readonly string[], rng: Rng, n: number, c
     f.name = { kind: 'testcase', name };
     for (let a = 0; a < argsPer; a++) {
       const args: Value[] = f.signature.params.map((p) => (rng.chance(0.7) ? someOf(p.type, rng) : zeroOf(p.type)));
-      const r = interpret(f, args, { fuel: 100_000, maxDepth: 16 });
+      const r = interpret(f, args, { fuel: 100_000, maxDepth: 16, bigEndian });
       if (r.kind !== 'return' && r.kind !== 'trap') continue;
       // NaN payloads of arithmetic results are not specified (Cranelift canonicalizes only on request).
       if (r.kind === 'return' && r.values.some((v, j) => isNaNBits(v, f.signature.returns[j].type))) {
@@ -97,9 +115,9 @@ export async function diffBatch(seeds: readonly string[], rng: Rng, n: number, c
   if (cases.length === 0) return [];
   const file: ClifFile = {
     fileName: 'diff.clif', testCommands: [], settings: [], functions: [], comments: [], directives: [],
-    targets: [{ isa: 'x86_64', flags: [], settings: [], line: 1 }],
+    targets: [{ isa, flags, settings: [], line: 1 }],
   };
-  const outcomes = (await nativeRunner())(file, functions, cases, { isa: 'x86_64', flags: [] });
+  const outcomes = await (await backendFor({ isa, flags })).compileAndRun(file, functions, cases, { isa, flags });
   const out: Finding[] = [];
   outcomes.forEach((o, k) => {
     const msg = o.message ?? '';

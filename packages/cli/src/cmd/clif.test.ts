@@ -23,6 +23,12 @@ describe('windlass interpret', () => {
     expect(await cli('interpret', '--fn', 'neg', add, '-5')).toEqual({ status: 0, out: '5\n', err: '' });
   });
 
+  it('prints floats as people read them (the shortest decimal that reads back exactly)', async () => {
+    const f = clif('f.clif', 'function %f(f32, f64) -> f32, f64, f64 {\nblock0(v0: f32, v1: f64):\n    v2 = fdiv v1, v1\n    return v0, v1, v2\n}\n');
+    expect(await cli('interpret', f, '0.1', '-2.5')).toEqual({ status: 0, out: '0.1, -2.5, 1.0\n', err: '' });
+    expect((await cli('interpret', f, '3.4028235e38', '0.0')).out).toBe('3.4028235e38, 0.0, +NaN\n');
+  });
+
   it('takes --fuel as a whole number >= 1 (a NaN fuel was no limit at all)', async () => {
     expect(await cli('interpret', '--fuel', '1', add, '1', '2')).toEqual({
       status: 1, out: '', err: 'windlass interpret: out of fuel: the program ran longer than the fuel limit\n',

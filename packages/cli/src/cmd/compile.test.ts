@@ -47,6 +47,17 @@ describe('windlass compile', () => {
     expect(r).toMatchObject({ status: 2, err: "windlass compile: -o writes the object of one FILE, got 2 (see 'windlass compile --help')\n" });
   });
 
+  it('compiles what `windlass wasm` prints, call_indirect included', async () => {
+    writeFileSync(join(dir, 'ind.wat'), `(module (type $t (func (param i32) (result i32))) (table 1 funcref)
+      (func $sq (type $t) (i32.mul (local.get 0) (local.get 0))) (elem (i32.const 0) $sq)
+      (func (export "f") (param i32) (result i32) (call_indirect (type $t) (local.get 0) (i32.const 0))))`);
+    const ir = await cli('wasm', join(dir, 'ind.wat'));
+    expect(ir).toMatchObject({ status: 0, err: '' });
+    expect(ir.out).toMatch(/call_indirect sig\d+, v\d+\(/);
+    writeFileSync(join(dir, 'ind.clif'), ir.out);
+    expect(await cli('compile', join(dir, 'ind.clif'), '-o', join(dir, 'ind.o'))).toEqual({ status: 0, out: '', err: '' });
+  });
+
   it('reports a file it cannot read or parse in one line and goes on with the others', async () => {
     writeFileSync(join(dir, 'bad.clif'), 'function %f() {\nblock0:\n    v1 = frob\n}\n');
     const r = await cli('compile', join(dir, 'missing.clif'), join(dir, 'bad.clif'), join(examples, 'arith.clif'));

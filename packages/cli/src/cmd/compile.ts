@@ -7,6 +7,7 @@ import { applySetLine, buildIsa, settingsBuilder, type TargetIsa } from '@windla
 import { ObjectModule } from '@windlass/object';
 import { symbolName } from '@windlass/isa-x64';
 import { CommandError, UsageError, type Io } from '../command';
+import { Progress } from '../progress';
 import { readInput } from './input';
 import { checkSettings } from './validate';
 
@@ -59,9 +60,12 @@ function compileFile(file: string, o: CompileOptions, io: Io): number {
   }
   const m = o.output !== undefined ? new ObjectModule({ target: isa.name }) : null;
   const local = new Set(clif.functions.map((f) => nameOf(f.func)));
+  // With -o nothing else is printed while compiling: progress on a terminal for a large file.
+  const progress = new Progress(io, clif.functions.length, 'functions', m !== null);
   let failed = 0;
   for (const fn of clif.functions) {
     const name = nameOf(fn.func);
+    progress.tick();
     try {
       const code = isa.compileFunction(fn.func, { wantListing: m === null });
       if (m) {
@@ -73,9 +77,11 @@ function compileFile(file: string, o: CompileOptions, io: Io): number {
       }
     } catch (e) {
       failed++;
+      progress.clear();
       io.err(`${file}: ${name}: ${(e as Error).message}\n`);
     }
   }
+  progress.clear();
   if (m && o.output !== undefined) {
     // An object missing a function would only fail later, at link time: write none.
     if (failed > 0) io.err(`windlass compile: ${o.output} not written: ${failed} function${failed > 1 ? 's' : ''} failed\n`);

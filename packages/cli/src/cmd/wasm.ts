@@ -2,6 +2,7 @@
 // scripts on the interpreter, Node's engine or natively).
 
 import { UsageError, type Io } from '../command';
+import { Progress } from '../progress';
 import { printWasmIr, runWastFiles, nativeTargetProblem } from '../wasm/index';
 import { readBytes } from './input';
 import { checkSettings } from './validate';
@@ -10,9 +11,13 @@ export function runWasm(files: readonly string[], io: Io): number {
   let status = 0;
   for (const f of files) {
     const bytes = readBytes(f);
+    let progress: Progress | undefined;
     try {
-      io.out(printWasmIr(bytes, {}, f) + '\n');
+      const text = printWasmIr(bytes, { onStart: (n) => (progress = new Progress(io, n, 'functions')), onFunction: () => progress?.tick() }, f);
+      progress?.clear();
+      io.out(text + '\n');
     } catch (e) {
+      progress?.clear();
       // The frontend's errors carry their byte offset and section in the message; text errors
       // start with their own file:line:column.
       const message = e instanceof Error ? e.message : String(e);
@@ -42,7 +47,9 @@ export async function runWast(o: WastCommandOptions, io: Io): Promise<number> {
   checkSettings(o.settings);
   const targetProblem = o.target === undefined ? undefined : nativeTargetProblem(o.target, o.settings);
   if (targetProblem !== undefined) throw new UsageError(`--target ${o.target}: ${targetProblem}`);
-  const s = await runWastFiles(o.files, { interpret: !o.node, node: o.node, target: o.target, settings: o.settings, verbose: o.verbose, jobs: o.jobs, reader: o.wast2json ? 'wast2json' : 'windlass' });
+  const progress = new Progress(io, o.files.length, 'scripts');
+  const s = await runWastFiles(o.files, { interpret: !o.node, node: o.node, target: o.target, settings: o.settings, verbose: o.verbose, jobs: o.jobs, reader: o.wast2json ? 'wast2json' : 'windlass', onScript: () => progress.tick() });
+  progress.clear();
   for (const script of s.perScript) {
     if (script.error) io.out(`${script.path}: ${script.error}\n`);
     for (const f of script.failures) io.out(`${script.path}:${f.line}: ${f.command}: ${f.message}\n`);

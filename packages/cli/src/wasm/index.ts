@@ -3,7 +3,7 @@
  * `runWastFiles`, `windlass wasm --print-ir` calls `printWasmIr` (binary or `.wat` modules).
  */
 import { readFileSync } from 'node:fs';
-import { printFunction } from '@windlass/ir';
+import { excerpt, printFunction } from '@windlass/ir';
 import { StandardEnvironment } from '@windlass/linker';
 import { parseModule, parseWatModule, translateFunction } from '@windlass/wasm-frontend';
 import { InterpreterEngine } from './interp-engine';
@@ -79,23 +79,29 @@ export function nativeTargetProblem(target: string, settings: string[] = []): st
 }
 
 /**
-/**
  * Decodes (or reads as text, when the input does not start with the binary magic), validates
  * and translates a module (its bytes, or a path) with the standard environment; returns the IR
  * of every defined function in CLIF text. Throws the frontend's typed `WasmError`s (text errors
  * are `WatError`s whose message starts with `path:line:column`).
  */
-export function printWasmIr(input: string | Uint8Array, opts: { boundsChecks?: 'explicit' | 'guard' } = {}, fileName = typeof input === 'string' ? input : '<input>'): string {
+export function printWasmIr(
+  input: string | Uint8Array,
+  opts: { boundsChecks?: 'explicit' | 'guard'; onStart?: (functions: number) => void; onFunction?: () => void } = {},
+  fileName = typeof input === 'string' ? input : '<input>',
+): string {
   const bytes = typeof input === 'string' ? new Uint8Array(readFileSync(input)) : input;
   const binary = bytes.length >= 4 && bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d;
   const m = binary ? parseModule(bytes) : parseWatModule(bytes, fileName, { names: true }).module;
   const env = new StandardEnvironment(m, { boundsChecks: opts.boundsChecks });
   const out: string[] = [];
+  opts.onStart?.(m.bodies.length);
   for (let i = 0; i < m.bodies.length; i++) {
     const index = m.numImportedFuncs + i;
     const name = m.names?.functions.get(index);
-    if (name !== undefined) out.push(`; function ${index}: ${name}`);
+    // A name is the module's to choose (a line break would end the comment): escaped.
+    if (name !== undefined) out.push(`; function ${index}: ${excerpt(name)}`);
     out.push(printFunction(translateFunction(m, i, env)));
+    opts.onFunction?.();
   }
   return out.join('\n');
 }

@@ -1,3 +1,5 @@
+import { floatBits } from '@windlass/interpreter';
+
 /**
  * Values crossing the harness boundary, engine-neutral: numbers and vectors as their exact
  * little-endian bytes (so NaN payloads survive), references as opaque host values.
@@ -133,6 +135,25 @@ export function valueMatches(expected: JsonValue, actual: WastValue): boolean {
   return readUint(bytes, 0, n) === BigInt.asUintN(n * 8, BigInt(expected.value as string));
 }
 
+/**
+ * A number as the text format writes it, for messages: integers signed (and in hex when negative),
+ * floats as the shortest decimal that reads back exactly, NaNs with their payload and bits
+ * (`-nan:0x4fe3ec (0xffcfe3ec)`), so a NaN bug shows.
+ */
+function numberText(type: 'i32' | 'i64' | 'f32' | 'f64', bits: bigint): string {
+  const width = type === 'i32' || type === 'f32' ? 32 : 64;
+  if (type === 'i32' || type === 'i64') {
+    const signed = BigInt.asIntN(width, bits);
+    return signed < 0n ? `${signed} (0x${bits.toString(16)})` : `${signed}`;
+  }
+  const mbits = width === 32 ? 23 : 52;
+  const mant = bits & ((1n << BigInt(mbits)) - 1n);
+  const expAll = ((bits >> BigInt(mbits)) & (width === 32 ? 0xffn : 0x7ffn)) === (width === 32 ? 0xffn : 0x7ffn);
+  const sign = bits >> BigInt(width - 1) ? '-' : '';
+  if (expAll) return mant === 0n ? `${sign}inf` : `${sign}nan:0x${mant.toString(16)} (0x${bits.toString(16)})`;
+  return floatBits.formatFloatDecimal(bits, width === 32 ? floatBits.FMT32 : floatBits.FMT64);
+}
+
 export function formatValue(v: WastValue): string {
   if (v.type === 'funcref' || v.type === 'externref') {
     const r = (v as { ref: unknown }).ref;
@@ -140,9 +161,13 @@ export function formatValue(v: WastValue): string {
   }
   const b = (v as { bytes: Uint8Array }).bytes;
   if (v.type === 'v128') return `v128:${Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('')}`;
-  return `${v.type}:0x${readUint(b, 0, b.length).toString(16)}`;
+  return `${v.type}:${numberText(v.type, readUint(b, 0, b.length))}`;
 }
 
+/** An expected value of a script, numbers as `formatValue` writes them (`f32:nan:canonical` stays). */
 export function formatExpected(j: JsonValue): string {
-  return `${j.type}${j.lane_type ? `(${j.lane_type})` : ''}:${Array.isArray(j.value) ? j.value.join(',') : j.value}`;
+  const lane = (type: string, text: string): string =>
+    /^(i32|i64|f32|f64)$/.test(type) && /^\d+$/.test(text) ? numberText(type as 'i32', BigInt(text)) : text;
+  if (j.type === 'v128' && Array.isArray(j.value)) return `v128(${j.lane_type}):${j.value.map((x) => lane(j.lane_type ?? '', x)).join(',')}`;
+  return `${j.type}:${Array.isArray(j.value) ? j.value.join(',') : lane(j.type, j.value ?? '')}`;
 }

@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { corpus, haveWabt, script as writeScript } from './test-support';
@@ -132,12 +132,42 @@ describe('runWastFiles on Node', () => {
       (assert_return (get "h") (f64.const nan:canonical))`);
     try {
       const s = await runWastFiles([path], { node: true });
-      expect(s.perScript[0].failures.map((f) => f.line)).toEqual([9, 10]);
+      // Numbers as people read them, NaNs with their payload and bits.
+      expect(s.perScript[0].failures.map((f) => `${f.line}: ${f.message}`)).toEqual([
+        '9: g: got f32:-nan:0x4fe3ec (0xffcfe3ec), expected f32:nan:canonical',
+        '10: h: got f64:nan:0x4 (0x7ff0000000000004), expected f64:nan:canonical',
+      ]);
       expect(summaryLine(s)).toBe('3 passed, 2 failed, 0 skipped');
     } finally {
       rmSync(resolve(path, '..'), { recursive: true, force: true });
     }
   });
+
+  it('writes numbers in failures as the text format does: decimal floats, signed integers', async () => {
+    const path = script(`
+      (module (func (export "f") (result f32 i32 i64 f64) (f32.const 0.1) (i32.const -1) (i64.const 5) (f64.const -0.0)))
+      (assert_return (invoke "f") (f32.const 0.2) (i32.const -2) (i64.const 5) (f64.const 0.0))`);
+    try {
+      const s = await runWastFiles([path], { node: true });
+      expect(s.perScript[0].failures[0].message).toBe('f: got f32:0.1 i32:-1 (0xffffffff) i64:5 f64:-0.0, expected f32:0.2 i32:-2 (0xfffffffe) i64:5 f64:0.0');
+    } finally {
+      rmSync(resolve(path, '..'), { recursive: true, force: true });
+    }
+  });
+
+  it('gives wast2json a script named `-` as a file, never its standard input (fuzz finding: it waited forever)', async () => {
+    const path = script('(module (func (export "f") (result i32) (i32.const 1)))\n(assert_return (invoke "f") (i32.const 1))\n');
+    const dash = join(resolve(path, '..'), '-');
+    renameSync(path, dash);
+    const cwd = process.cwd();
+    process.chdir(resolve(path, '..'));
+    try {
+      expect(summaryLine(await runWastFiles(['-'], { interpret: true, reader: 'wast2json' }))).toBe('1 passed, 0 failed, 0 skipped');
+    } finally {
+      process.chdir(cwd);
+      rmSync(resolve(path, '..'), { recursive: true, force: true });
+    }
+  }, 30_000);
 
   const scripts = ['i32', 'f64', 'linking', 'simd_i8x16_arith', 'memory_trap', 'call_indirect'].map((n) => join(corpus, `${n}.wast`));
   it.runIf(existsSync(corpus))('runs spec scripts on Node without a failure', async () => {

@@ -10,7 +10,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, join, resolve as resolvePath } from 'node:path';
 import { WasmError, WatError, parseModule, parseWast, parseWat, type Module } from '@windlass/wasm-frontend';
 import { normalizeWast } from './normalize';
 import { WastExhaustion, WastLinkError, WastTrap, type WastEngine, type WastInstance } from './engine';
@@ -28,6 +28,8 @@ export interface WastOptions {
   jobs?: number;
   /** How scripts are read: Windlass's own text reader (the default), or wabt's `wast2json`. */
   reader?: 'windlass' | 'wast2json';
+  /** Called as each script finishes (progress). */
+  onScript?: (r: ScriptResult) => void;
 }
 
 export interface CaseFailure {
@@ -116,12 +118,14 @@ const ASSERTIONS = new Set([
 
 function run(cmd: string, args: string[]): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(cmd, args, { maxBuffer: 64 << 20 }, (err, _stdout, stderr) => {
+    const child = execFile(cmd, args, { maxBuffer: 64 << 20, timeout: 120_000 }, (err, _stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
       // A crash (wast2json overflows its stack on deeply nested scripts) says so, in one line.
-      const why = err && (err.signal ? `${cmd} crashed (${err.signal})` : err.message.split('\n')[0]);
+      const why = err && (err.signal ? `${cmd} ${err.killed ? 'timed out' : `crashed (${err.signal})`}` : err.message.split('\n')[0]);
       resolve({ code, stderr: String(stderr || why || '') });
     });
+    // Nothing is ever written to its standard input: a tool that reads it ends at once.
+    child.stdin?.end();
   });
 }
 
@@ -418,7 +422,8 @@ class ScriptRunner {
 }
 
 async function wast2json(path: string, json: string): Promise<string | undefined> {
-  const { code, stderr } = await run('wast2json', [path, '-o', json]);
+  // An absolute path: a script named `-` is that file, not standard input.
+  const { code, stderr } = await run('wast2json', [resolvePath(path), '-o', json]);
   return code === 0 ? undefined : stderr.split('\n')[0] || `wast2json exit ${code}`;
 }
 
@@ -508,7 +513,7 @@ async function runCommands(path: string, dir: string, commands: JsonCommand[], m
 export async function runWastWithEngine(
   paths: string[],
   makeEngine: EngineFactory,
-  opts: { verbose?: boolean; jobs?: number; reader?: WastOptions['reader'] } = {},
+  opts: { verbose?: boolean; jobs?: number; reader?: WastOptions['reader']; onScript?: WastOptions['onScript'] } = {},
 ): Promise<WastSummary> {
   const results: ScriptResult[] = new Array(paths.length);
   let next = 0;
@@ -520,6 +525,7 @@ export async function runWastWithEngine(
         // One script that breaks the harness is one failed script, never the end of the run.
         results[i] = await runScript(paths[i], makeEngine, opts.reader).catch((e: unknown) =>
           failedScript(paths[i], `the script could not be run: ${e instanceof Error ? e.message : String(e)}`));
+        opts.onScript?.(results[i]);
       }
     }),
   );

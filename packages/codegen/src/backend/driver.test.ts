@@ -120,6 +120,7 @@ const toyBackend: MachineBackend<TI, TX, { readonly name: string }, ToySession> 
       listing.add(at, sink.curOffset(), `${NAMES[i.op]} r${i.rd} r${i.ra} r${i.rb}${i.label >= 0 ? ` ${Listing.labelRef(i.label)}` : ''}`);
     };
     emitBody(vcode, alloc, sink, {
+      blockStart: (b) => blocksStarted.push(b),
       setReg: (i, field, preg) => { if (field === 0) i.rd = preg; else if (field === 1) i.ra = preg; else i.rb = preg; },
       move: (_c, to, from) => put(ti(Op.Mov, to, from)),
       spill: (_c, from, slot) => put(ti(Op.Spill, from, 0, 0, slot)),
@@ -133,6 +134,9 @@ const toyBackend: MachineBackend<TI, TX, { readonly name: string }, ToySession> 
     return { buf, frameSize: alloc.numSpillSlots * 4, alignment: 4, listing: (fin) => listing.resolve(fin, sink) };
   },
 };
+/** Blocks whose start `emitBody` announced (through the optional `blockStart` hook), in order. */
+const blocksStarted: number[] = [];
+
 const TOY_ENV = new Env({ preferred: [[3, 4, 5, 6, 0, 1, 2], [], []], nonPreferred: [[], [], []], scratch: [7, undefined, undefined] });
 
 const toyIsa = defineIsa({
@@ -190,6 +194,13 @@ describe('the shared compile driver', () => {
     for (const [b, e] of [[3, 4], [2, 10], [-5, 3], [7, 0]]) expect(simulate(code.bytes, [b, e])).toBe(Math.trunc((b ** e) | 0));
     expect(code.listing).toMatch(/bnz r0 r\d r0 0x[0-9a-f]+/);
     expect(code.listing.split('\n').every((l) => /^ {2}[0-9a-f]{4}: {2}/.test(l))).toBe(true);
+  });
+
+  it('announces each block before its first instruction (the hook for landing pads)', () => {
+    blocksStarted.length = 0;
+    compileWith(toyBackend, POW, defaultFlags(), { name: 'toy' });
+    expect(blocksStarted.length).toBeGreaterThanOrEqual(4);
+    expect(blocksStarted).toEqual(blocksStarted.map((_b, k) => k));
   });
 
   it('runs the mid-end at opt_level=speed on a copy of the function', () => {

@@ -7,6 +7,7 @@
 import {
   ALU_EXT, ALU_IMM12, ALU_LOGIC_IMM, ALU_RRR, BITFIELD, CSEL, DP1, DP2, DP3, EXCL, FP1, FP2, FP3, LDST, LSE, MOV_WIDE, PAIR, SYS,
 } from './tables';
+import type { RelocKind } from '@windlass/codegen';
 import { AddrMode, arrQ, arrSize, ftype } from './args';
 import { A64EncodeError } from './errors';
 import { type MInst, Op } from './mod';
@@ -48,6 +49,9 @@ function checkImm(inst: MInst, v: number, lo: number, hi: number, what: string):
   if (!Number.isInteger(v) || v < lo || v > hi) fail(inst, `${what} ${v} out of range [${lo}, ${hi}]`);
   return v;
 }
+
+/** Relocations of `adrp` by its sub-kind: symbol page, GOT entry page, TLS GD page, Mach-O TLV page. */
+const ADRP_RELOCS: readonly RelocKind[] = ['Aarch64AdrPrelPgHi21', 'Aarch64AdrGotPage21', 'Aarch64TlsGdAdrPage21', 'MachOAarch64TlsAdrPage21'];
 
 /** Inverted-condition encodings of a conditional branch word (same length). */
 function invertedWord(w: number): Uint8Array {
@@ -199,7 +203,7 @@ function encode(inst: MInst, sink: CodeSink, at: number): number | null {
     }
     case Op.Adrp:
       if (inst.sym === null) return fail(inst, 'adrp without a symbol');
-      sink.addReloc(at, inst.sub === 0 ? 'Aarch64AdrPrelPgHi21' : inst.sub === 1 ? 'Aarch64AdrGotPage21' : 'Aarch64TlsGdAdrPage21', inst.sym, inst.imm);
+      sink.addReloc(at, ADRP_RELOCS[inst.sub] ?? fail(inst, 'bad adrp kind'), inst.sym, inst.imm);
       return 0x90000000 | gz(inst.rd, inst);
     case Op.AddLo12:
       if (inst.sym === null) return fail(inst, 'add :lo12: without a symbol');
@@ -207,7 +211,7 @@ function encode(inst: MInst, sink: CodeSink, at: number): number | null {
       return 0x91000000 | (gs(inst.rn, inst) << 5) | gs(inst.rd, inst);
     case Op.LdrLo12:
       if (inst.sym === null) return fail(inst, 'ldr :got_lo12: without a symbol');
-      sink.addReloc(at, 'Aarch64Ld64GotLo12Nc', inst.sym, 0);
+      sink.addReloc(at, inst.sub === 0 ? 'Aarch64Ld64GotLo12Nc' : 'MachOAarch64TlsAdrPageOff12', inst.sym, 0);
       return 0xf9400000 | (gs(inst.rn, inst) << 5) | gz(inst.rd, inst);
     case Op.Sys: {
       const row = SYS[inst.sub];
@@ -381,6 +385,10 @@ function encodeVec(inst: MInst): number {
     case VForm.Same:
       if (a === 6) fail(inst, 'the 1D arrangement');
       return base | (size << 22) | m() | n() | d();
+    case VForm.Mov: {
+      const r = vv(inst.rn, inst);
+      return base | (r << 16) | (r << 5) | d();
+    }
     case VForm.SameBytes:
     case VForm.MiscBytes:
       if (size !== 0) fail(inst, 'byte arrangements only');

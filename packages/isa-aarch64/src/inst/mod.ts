@@ -64,11 +64,11 @@ export const Op = {
   // ---- addresses and system
   /** adr rd, label + imm. */
   Adr: 19,
-  /** adrp rd, sym (sub 0 = page of sym, 1 = page of sym's GOT entry, 2 = TLS descriptor page). */
+  /** adrp rd, sym (sub 0 = page of sym, 1 = page of its GOT entry, 2 = its TLS GD page, 3 = its Mach-O TLV page). */
   Adrp: 20,
   /** add rd, rn, #:lo12:sym (sub 0), or the TLS descriptor's :tlsdesc_lo12: (sub 1). */
   AddLo12: 21,
-  /** ldr rd, [rn, #:got_lo12:sym] (sub 0), or the TLS descriptor's :tlsdesc_lo12: (sub 1). */
+  /** ldr rd, [rn, #:got_lo12:sym] (sub 0), or the Mach-O TLV page offset (sub 1). */
   LdrLo12: 22,
   /** A hint or barrier with a fixed encoding (sub = SysOp). */
   Sys: 23,
@@ -153,6 +153,8 @@ export const Op = {
   StackSwitch: 59,
   /** A call with the calls' bookkeeping (sub 0 = bl sym, 1 = blr rn). */
   Call: 60,
+  /** Address of thread-local `sym` into x0 (sub 0 = ELF general dynamic, 1 = Mach-O): a call. */
+  Tls: 61,
 } as const;
 export type Op = (typeof Op)[keyof typeof Op];
 
@@ -338,7 +340,7 @@ export function adr(rd: Reg, label: number, addend = 0): MInst {
   i.label = label;
   return i;
 }
-export function adrp(rd: Reg, sym: string, kind: 0 | 1 | 2 = 0, addend = 0): MInst {
+export function adrp(rd: Reg, sym: string, kind: 0 | 1 | 2 | 3 = 0, addend = 0): MInst {
   const i = mk(Op.Adrp, kind, 1, rd, NO_REG, NO_REG, NO_REG, addend);
   i.sym = sym;
   return i;

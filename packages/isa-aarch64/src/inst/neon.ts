@@ -72,6 +72,8 @@ export const VForm = {
   PairScalar: 31,
   /** Vd.2S/4S, Vn.8B/16B, Vm.8B/16B: dot products (arrangement = the destination's). */
   Dot: 32,
+  /** mov Vd.T, Vn.T: `orr` with Vn in both source fields (one register operand). */
+  Mov: 33,
 } as const;
 export type VForm = (typeof VForm)[keyof typeof VForm];
 
@@ -101,7 +103,7 @@ const ANY = 0xff;
 const DEFAULT_ARRS: Record<number, number> = {
   0: ALL, 1: BYTES, 2: F, 3: NO_D, 4: NO_D, 5: ALL, 6: BYTES, 7: F, 8: ALL, 9: F, 10: NO_D, 11: S24, 12: S24, 13: NO_D,
   14: ACROSS, 15: ACROSS, 16: ALL, 17: ALL, 18: NO_D, 19: NO_D, 20: ALL, 21: ALL, 22: LANES, 23: LANES, 24: LANES, 25: LANES,
-  26: ANY, 27: BYTES, 28: BYTES, 29: ANY, 30: LANES, 31: 0x80, 32: S24,
+  26: ANY, 27: BYTES, 28: BYTES, 29: ANY, 30: LANES, 31: 0x80, 32: S24, 33: BYTES,
 };
 
 const rows: VRow[] = [];
@@ -153,6 +155,7 @@ r('eor', 'eor', 0x2e201c00, VForm.SameBytes);
 r('bsl', 'bsl', 0x2e601c00, VForm.SameBytes, true);
 r('bit', 'bit', 0x2ea01c00, VForm.SameBytes, true);
 r('bif', 'bif', 0x2ee01c00, VForm.SameBytes, true);
+r('mov', 'mov', 0x0ea01c00, VForm.Mov);
 // Three same (float): 0 Q U 01110 a sz 1 Rm opcode 1 Rn Rd.
 r('fadd', 'fadd', 0x0e20d400, VForm.SameF);
 r('fsub', 'fsub', 0x0ea0d400, VForm.SameF);

@@ -139,6 +139,13 @@ export function visitOperands(i: MInst, v: OperandVisitor): void {
     case Op.Vec:
       visitVec(i, v);
       return;
+    case Op.AtomicLoop: case Op.AtomicCasLoop:
+      // Inputs are read again in every iteration, after the old value is written: early def.
+      v.reg(1, U);
+      v.reg(2, U);
+      if (i.op === Op.AtomicCasLoop) v.reg(3, U);
+      v.reg(0, OperandKind.EarlyDef);
+      return;
     case Op.JumpTable:
       v.reg(1, U);
       v.reg(0, OperandKind.EarlyDef);

@@ -141,10 +141,12 @@ export function printInst(i: MInst, opts: PrintOptions = {}): string {
     case Op.Adr:
       return t('adr', `${gx(i.rd)}, ${label(i.label)}${i.imm ? `+${i.imm}` : ''}`);
     case Op.Adrp:
+      if (i.sub === 3) return t('adrp', `${gx(i.rd)}, ${i.sym}@TLVPPAGE`);
       return t('adrp', `${gx(i.rd)}, ${['', ':got:', ':tlsgd:'][i.sub]}${i.sym}${i.imm ? `+${i.imm}` : ''}`);
     case Op.AddLo12:
       return t('add', `${gx(i.rd)}, ${gx(i.rn)}, #${i.sub ? ':tlsgd_lo12:' : ':lo12:'}${i.sym}${i.imm ? `+${i.imm}` : ''}`);
     case Op.LdrLo12:
+      if (i.sub === 1) return t('ldr', `${gx(i.rd)}, [${gx(i.rn)}, ${i.sym}@TLVPPAGEOFF]`);
       return t('ldr', `${gx(i.rd)}, [${gx(i.rn)}, #:got_lo12:${i.sym}]`);
     case Op.Sys:
       return SYS[i.sub]?.[1] ?? `sys${i.sub}`;
@@ -303,6 +305,7 @@ function printVec(i: MInst): string {
       return t(n2(row.name), `${va(i.rd, wideArr)}, ${va(i.rn, a)}, ${va(i.rm, a)}`);
     case VForm.Wide:
       return t(n2(row.name), `${va(i.rd, wideArr)}, ${va(i.rn, wideArr)}, ${va(i.rm, a)}`);
+    case VForm.Mov:
     case VForm.Misc:
     case VForm.MiscBytes:
     case VForm.MiscF:

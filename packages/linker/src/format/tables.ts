@@ -15,7 +15,7 @@
  * ```
  */
 import { isValType, type ValType } from '@windlass/wasm-frontend';
-import { CodeKind, type Artifact, type ArtifactSignature, type CodeRange } from '../artifact';
+import { CodeKind, type Artifact, type ArtifactSignature, type CodeRange, type OffsetTable } from '../artifact';
 import { LeReader, LeWriter } from './bytes';
 
 const NONE = 0xffffffff;
@@ -95,28 +95,36 @@ export function decodeCode(r: LeReader, textSize: number): CodeRange[] {
   return out;
 }
 
-export function encodePairs(list: readonly (readonly [number, number])[]): Uint8Array {
-  const w = new LeWriter();
-  w.u32(list.length);
-  for (const [a, b] of list) w.u32(a).u32(b);
-  return w.finish();
+export function encodeOffsetTable(t: OffsetTable): Uint8Array {
+  const n = t.offsets.length;
+  const out = new Uint8Array(4 + 8 * n);
+  const dv = new DataView(out.buffer);
+  dv.setUint32(0, n, true);
+  for (let i = 0; i < n; i++) {
+    dv.setUint32(4 + 8 * i, t.offsets[i], true);
+    dv.setUint32(8 + 8 * i, t.values[i], true);
+  }
+  return out;
 }
 
-/** Sorted (offset, value) pairs with offsets inside .text. */
-export function decodePairs(r: LeReader, what: string, textSize: number): [number, number][] {
+/** (offset, value) pairs with offsets strictly increasing inside .text, into two columns. */
+export function decodeOffsetTable(r: LeReader, what: string, textSize: number): OffsetTable {
   const n = r.count(what, 8);
-  const out: [number, number][] = [];
+  const base = r.pos;
+  const b = r.bytesOf(8 * n, what);
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const offsets = new Uint32Array(n);
+  const values = new Uint32Array(n);
   let prev = -1;
   for (let i = 0; i < n; i++) {
-    const at = r.pos;
-    const offset = r.u32(`${what} offset`);
-    const value = r.u32(`${what} value`);
-    if (offset <= prev || offset >= textSize) r.fail(`${what} entry ${i}: offset ${offset} is not after the previous one (${prev}) inside .text (${textSize} bytes)`, at);
+    const offset = dv.getUint32(8 * i, true);
+    if (offset <= prev || offset >= textSize) r.fail(`${what} entry ${i}: offset ${offset} is not after the previous one (${prev}) inside .text (${textSize} bytes)`, base + 8 * i);
+    offsets[i] = offset;
+    values[i] = dv.getUint32(8 * i + 4, true);
     prev = offset;
-    out.push([offset, value]);
   }
   r.end();
-  return out;
+  return { offsets, values };
 }
 
 export function encodeNames(names: Artifact['names']): Uint8Array {

@@ -1,0 +1,81 @@
+// What `windlass compile`, `run` and `inspect` take: a wasm module (binary, or `.wat` text) to
+// compile, or an artifact (`.cwasm`, an ELF file) written by `windlass compile`.
+import { buildIsa, settingsBuilder } from '@windlass/codegen';
+import '@windlass/isa-x64';
+import '@windlass/isa-aarch64';
+import '@windlass/isa-riscv64';
+import '@windlass/isa-s390x';
+import { ArtifactBuildError, ArtifactError, compileModule, serialize, type BoundsChecks } from '@windlass/linker';
+import { WasmError, parseModule, parseWatModule, type Module } from '@windlass/wasm-frontend';
+import { CommandError, UsageError } from '../command';
+import { readBytes } from './input';
+
+export type InputKind = 'artifact' | 'wasm' | 'wat';
+
+export function inputKind(bytes: Uint8Array, file: string): InputKind {
+  if (bytes.length >= 4 && bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46) return 'artifact';
+  if (bytes.length >= 4 && bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d) return 'wasm';
+  if (/\.wat$/i.test(file)) return 'wat';
+  throw new CommandError(`${file}: neither a wasm module (binary or .wat) nor an artifact (ELF)`);
+}
+
+/** The module of a wasm input; WasmError as a CommandError naming the file. */
+export function wasmModule(bytes: Uint8Array, file: string, kind: InputKind): Module {
+  try {
+    return kind === 'wat' ? parseWatModule(bytes, file, { names: true }).module : parseModule(bytes);
+  } catch (e) {
+    if (e instanceof WasmError) throw new CommandError(e.message.startsWith(`${file}:`) ? e.message : `${file}: ${e.message}`);
+    throw e;
+  }
+}
+
+export interface ArtifactBuild {
+  target: string;
+  settings: string[];
+  boundsChecks?: BoundsChecks;
+}
+
+/** Checks a target line and settings up front: their errors are usage errors. */
+export function checkBuild(o: ArtifactBuild): void {
+  try {
+    const b = settingsBuilder();
+    for (const s of o.settings) b.apply(s);
+    buildIsa(o.target, b.finish());
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+/** Compiles a wasm module into serialized artifact bytes. */
+export function compileToArtifact(m: Module, file: string, o: ArtifactBuild): Uint8Array {
+  try {
+    return serialize(compileModule(m, { target: o.target, settings: o.settings, boundsChecks: o.boundsChecks, producer: 'windlass compile' }));
+  } catch (e) {
+    if (e instanceof ArtifactBuildError || e instanceof WasmError) throw new CommandError(`${file}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** The artifact bytes of FILE: read as they are, or compiled from wasm first. */
+export function artifactOf(file: string, o: ArtifactBuild): { bytes: Uint8Array; compiled: boolean } {
+  const bytes = readBytes(file);
+  const kind = inputKind(bytes, file);
+  if (kind === 'artifact') return { bytes, compiled: false };
+  return { bytes: compileToArtifact(wasmModule(bytes, file, kind), file, o), compiled: true };
+}
+
+/** An ArtifactError as the one line a user reads. */
+export function artifactProblem(file: string, e: unknown): CommandError | undefined {
+  return e instanceof ArtifactError ? new CommandError(`${file}: not loadable: ${e.message}`) : undefined;
+}
+
+/** Whether FILE is a wasm module (binary magic, or a `.wat` name), read without loading the compiler. */
+export function isWasmInput(file: string): boolean {
+  if (/\.wat$/i.test(file)) return true;
+  try {
+    const b = readBytes(file);
+    return b.length >= 4 && b[0] === 0 && b[1] === 0x61 && b[2] === 0x73 && b[3] === 0x6d;
+  } catch {
+    return false;
+  }
+}

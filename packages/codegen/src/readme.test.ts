@@ -1,0 +1,21 @@
+/// <reference types="node" />
+// The README's quick start, as written: its first TypeScript block is
+// test-support/readme-example.ts (tools/readme-example.ts), run here.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { quickStart, runQuickStart } from '../../../tools/readme-example';
+
+const dir = join(__dirname, '..');
+
+describe('README quick start', () => {
+  it('is test-support/readme-example.ts, word for word', () => {
+    const { readme, example } = quickStart(dir);
+    expect(readme).toBe(example);
+  });
+
+  it('runs and prints what its comments say', async () => {
+    const lines = await runQuickStart(dir);
+    expect(lines.slice(0, 2)).toEqual(['speed', '5 -> 3']);
+    expect(lines[2]).toMatch(/v3 = iconst.i32 6\n {4}v4 = iadd v0, v3 .*\n {4}return v4/);
+  });
+});

@@ -1,0 +1,19 @@
+/// <reference types="node" />
+// The README's quick start, as written: its first TypeScript block is
+// test-support/readme-example.ts (tools/readme-example.ts), run here.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { quickStart, runQuickStart } from '../../../tools/readme-example';
+
+const dir = join(__dirname, '..');
+
+describe('README quick start', () => {
+  it('is test-support/readme-example.ts, word for word', () => {
+    const { readme, example } = quickStart(dir);
+    expect(readme).toBe(example);
+  });
+
+  it('runs and prints what its comments say', async () => {
+    expect(await runQuickStart(dir)).toEqual(['-1 (0xffffffffffffffff)']);
+  });
+});

@@ -30,6 +30,7 @@ const ISAS: { name: string; target: string; pkg: string; exp: string }[] = [
   { name: 'x86_64', target: 'x86_64 haswell', pkg: '@windlass/isa-x64', exp: 'x64Isa' },
   { name: 'aarch64', target: 'aarch64', pkg: '@windlass/isa-aarch64', exp: 'aarch64Isa' },
   { name: 'riscv64', target: 'riscv64 has_c has_zba has_zbb', pkg: '@windlass/isa-riscv64', exp: 'riscv64Isa' },
+  { name: 's390x', target: 's390x', pkg: '@windlass/isa-s390x', exp: 's390xIsa' },
 ];
 const wanted = arg('isa', ISAS.map((i) => i.name).join(',')).split(',');
 const chosen = ISAS.filter((i) => wanted.includes(i.name));

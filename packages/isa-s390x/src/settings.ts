@@ -39,6 +39,8 @@ export interface S390xFeatures {
   readonly probestackInline: boolean;
   readonly probestackSizeLog2: number;
   readonly isPic: boolean;
+  /** `preserve_frame_pointers`: every function allocates a frame with the back chain and saves %r14. */
+  readonly preserveFramePointers: boolean;
 }
 
 export function featuresOf(isaFlags: Flags, facts: SharedFacts, _triple?: Triple): S390xFeatures {
@@ -52,5 +54,6 @@ export function featuresOf(isaFlags: Flags, facts: SharedFacts, _triple?: Triple
     probestackInline: facts.probestackStrategy === 'inline',
     probestackSizeLog2: facts.probestackSizeLog2,
     isPic: facts.isPic,
+    preserveFramePointers: facts.preserveFramePointers,
   });
 }

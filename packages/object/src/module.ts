@@ -74,7 +74,9 @@ const OTHER_FORMAT_RELOCS: Partial<Record<RelocKind, string>> = {
   X86SecRel: 'COFF', MachOX86_64Tlv: 'Mach-O', MachOAarch64TlsAdrPage21: 'Mach-O', MachOAarch64TlsAdrPageOff12: 'Mach-O',
 };
 /** Relocation kinds whose target is a thread-local symbol. */
-const TLS_RELOCS: ReadonlySet<RelocKind> = new Set<RelocKind>(['ElfX86_64TlsGd', 'Aarch64TlsGdAdrPage21', 'Aarch64TlsGdAddLo12Nc', 'RiscvTlsGdHi20']);
+const TLS_RELOCS: ReadonlySet<RelocKind> = new Set<RelocKind>([
+  'ElfX86_64TlsGd', 'Aarch64TlsGdAdrPage21', 'Aarch64TlsGdAddLo12Nc', 'RiscvTlsGdHi20', 'S390xTlsGd64', 'S390xTlsGdCall',
+]);
 
 /**
  * Collects function and data definitions for one relocatable object and writes it as ELF64.

@@ -4,7 +4,9 @@
 // runner under qemu-user) compiles one ELF object and one C driver per batch. A different
 // result, or a trap on one side only, is a finding.
 import { functionName, interpret, type Value } from '@windlass/interpreter';
-import { F32, F64, I16, I32, I64, I8, parseClif, verifyFunction, type ClifFile, type Function, type Type } from '@windlass/ir';
+import {
+  F32, F64, I128, I16, I32, I64, I8, bytes, isVector, laneType, parseClif, verifyFunction, type ClifFile, type Function, type Type,
+} from '@windlass/ir';
 
 // The native runner lives in packages/cli, which its owner edits concurrently: loaded at run time
 // through the smallest interface this file needs, so its type errors never break this package.
@@ -37,16 +39,27 @@ import { mutateIr, someOf, zeroOf, type Finding } from './clif';
 import type { Rng } from './rng';
 
 const SCALARS = new Set<Type>([I8, I16, I32, I64, F32, F64]);
+/** ISAs whose cross-runner driver also passes i128 and 128-bit vectors. */
+const WIDE_VALUES = new Set(['s390x']);
 
-/** Functions the native driver can call: scalar parameters and results, no calls. */
-export function diffable(f: Function): boolean {
+/** Functions the native driver can call: scalar parameters and results (and wider ones where the driver passes them), no calls. */
+export function diffable(f: Function, isa = 'x86_64'): boolean {
+  const ok = (t: Type): boolean => SCALARS.has(t) || (WIDE_VALUES.has(isa) && (t === I128 || (isVector(t) && bytes(t) === 16)));
   return f.funcRefs.length === 0 && f.sigRefs.length === 0 && f.signature.returns.length > 0
-    && [...f.signature.params, ...f.signature.returns].every((p) => SCALARS.has(p.type) && p.purpose === 'normal');
+    && [...f.signature.params, ...f.signature.returns].every((p) => ok(p.type) && p.purpose === 'normal');
 }
 
 function isNaNBits(v: Value, t: Type): boolean {
   if (t === F32 && typeof v === 'number') return (v & 0x7f800000) === 0x7f800000 && (v & 0x7fffff) !== 0;
   if (t === F64 && typeof v === 'bigint') return (v & 0x7ff0000000000000n) === 0x7ff0000000000000n && (v & 0xfffffffffffffn) !== 0n;
+  if (v instanceof Uint8Array && (laneType(t) === F32 || laneType(t) === F64)) {
+    // A vector of floats: any NaN lane (lanes little-endian in the interpreter's bytes).
+    const w = laneType(t) === F32 ? 4 : 8;
+    const dv = new DataView(v.buffer, v.byteOffset, v.byteLength);
+    for (let k = 0; k + w <= v.length; k += w) {
+      if (w === 4 ? Number.isNaN(dv.getFloat32(k, true)) : Number.isNaN(dv.getFloat64(k, true))) return true;
+    }
+  }
   return false;
 }
 
@@ -79,7 +92,7 @@ export async function diffBatch(
     } catch {
       continue;
     }
-    const cf = file.functions.find((c) => diffable(c.func));
+    const cf = file.functions.find((c) => diffable(c.func, isa));
     if (!cf) continue;
     let f = cf.func.clone();
     let edits: string[] = [];

@@ -58,6 +58,8 @@ interface Outcome {
 
 function outcome(r: SpawnSyncReturns<string>): Outcome {
   if (r.error) throw r.error;
+  // Status 3 is the CLI's own internal error, never a program's outcome: show what it said.
+  if (r.status === 3 && r.stderr.includes('internal error')) throw new Error(r.stderr);
   // Killed by a signal: the status a shell reports (128 + signal number; SIGABRT is 134).
   const signals: Record<string, number> = { SIGABRT: 6, SIGSEGV: 11, SIGILL: 4, SIGFPE: 8 };
   return { stdout: r.stdout, status: r.status ?? 128 + (signals[r.signal ?? ''] ?? 0) };

@@ -168,10 +168,12 @@ function cLiteral(v: Value, t: Type, ct: string, vec: (b: Uint8Array) => Uint8Ar
   const b = BigInt(v);
   switch (t) {
     case I128: return `(((unsigned __int128)${hex64(b >> 64n)} << 64) | ${hex64(b)})`;
-    // A C compiler without a half-precision type passes f16 as a float holding it NaN-boxed
-    // (upper bits all ones), which is how the value sits in a floating-point register.
+    // A C compiler without a half-precision type passes f16 as a float holding it in its first
+    // two bytes in memory, the others all ones: the low half NaN-boxed on a little-endian target
+    // (RISC-V's convention), the high half on a big-endian one (s390x, where an FPR holds a
+    // short float leftmost), as the value sits in a floating-point register.
     case F16: return ct === 'float'
-      ? `({ uint32_t x = 0xffff0000u | (uint32_t)${hex64(b)}; float f; memcpy(&f, &x, 4); f; })`
+      ? `({ uint16_t x = ${hex64(b)}; float f; memset(&f, 0xff, 4); memcpy(&f, &x, 2); f; })`
       : `({ uint16_t x = ${hex64(b)}; ${ct} f; memcpy(&f, &x, 2); f; })`;
     case F32: return `({ uint32_t x = ${hex64(b)}; float f; memcpy(&f, &x, 4); f; })`;
     case F64: return `({ uint64_t x = ${hex64(b)}; double f; memcpy(&f, &x, 8); f; })`;

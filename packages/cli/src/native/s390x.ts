@@ -15,6 +15,7 @@ import { F16, I16, I32, I8, isVector, bytes } from '@windlass/ir';
 import { isVec128, littleEndianLanes, needsRetArea } from '@windlass/isa-s390x';
 import type { TargetSpec } from '../runner/backend';
 import { type NativeProfile, type ReturnCapture, commonCType, swapLaneBytes } from './cross';
+import { s390xExceptionRuntime } from './s390x-exceptions';
 
 /**
  * Calls `wl_pop_target` with the caller's arguments untouched (no frame of its own), then stores
@@ -65,6 +66,7 @@ export const s390xProfile: NativeProfile = {
   captureThunkAsm: CAPTURE_THUNK,
   captureBytes: 64 + 8 * 16,
   captureReturns: capture,
+  runtimeSource: s390xExceptionRuntime,
   signatureProblem: (sig) => (sig.callConv === 'tail' && needsRetArea(sig.returns)
     ? 'a tail function returning through memory (C cannot restore the stack it pops)' : null),
   vectorBytes(b: Uint8Array, t: Type, callConv: string): Uint8Array {

@@ -18,16 +18,17 @@
 
 import {
   CodegenError, EmitSink, LABEL_REF, Listing, MachBuffer, type MachBufferFinalized, UnsupportedError, type VCode,
-  emitBody, hex,
+  emitBody, hasEdits, hex,
 } from '@windlass/codegen';
-import type { RegAllocOutput } from '@windlass/regalloc';
+import { EditSide, type RegAllocOutput } from '@windlass/regalloc';
 import { OPS, opIndex } from '../inst/ops';
 import { MInst, Pseudo } from '../inst/mod';
-import { PCREL16, PCREL32, TABLE32, emitOp, encode } from '../inst/emit';
+import { TABLE32, emitOp, encode } from '../inst/emit';
 import { printInst } from '../inst/print';
-import { NO_REG, RegClass, V_SCRATCH, dwarfReg, isVr, r1, r12, r14, r15, r2, r3, vr, vrNum } from '../inst/regs';
+import { NO_REG, RegClass, dwarfReg, isVr, r1, r12, r14, r15, r2, r3, vr, vrNum } from '../inst/regs';
 import { type S390xExtra, type S390xLower, setReg } from '../lower/state';
-import { REG_SAVE_AREA } from './abi';
+import { REG_SAVE_AREA, assignSignature, preservesR6 } from './abi';
+import { I64, TRAP_STK_OVF } from '@windlass/ir';
 import { expandAtomicLoop } from '../lower/atomics-expand';
 
 export interface FrameInput {
@@ -50,6 +51,7 @@ const OP = {
   vlr: opIndex('vlr'), bcr: opIndex('bcr'), brc: opIndex('brc'), brcl: opIndex('brcl'), brasl: opIndex('brasl'),
   basr: opIndex('basr'), larl: opIndex('larl'), sllg: opIndex('sllg'), lgf: opIndex('lgf'), agr: opIndex('agr'),
   cgr: opIndex('cgr'), clgr: opIndex('clgr'), ear: opIndex('ear'), la: opIndex('la'), mvc: opIndex('mvc'),
+  llgf: opIndex('llgf'), mvi: opIndex('mvi'), brct: opIndex('brct'), lgfi: opIndex('lgfi'),
 };
 
 function mk(op: number, r1v = NO_REG, r2v = NO_REG): MInst {
@@ -75,6 +77,7 @@ function mem(op: number, reg: number, b: number, d: number, x = NO_REG): MInst {
 
 export function emitFunction(inp: FrameInput): FrameOutput {
   const { vcode, alloc, L } = inp;
+  const vcodeConv = L.f.signature.callConv;
   const buf = new MachBuffer('big', { instructionAlignment: 2 });
   const sink = new EmitSink(buf);
   const listing = new Listing(inp.wantListing);
@@ -93,11 +96,18 @@ export function emitFunction(inp: FrameInput): FrameOutput {
     if (p >= 6 && p <= 14) gprs.push(p);
     else if (isVr(p) && vrNum(p) >= 8 && vrNum(p) <= 15) fprs.push(p);
   }
-  if ((L.hasCalls || L.savesR14) && !gprs.includes(r14)) gprs.push(r14);
+  // With preserve_frame_pointers every function keeps a frame walkers can follow: the back
+  // chain at 0(%r15) and %r14 in the caller's register save area.
+  const fp = L.features.preserveFramePointers;
+  if ((L.hasCalls || L.savesR14 || fp) && !gprs.includes(r14)) gprs.push(r14);
+  if (L.savesAllCalleeSaved) {
+    for (let r = 6; r <= 14; r++) if (!gprs.includes(r) && (r !== 6 || preservesR6(vcodeConv)) && !(L.features.pinnedReg && r === 13)) gprs.push(r);
+    for (let n = 8; n <= 15; n++) if (!fprs.includes(vr(n))) fprs.push(vr(n));
+  }
   gprs.sort((a, b) => a - b);
   const spillBase = REG_SAVE_AREA + L.outgoingBytes + L.slotArea.size;
   const fprBase = spillBase + alloc.numSpillSlots * 16;
-  const needFrame = L.hasCalls || L.needsFrame || L.slotArea.size > 0 || alloc.numSpillSlots > 0 || fprs.length > 0 || L.outgoingBytes > 0;
+  const needFrame = L.hasCalls || L.needsFrame || L.slotArea.size > 0 || alloc.numSpillSlots > 0 || fprs.length > 0 || L.outgoingBytes > 0 || fp;
   // A tail call whose callee pops more stack arguments than we do writes them below our entry
   // %r15 + 160: the frame gets room at its top, so they land above everything still live.
   const frameSize = needFrame ? Math.ceil((fprBase + fprs.length * 8 + Math.max(0, L.tailCallGrowth - REG_SAVE_AREA)) / 8) * 8 : 0;
@@ -116,11 +126,17 @@ export function emitFunction(inp: FrameInput): FrameOutput {
   };
 
   // ---- prologue
+  if (frameSize > 0) {
+    stackLimitCheck(L, frameSize, put);
+    if (L.features.probestack) probeStack(frameSize, 2 ** L.features.probestackSizeLog2, put, sink);
+  }
   if (high >= low) {
     const s = mem(OP.stmg, low, r15, 8 * low);
     s.r3 = high;
     put(s);
-    for (let r = low; r <= Math.min(high, 14); r++) unwind({ kind: 'offset', reg: r, cfaOffset: -REG_SAVE_AREA + 8 * r });
+    // %r15 too: an unwinder restores the caller's stack pointer from its save slot (the CFA is
+    // the caller's %r15 + 160, not the caller's %r15).
+    for (let r = low; r <= high; r++) unwind({ kind: 'offset', reg: r, cfaOffset: -REG_SAVE_AREA + 8 * r });
   }
   if (frameSize > 0) {
     put(mk(OP.lgr, r1, r15));
@@ -168,6 +184,7 @@ export function emitFunction(inp: FrameInput): FrameOutput {
     spill: (cls, from, slot) => put(mem(cls === RegClass.Int ? OP.stg : OP.vst, from, r15, spill(slot))),
     reload: (cls, to, slot) => put(mem(cls === RegClass.Int ? OP.lg : OP.vl, to, r15, spill(slot))),
     inst: (i, k, b, next) => {
+      maybeIsland(i, k);
       if (i.op < OPS.length) {
         put(i);
         return;
@@ -197,7 +214,6 @@ export function emitFunction(inp: FrameInput): FrameOutput {
           unwind({ kind: 'restore_state' });
           return;
         case Pseudo.Call: {
-          const at = buf.curOffset();
           if (i.sym !== null) {
             const c = new MInst(OP.brasl);
             c.r1 = r14;
@@ -205,10 +221,15 @@ export function emitFunction(inp: FrameInput): FrameOutput {
             c.relocKind = i.relocKind;
             put(c);
           } else put(mk(OP.basr, r14, i.r2));
-          buf.addCallSite(buf.curOffset());
+          // A try_call: its handlers' landing pads; an unwinder resumes there with this %r15.
+          const tc = vcode.extras[k]?.tryCall;
+          if (tc !== undefined && hasEdits(alloc, k, EditSide.After)) throw new CodegenError('internal: register moves after a try_call');
+          buf.addCallSite(buf.curOffset(), tc === undefined ? undefined : {
+            handlers: tc.handlers.map((h) => ({ tag: h.tag, label: sink.label(h.label) })), spBelowFp: 0,
+          });
           // The callee removed its stack arguments: %r15 is fixed in the body.
           if (i.imm > 0) adjustSp(-i.imm, put);
-          void at;
+          if (tc !== undefined && tc.normal !== next) branch(15, tc.normal);
           return;
         }
         case Pseudo.TailCall:
@@ -292,6 +313,26 @@ export function emitFunction(inp: FrameInput): FrameOutput {
     unwind({ kind: 'restore_state' });
   }
 
+  /**
+   * Before an instruction: when a short branch (`brc`, +-64 KiB) could fall out of reach of its
+   * label, or the literal pool has grown, an island (the pool constants and the veneers the
+   * buffer needs) is emitted here behind a `brcl` over it. The bound covers the instruction's
+   * expansion and the allocator's moves around it.
+   */
+  function maybeIsland(i: MInst, k: number): void {
+    let bound = 4096;
+    if (i.op === Pseudo.JumpTable) bound += 4 * (vcode.extras[k]?.targets?.length ?? 0);
+    if (i.op === Pseudo.TailCall) bound += 6 * Math.ceil(i.imm / 256);
+    if (!buf.islandNeeded(bound)) return;
+    const over = sink.getLabel();
+    const j = new MInst(OP.brcl);
+    j.m3 = 15;
+    j.label = over;
+    put(j);
+    buf.emitIsland(bound);
+    sink.bindLabel(over);
+  }
+
   // ---- out-of-line traps
   for (const t of L.traps) {
     sink.bindLabel(t.label);
@@ -300,7 +341,7 @@ export function emitFunction(inp: FrameInput): FrameOutput {
     buf.put2(0);
     raw(at, '.2byte 0');
   }
-  return { buf, frameSize: frameSize + (high >= low ? 0 : 0), listing: (fin) => listing.resolve(fin, sink, pcRelative) };
+  return { buf, frameSize, listing: (fin) => listing.resolve(fin, sink, pcRelative) };
 
   function adjustSp(delta: number, emit: (i: MInst) => void): void {
     const i = new MInst(delta >= -32768 && delta <= 32767 ? OP.aghi : OP.agfi);
@@ -335,10 +376,104 @@ function emitJumpTable(idx: number, t: number, targets: readonly number[], sink:
     buf.put4(4 * k);
     sink.useLabel(at, target, TABLE32);
   });
-  void PCREL16;
-  void PCREL32;
-  void V_SCRATCH;
-  void vr;
+}
+
+/**
+ * `stack_limit`: the frame must not reach below the limit. %r1 <- the limit (a `stack_limit`
+ * parameter, or the function's `stack_limit` global value computed from the entry registers);
+ * trap `stk_ovf` when %r15 <= limit + frame size.
+ */
+function stackLimitCheck(L: S390xLower, frameSize: number, put: (i: MInst) => void): void {
+  const f = L.f;
+  const sig = f.signature;
+  const a = assignSignature(sig);
+  const fromParam = (idx: number): void => {
+    const loc = a.params[idx];
+    if (loc.reg >= 0) put(mk(OP.lgr, r1, loc.reg));
+    else put(mem(OP.lg, r1, r15, REG_SAVE_AREA + loc.stackOffset - (8 - loc.size)));
+  };
+  const gv = (g: number, depth: number): void => {
+    const d = f.globalValues[g];
+    if (d === undefined || depth > 32) throw new UnsupportedError(`stack_limit global value gv${g}`);
+    switch (d.kind) {
+      case 'vmctx': {
+        const idx = sig.params.findIndex((p) => p.purpose === 'vmctx');
+        if (idx < 0) throw new UnsupportedError('a vmctx global value without a vmctx parameter');
+        fromParam(idx);
+        return;
+      }
+      case 'load':
+        gv(d.base, depth + 1);
+        put(mem(d.globalType === I64 ? OP.lg : OP.llgf, r1, r1, d.offset));
+        return;
+      case 'iadd_imm':
+        gv(d.base, depth + 1);
+        addTo(r1, Number(BigInt.asIntN(32, d.offset)), put);
+        return;
+      default:
+        throw new UnsupportedError(`a ${d.kind} global value as the stack limit`);
+    }
+  };
+  const idx = sig.params.findIndex((p) => p.purpose === 'stack_limit');
+  if (idx >= 0) fromParam(idx);
+  else if (f.stackLimit >= 0) gv(f.stackLimit, 0);
+  else return;
+  addTo(r1, frameSize, put);
+  put(mk(OP.clgr, r15, r1));
+  const b = new MInst(OP.brc);
+  b.m3 = 12;
+  b.label = L.trapLabel(TRAP_STK_OVF);
+  put(b);
+}
+
+/** reg += imm (la for small values, agfi otherwise: the condition code is free in a prologue). */
+function addTo(reg: number, imm: number, put: (i: MInst) => void): void {
+  if (imm === 0) return;
+  if (imm > 0 && imm <= 4095) put(mem(OP.la, reg, reg, imm));
+  else {
+    const i = new MInst(OP.agfi);
+    i.r1 = reg;
+    i.imm = imm;
+    put(i);
+  }
+}
+
+/**
+ * Stack probes (`enable_probestack`): every page of the new frame is touched, top down, before
+ * the frame is allocated, so a guard page below the stack faults here and not in a callee.
+ * %r15 steps down a page per probe (unrolled up to four pages, else a `brct` loop counting in
+ * %r1) and is restored after.
+ */
+function probeStack(frameSize: number, page: number, put: (i: MInst) => void, sink: EmitSink): void {
+  const pages = Math.floor(frameSize / page);
+  if (pages === 0) return;
+  const step = (): void => {
+    const s = new MInst(page <= 32768 ? OP.aghi : OP.agfi);
+    s.r1 = r15;
+    s.imm = -page;
+    put(s);
+    const t = new MInst(OP.mvi);
+    t.b = r15;
+    put(t);
+  };
+  if (pages <= 4) for (let k = 0; k < pages; k++) step();
+  else {
+    const c = new MInst(OP.lgfi);
+    c.r1 = r1;
+    c.imm = pages;
+    put(c);
+    const top = sink.getLabel();
+    sink.bindLabel(top);
+    step();
+    const b = new MInst(OP.brct);
+    b.r1 = r1;
+    b.label = top;
+    put(b);
+  }
+  const back = new MInst(OP.agfi);
+  back.r1 = r15;
+  back.imm = pages * page;
+  put(back);
 }
 
 /** The general-dynamic TLS sequence (see lower/tls.ts). */

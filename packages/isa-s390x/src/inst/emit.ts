@@ -240,6 +240,10 @@ export function encode(i: MInst, s: CodeSink): void {
       s.put2(((i.imm & 0xfff) << 4) | (i.m5 & 15));
       s.put2(((i.m4 & 15) << 12) | (rxb << 8) | (op & 255));
       return;
+    case Fmt.SI:
+      s.put2((op << 8) | (i.imm & 255));
+      s.put2((b << 12) | dl);
+      return;
     case Fmt.SSa: {
       check(i.r2 >= 0 && i.r2 < 16 && i.imm >= 0 && i.imm <= 4095 && i.m3 >= 0 && i.m3 <= 255, 'mvc operands');
       s.put2((op << 8) | i.m3);

@@ -58,7 +58,7 @@ function immBits(info: OpInfo): number {
     case Fmt.RIL: return 32;
     case Fmt.VRId: return 8;
     case Fmt.VRIe: return 12;
-    case Fmt.VRIb: return 8;
+    case Fmt.VRIb: case Fmt.SI: return 8;
     default: return 16;
   }
 }

@@ -20,6 +20,8 @@ export const enum Fmt {
   VRX, VRRa, VRRb, VRRc, VRRe, VRRf, VRIa, VRIb, VRIc, VRId, VRIe, VRSa, VRSb, VRSc,
   /** SS-a: `mvc d1(l,b1),d2(b2)` (b/d: the first operand, r2/imm: the second's base and displacement, m3: l - 1). */
   SSa,
+  /** SI: `mvi d1(b1),i2`. */
+  SI,
 }
 
 /** Operand kinds of a register slot, for the allocator. */
@@ -174,6 +176,7 @@ const OPS_SRC: [string, Fmt, number, string, string, string?][] = [
   ['brc', Fmt.RI, 0xa74, 'ma,L', ''], ['brcl', Fmt.RIL, 0xc04, 'ma,L', ''],
   ['bcr', Fmt.RR, 0x07, 'ma,g2', '-u'], ['basr', Fmt.RR, 0x0d, 'g1,g2', '-u'],
   ['brasl', Fmt.RIL, 0xc05, 'g1,L', ''], ['bras', Fmt.RI, 0xa75, 'g1,L', ''],
+  ['brct', Fmt.RI, 0xa76, 'g1,L', '--'], ['mvi', Fmt.SI, 0x92, 'd,ui', ''],
   // ---- atomics (compare and swap, interlocked access)
   ['csg', Fmt.RSY, 0xeb30, 'g1,g3,d', 'm-u'], ['csy', Fmt.RSY, 0xeb14, 'g1,g3,d', 'm-u'],
   ['laag', Fmt.RSY, 0xebe8, 'g1,g3,d', 'd-u'], ['laa', Fmt.RSY, 0xebf8, 'g1,g3,d', 'd-u'],

@@ -23,7 +23,7 @@
 
 import { CodegenError, type EmitSink } from '@windlass/codegen';
 import { MInst } from '../inst/mod';
-import { PCREL16, encode } from '../inst/emit';
+import { encode } from '../inst/emit';
 import { opIndex } from '../inst/ops';
 import { NO_REG } from '../inst/regs';
 
@@ -61,7 +61,6 @@ export function expandAtomicLoop(i: MInst, sink: EmitSink, put: (i: MInst) => vo
     b.m3 = 4;
     b.label = top;
     encode(b, sink);
-    void PCREL16;
   };
   if (w >= 4) {
     const [old, cur, nv, nv2] = regs;

@@ -3,16 +3,18 @@
 
 import {
   type Inst, type Type, type Value, BR_TABLE, BRIF, CALL, CALL_INDIRECT, F128, F16, F32, F64, I128, I16, I32, I64, I8,
-  JUMP, RETURN, RETURN_CALL, RETURN_CALL_INDIRECT, TRAP, TRAPNZ, TRAPZ, DEBUGTRAP,
+  JUMP, RETURN, RETURN_CALL, RETURN_CALL_INDIRECT, TRAP, TRAPNZ, TRAPZ, DEBUGTRAP, TRY_CALL, TRY_CALL_INDIRECT,
+  GET_EXCEPTION_HANDLER_ADDRESS,
 } from '@windlass/ir';
 import type { LowerBackend, LowerCtx, RuleTable } from '@windlass/codegen';
 import { InstFlag, type RegClass as RAClass } from '@windlass/regalloc';
 import { type MInst, Pseudo, condBr, jump, pseudo, ri, rr } from '../inst/mod';
 import { RegClass } from '../inst/regs';
-import { isVec128, littleEndianLanes } from '../abi/abi';
+import { isVec128 } from '../abi/abi';
 import { assignSignature } from '../abi/abi';
 import { condOf } from './cond';
 import { lowerArgs, lowerCall, lowerReturn } from './calls';
+import { lowerHandlerAddress, lowerTryCall, tryCallLanding } from './exceptions';
 import { buildRules } from './rules';
 import { type S390xExtra, S390xLower, collectOperands } from './state';
 
@@ -31,7 +33,6 @@ export class S390xBackend implements LowerBackend<MInst, S390xExtra> {
     this.state = this.makeState(ctx);
     // Made before any return is lowered (returns are lowered before the entry block's arguments).
     if (assignSignature(this.state.f.signature).retArea) this.state.retAreaPtr = this.state.tmp();
-    void littleEndianLanes;
   }
 
   regsFor(t: Type): readonly RAClass[] | null {
@@ -60,6 +61,9 @@ export class S390xBackend implements LowerBackend<MInst, S390xExtra> {
         L.emit(condBr(op === TRAPNZ ? mask : 15 ^ mask, L.trapLabel(L.f.instImm0[inst])));
         return true;
       }
+      case GET_EXCEPTION_HANDLER_ADDRESS:
+        lowerHandlerAddress(L, inst);
+        return true;
       case DEBUGTRAP: {
         const t = pseudo(Pseudo.Trap);
         t.imm = 1;
@@ -119,9 +123,16 @@ export class S390xBackend implements LowerBackend<MInst, S390xExtra> {
       case RETURN_CALL: case RETURN_CALL_INDIRECT:
         lowerCall(L, inst, true);
         return true;
+      case TRY_CALL: case TRY_CALL_INDIRECT:
+        lowerTryCall(L, inst, targets);
+        return true;
       default:
         return false;
     }
+  }
+
+  tryCallLanding(_ctx: LowerCtx<MInst, S390xExtra>, inst: Inst, k: number): readonly (readonly number[])[] {
+    return tryCallLanding(this.state, inst, k);
   }
 
   lowerArgs(_ctx: LowerCtx<MInst, S390xExtra>, params: readonly Value[]): void {

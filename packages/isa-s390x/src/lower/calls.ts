@@ -2,14 +2,16 @@
 
 import {
   type Inst, type Signature, type Type, type Value, CALL_INDIRECT, F128, F16, F32, F64, I128, I16, I32, I64, I8,
-  RETURN_CALL_INDIRECT,
+  RETURN_CALL_INDIRECT, laneBits,
 } from '@windlass/ir';
 import { InstFlag } from '@windlass/regalloc';
 import { type MInst, Pseudo, pseudo, rr, rx } from '../inst/mod';
 import { NO_REG, RegClass, VREG_BASE, r15, r2, r6 } from '../inst/regs';
 import {
-  type ArgLoc, type SigAssignment, CALL_CLOBBERS, REG_SAVE_AREA, TAIL_CALL_CLOBBERS, assignSignature, calleePops, isVec128, preservesR6,
+  type ArgLoc, type SigAssignment, CALL_CLOBBERS, REG_SAVE_AREA, TAIL_CALL_CLOBBERS, assignSignature, calleePops, isVec128,
+  littleEndianLanes, preservesR6,
 } from '../abi/abi';
+import { permute } from './vector';
 import type { S390xLower } from './state';
 import { symbolName } from './symbols';
 
@@ -147,6 +149,12 @@ export function lowerCall(L: S390xLower, inst: Inst, tail: boolean): void {
   emitCall(L, sig, target, args.map((v) => L.reg(v)), results, tail);
 }
 
+/**
+ * What a try_call does with its call instruction instead of defining results: `emit` gets the
+ * call, its fixed argument uses and the return-area slot (-1 when the values come in registers).
+ */
+export type TryCallEmit = (call: MInst, fixedUses: number[], areaSlot: number) => void;
+
 /** What a call jumps to: a symbol, or an address in a register. */
 export type CallTarget = { readonly sym: string; readonly colocated: boolean } | { readonly reg: number };
 
@@ -156,6 +164,7 @@ export type CallTarget = { readonly sym: string; readonly colocated: boolean } |
  */
 export function emitCall(
   L: S390xLower, sig: Signature, target: CallTarget, args: readonly number[], results: readonly number[], tail: boolean,
+  tryCall?: TryCallEmit,
 ): void {
   const a = assignSignature(sig);
   const uses: number[] = [];
@@ -173,10 +182,12 @@ export function emitCall(
       uses.push(raw(p), r2);
     }
   }
+  // Vectors cross into the callee's lane order (and results come back from it).
+  const flipLanes = littleEndianLanes(sig.callConv) !== L.leLanes;
   args.forEach((reg, k) => {
     const loc = a.params[k];
     const p = sig.params[k];
-    let r = reg;
+    let r = flipLanes && isVec128(p.type) ? reverseLanes(L, reg, p.type) : reg;
     if (loc.byRef) {
       if (tail) L.unsupported('tail call passing i128/f128 arguments (by reference)');
       const buf = L.slotArea.addArea(16);
@@ -214,10 +225,17 @@ export function emitCall(
     return;
   }
   L.hasCalls = true;
+  if (tryCall !== undefined) {
+    L.lastCallClobbers = preservesR6(sig.callConv) ? CALL_CLOBBERS : TAIL_CALL_CLOBBERS;
+    tryCall(call, dedupeFixed(L, uses), areaSlot);
+    return;
+  }
   const defs: number[] = [];
   const defRegs = new Set<number>();
+  // A result in the other lane order arrives in a temporary and is flipped into place.
+  const landing = results.map((r, k) => (r >= 0 && flipLanes && isVec128(sig.returns[k].type) ? L.tmpV() : r));
   if (!a.retArea) {
-    results.forEach((r, k) => {
+    landing.forEach((r, k) => {
       if (r < 0) return;
       const loc = a.returns[k];
       defs.push(raw(r), loc.reg);
@@ -227,11 +245,24 @@ export function emitCall(
   const clobbers = (preservesR6(sig.callConv) ? CALL_CLOBBERS : TAIL_CALL_CLOBBERS).filter((p) => !defRegs.has(p));
   L.emit(call, { fixedUses: dedupeFixed(L, uses), fixedDefs: defs, clobbers });
   if (a.retArea) {
-    results.forEach((r, k) => {
+    landing.forEach((r, k) => {
       if (r < 0) return;
       L.emit(L.slotMem(loadOf(sig.returns[k].type, r), areaSlot, a.retOffsets[k]));
     });
   }
+  landing.forEach((r, k) => {
+    if (r !== results[k]) L.moveV(results[k], reverseLanes(L, r, sig.returns[k].type));
+  });
+}
+
+/** A copy of vector `v` (type `t`) with its elements in the opposite order (the other lane order). */
+export function reverseLanes(L: S390xLower, v: number, t: Type): number {
+  const w = laneBits(t) / 8;
+  const pattern: number[] = [];
+  for (let e = 16 / w - 1; e >= 0; e--) for (let j = 0; j < w; j++) pattern.push(e * w + j);
+  const out = L.tmpV();
+  permute(L, out, v, v, pattern);
+  return out;
 }
 
 /**

@@ -154,4 +154,3 @@ export function materialize(L: S390xLower, dst: number, mask: number): void {
   L.emitTied(c, z);
 }
 
-export { I32 as _I32 };

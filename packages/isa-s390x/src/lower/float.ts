@@ -12,9 +12,9 @@ import {
   NEAREST, SQRT, TRAP_BAD_TOINT, TRAP_INT_OVF, TRUNC, bytes, isVector,
 } from '@windlass/ir';
 import type { RuleTable } from '@windlass/codegen';
-import { type MInst, condBr, inst as mk, ri, rrm, rx, vrra, vrrc, vrre } from '../inst/mod';
+import { condBr, inst as mk, ri, rrm, rx, vrra, vrrc, vrre } from '../inst/mod';
 import { NO_REG, VREG_BASE, vr } from '../inst/regs';
-import { extend32, extend64, floatCompare, fpFormat, materialize } from './cond';
+import { extend32, floatCompare, fpFormat, materialize } from './cond';
 import type { S390xLower } from './state';
 import { resultType } from './types';
 import { vlgv, vlvgInto } from './mem';
@@ -396,7 +396,4 @@ export function lowerFloatRules(r: RuleTable<S390xLower>): void {
     .add([FCVT_TO_SINT, FCVT_TO_UINT, FCVT_TO_SINT_SAT, FCVT_TO_UINT_SAT], 'fcvt_f128_to_int', f128ToIntRule)
     .add([FCVT_TO_SINT, FCVT_TO_UINT, FCVT_TO_SINT_SAT, FCVT_TO_UINT_SAT], 'fcvt_to_int', toIntRule)
     .add(BITCAST, 'bitcast_scalar', bitcastRule);
-  void I8;
-  void extend64;
-  void ({} as MInst);
 }

@@ -1,13 +1,14 @@
 // Addresses of symbols and global values, frame introspection, overflow arithmetic.
 
 import {
-  type Inst, FUNC_ADDR, GET_FRAME_POINTER, GET_RETURN_ADDRESS, GET_STACK_POINTER, GLOBAL_VALUE, I16, I32, I64, I8,
+  type Inst, FUNC_ADDR, GET_FRAME_POINTER, GET_RETURN_ADDRESS, GET_STACK_POINTER, GLOBAL_VALUE, I32, I64, I8,
   SADD_OVERFLOW, SMUL_OVERFLOW, SSUB_OVERFLOW, SYMBOL_VALUE, TLS_VALUE, UADD_OVERFLOW, UADD_OVERFLOW_TRAP,
   UMUL_OVERFLOW, USUB_OVERFLOW, SADD_OVERFLOW_CIN, UADD_OVERFLOW_CIN, SSUB_OVERFLOW_BIN, USUB_OVERFLOW_BIN, bytes,
+  GET_PINNED_REG, SET_PINNED_REG,
 } from '@windlass/ir';
 import type { RuleTable } from '@windlass/codegen';
 import { condBr, inst, ri, rr, rrr, rsy, rx } from '../inst/mod';
-import { NO_REG, r15 } from '../inst/regs';
+import { NO_REG, r13, r15 } from '../inst/regs';
 import { extend64, materialize } from './cond';
 import { type S390xLower } from './state';
 import { isIntScalar, resultType } from './types';
@@ -104,6 +105,14 @@ function returnAddressRule(L: S390xLower): boolean {
   L.needsFrame = true;
   L.savesR14 = true;
   L.emit(L.retAddrMem(rx('lg', L.out(), r15, NO_REG, 0)));
+  return true;
+}
+
+/** `enable_pinned_reg`: %r13 holds the pinned value (never allocated, never saved). */
+function pinnedRule(L: S390xLower, inst: Inst): boolean {
+  if (!L.features.pinnedReg) L.unsupported('get_pinned_reg / set_pinned_reg without enable_pinned_reg');
+  if (L.f.instOpcode[inst] === GET_PINNED_REG) L.emit(rr('lgr', L.out(), r13));
+  else L.emit(rr('lgr', r13, L.reg(L.f.arg(inst, 0))));
   return true;
 }
 
@@ -249,6 +258,6 @@ export function lowerMiscRules(r: RuleTable<S390xLower>): void {
     .add([UADD_OVERFLOW, SADD_OVERFLOW, USUB_OVERFLOW, SSUB_OVERFLOW, UMUL_OVERFLOW, SMUL_OVERFLOW], 'overflow', overflowRule)
     .add([UADD_OVERFLOW_CIN, SADD_OVERFLOW_CIN, USUB_OVERFLOW_BIN, SSUB_OVERFLOW_BIN], 'overflow_cin', overflowCinRule)
     .add(UADD_OVERFLOW_TRAP, 'uadd_overflow_trap', uaddOverflowTrapRule)
-    .add(TLS_VALUE, 'tls_value', lowerTls);
-  void I8; void I16;
+    .add(TLS_VALUE, 'tls_value', lowerTls)
+    .add([GET_PINNED_REG, SET_PINNED_REG], 'pinned_reg', pinnedRule);
 }

@@ -13,7 +13,7 @@ import {
 } from '@windlass/ir';
 import { RuleTable } from '@windlass/codegen';
 import { type MInst, Pseudo, condBr, inst, pseudo, ri, rr, rrm, rrr, rsy } from '../inst/mod';
-import { NO_REG, RegClass, r2, r3 } from '../inst/regs';
+import { NO_REG, r2, r3 } from '../inst/regs';
 import { condOf, extend32, extend64, intCompare, intCompareImm, materialize } from './cond';
 import { type S390xLower } from './state';
 import { isIntScalar, resultType } from './types';
@@ -641,4 +641,3 @@ export function buildRules(): RuleTable<S390xLower> {
   return r;
 }
 
-export { RegClass, I128 };

@@ -8,7 +8,7 @@ import {
 } from '@windlass/codegen';
 import { Constraint, OperandKind, OperandPos } from '@windlass/regalloc';
 import { OPS, Role, SlotClass } from '../inst/ops';
-import { MInst, Pseudo, gmove, inst, ri, rr, rrr, vmove } from '../inst/mod';
+import { MInst, Pseudo, gmove, ri, rrr, vmove } from '../inst/mod';
 import { NO_REG, RegClass, VREG_BASE, r15 } from '../inst/regs';
 import { assignSignature, calleePops, littleEndianLanes } from '../abi/abi';
 import type { S390xFeatures } from '../settings';
@@ -27,6 +27,16 @@ export interface S390xExtra {
   clobbers?: readonly number[];
   /** Jump-table targets (`Pseudo.JumpTable`). */
   targets?: readonly number[];
+  /** A try_call (the block's terminator): its successors' edge-block labels. */
+  tryCall?: TryCallSite;
+}
+
+/** The labels a try_call's call instruction records for emission. */
+export interface TryCallSite {
+  /** Edge block of the normal return. */
+  readonly normal: number;
+  /** Handlers in table order: the tag (null: `default`) and the landing pad's label. */
+  readonly handlers: readonly { readonly tag: number | null; readonly label: number }[];
 }
 
 export type Ctx = LowerCtx<MInst, S390xExtra>;
@@ -59,6 +69,15 @@ export class S390xLower {
   readonly popBytes: number;
   /** How far some tail call moves the stack-argument area down (its callee pops more than we do). */
   tailCallGrowth = 0;
+  /** A try_call with handlers: the prologue saves every callee-saved register (an unwinder restores none). */
+  savesAllCalleeSaved = false;
+  /** Clobbers of the last call emitted (a try_call without handlers uses them). */
+  lastCallClobbers: readonly number[] | null = null;
+  private tryCallAreaMap: Map<number, number> | null = null;
+  /** Per try_call instruction: the return-area slot its normal return reads (-1: registers). */
+  get tryCallAreas(): Map<number, number> {
+    return (this.tryCallAreaMap ??= new Map());
+  }
   /** Largest outgoing stack-argument area of any call. */
   outgoingBytes = 0;
   /** The function calls something (%r14 must be saved). */
@@ -389,4 +408,3 @@ export function setReg(i: MInst, field: number, preg: number): void {
   }
 }
 
-export { inst, rr, rrr, ri, MInst, Pseudo };

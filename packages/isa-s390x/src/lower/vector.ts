@@ -268,7 +268,35 @@ function satRule(L: S390xLower, inst: Inst): boolean {
     L.emit(vrrc('vs', dst, mx, b, m));
     return true;
   }
-  if (m === 3) return false;
+  if (m === 3) {
+    // Doublewords: the wrapped result, replaced where it overflowed (the operands' signs agree
+    // for an addition / differ for a subtraction, and the result's differs from a's) by the
+    // bound on a's side: (a >> 63) ^ INT64_MAX.
+    const r = L.tmpV();
+    L.emit(vrrc(op === SADD_SAT ? 'va' : 'vs', r, a, b, 3));
+    const x1 = L.tmpV();
+    L.emit(vrrc('vx', x1, a, r));
+    const x2 = L.tmpV();
+    L.emit(vrrc('vx', x2, op === SADD_SAT ? b : a, op === SADD_SAT ? r : b));
+    const ov = L.tmpV();
+    L.emit(vrrc('vn', ov, x1, x2));
+    const mask = L.tmpV();
+    const sh = mk('vesra');
+    sh.r1 = mask; sh.r3 = ov; sh.d = 63; sh.m4 = 3;
+    L.emit(sh);
+    const sign = L.tmpV();
+    const sa = mk('vesra');
+    sa.r1 = sign; sa.r3 = a; sa.d = 63; sa.m4 = 3;
+    L.emit(sa);
+    const max = L.tmpV();
+    const g = mk('vgm');
+    g.r1 = max; g.imm = 1; g.m3 = 63; g.m4 = 3;
+    L.emit(g);
+    const bound = L.tmpV();
+    L.emit(vrrc('vx', bound, sign, max));
+    L.emit(vrre('vsel', dst, bound, r, mask));
+    return true;
+  }
   // Signed: widen both halves, add or subtract, pack with signed saturation.
   const sums: number[] = [];
   for (const hi of [true, false]) {
@@ -594,7 +622,6 @@ function toIntSatRule(L: S390xLower, inst: Inst): boolean {
     parts.push(z);
   }
   L.emit(vrrc(signed ? 'vpks' : 'vpkls', dst, parts[0], parts[1], 3, 0));
-  void ordered;
   return true;
 }
 

@@ -44,8 +44,9 @@ function fieldSize(m: ElfMachine, kind: RelocKind): number {
 }
 
 /**
- * Reads and checks an artifact. `expected` says what the caller can run (omitted: any target
- * and settings, for tools that only look, such as `windlass inspect`).
+ * Reads and checks an artifact. `expected` says what the caller can run (omitted: any target,
+ * settings and kind, for tools that only look, such as `windlass inspect`; given, its `kind`
+ * defaults to module).
  */
 export function deserialize(bytes: Uint8Array, expected?: ArtifactExpectation): Artifact {
   const f = readElf(bytes);
@@ -82,7 +83,7 @@ export function deserialize(bytes: Uint8Array, expected?: ArtifactExpectation): 
     throw new ArtifactError('target', 'ELF header', 48, `e_flags 0x${f.eFlags.toString(16)}: the ${f.machine.isa} bits are 0x${(f.eFlags & 0xffffff).toString(16)}, expected 0x${f.machine.eFlags.toString(16)}`);
   }
   const kind = kindBits === EF_WINDLASS_MODULE ? 'module' : 'component';
-  const wantKind = expected?.kind ?? 'module';
+  const wantKind = expected ? (expected.kind ?? 'module') : kind;
   if (kind !== wantKind) throw new ArtifactError('kind', 'ELF header', 48, `the artifact holds a ${kind}, expected a ${wantKind}`);
 
   const textSection = section(f, '.text');

@@ -18,3 +18,4 @@ export { PROTOCOL_VERSION } from './protocol';
 export { ComponentModule, ComponentInstance, type ComponentItem, type ComponentInstantiateOptions } from './component/component';
 export { ResourceHandle, ComponentValueError, type ComponentValue, type TaggedValue } from './component/values';
 export { lowerArgs, liftResults, HOST_BASE } from './component/abi';
+export { parseWave, formatWave, waveTypeName, WaveError } from './component/wave';

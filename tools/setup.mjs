@@ -34,7 +34,8 @@ const debianPackages = [
   ['qemu-user', 'qemu-aarch64'],
   ['binutils-multiarch', 'objdump'],
   ['wabt', 'wast2json'],
-  // C to wasm32-wasi for the examples and the WASI tests of the AOT runtime.
+  // C to wasm32-wasi for the examples, the WASI tests of the AOT runtime and
+  // tools/bench/kernels.ts.
   ['clang', 'clang'],
   ['lld', 'wasm-ld'],
   ['wasi-libc', { file: '/usr/include/wasm32-wasi/stdio.h' }],

@@ -1,8 +1,8 @@
-// Compile throughput of the x86-64 pipeline: IR instructions per second and time per phase
+// Compile throughput of each ISA's pipeline: IR instructions per second and time per phase
 // (lowering, register allocation, emission), with peak memory, on the corpus and on generated
-// functions of 1k to 1M instructions, at opt_level=none and opt_level=speed.
+// functions of 1k to 1M instructions, at opt_level=none and opt_level=speed; one table per ISA.
 //
-//   npx tsx tools/bench/compile.ts [--sizes 1000,10000,100000,1000000] [--corpus DIR] [--reps N]
+//   npx tsx tools/bench/compile.ts [--isa x86_64,riscv64] [--sizes 1000,10000,100000,1000000] [--corpus DIR] [--reps N]
 //   npx tsx --conditions=windlass:source tools/bench/compile.ts ... --source   (from the TypeScript sources)
 //
 // The packages are bundled with esbuild first (as a release build ships them); --source
@@ -25,22 +25,31 @@ import { arg, files, loadPackages } from './support';
 type Api = typeof import('./compile-entry');
 
 
+/** The ISAs with a backend: the target line benchmarked and the package export registering it. */
+const ISAS: { name: string; target: string; pkg: string; exp: string }[] = [
+  { name: 'x86_64', target: 'x86_64 haswell', pkg: '@windlass/isa-x64', exp: 'x64Isa' },
+  { name: 'aarch64', target: 'aarch64', pkg: '@windlass/isa-aarch64', exp: 'aarch64Isa' },
+  { name: 'riscv64', target: 'riscv64 has_c has_zba has_zbb', pkg: '@windlass/isa-riscv64', exp: 'riscv64Isa' },
+  { name: 's390x', target: 's390x', pkg: '@windlass/isa-s390x', exp: 's390xIsa' },
+];
+const wanted = arg('isa', ISAS.map((i) => i.name).join(',')).split(',');
+const chosen = ISAS.filter((i) => wanted.includes(i.name));
+
 async function load(): Promise<Api> {
   return loadPackages<Api>([
     `export * from '@windlass/ir';`,
     `export { buildIsa, settingsBuilder, phaseTimes, resetPhaseTimes, registerIsa } from '@windlass/codegen';`,
-    `export { x64Isa } from '@windlass/isa-x64';`,
+    ...chosen.map((i) => `export { ${i.exp} } from '${i.pkg}';`),
   ]);
 }
 
 const W = await load();
-W.registerIsa(W.x64Isa);
+for (const i of chosen) W.registerIsa((W as unknown as Record<string, Parameters<Api['registerIsa']>[0]>)[i.exp]);
 
-
-function isaFor(opt: string) {
+function isaFor(target: string, opt: string) {
   const b = W.settingsBuilder();
   b.apply(`opt_level=${opt}`);
-  return W.buildIsa('x86_64 haswell', b.finish());
+  return W.buildIsa(target, b.finish());
 }
 
 interface Sample {
@@ -107,10 +116,10 @@ const reps = Number(arg('reps', '7'));
 const child = arg('child', '');
 
 if (child !== '') {
-  // One generated size at one opt_level, in a process of its own (see the header).
+  // One generated size at one opt_level for one ISA, in a process of its own (see the header).
   const [size, opt] = [Number(child.split(':')[0]), child.split(':')[1]];
   const fn = W.parseClif(generate(size), 'gen.clif').functions[0].func;
-  const isa = isaFor(opt);
+  const isa = isaFor(chosen[0].target, opt);
   // Warm up (JIT tiers) for at least 300 ms, or once for the sizes that take longer.
   if (size < 1_000_000) {
     const until = performance.now() + 300;
@@ -121,36 +130,36 @@ if (child !== '') {
   process.exit(0);
 }
 
-console.log(`x86_64 haswell, ${process.version}, ${process.argv.includes('--source') ? 'TypeScript sources' : 'esbuild bundle'}, fastest of ${reps} runs (1M: one run)`);
-console.log('| input | opt_level | IR insts | total ms | total insts/s | of which GC ms | verifier ms | mid-end ms | lower ms | lower insts/s | regalloc ms | regalloc insts/s | emit ms | emit insts/s | peak RSS MB |');
-console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-
-const corpus = arg('corpus', new URL('../../../shared/corpus/cranelift-filetests/runtests', import.meta.url).pathname);
-for (const opt of ['none', 'speed']) {
-  const isa = isaFor(opt);
-  const funcs: InstanceType<Api['Function']>[] = [];
-  for (const f of files(corpus)) {
-    if (f.includes('simd')) continue;
-    try {
-      for (const fn of W.parseClif(readFileSync(f, 'utf8'), f).functions) funcs.push(fn.func);
-    } catch { /* unparsable files are not the benchmark's business */ }
-  }
-  const compileAll = (): void => {
-    for (const fn of funcs) try { isa.compileFunction(fn, { wantListing: false }); } catch { /* unsupported */ }
-  };
-  compileAll(); // warm-up
-  const verifyAll = (): void => {
-    for (const fn of funcs) W.verifyFunction(fn);
-  };
-  const m = await measure(reps, compileAll, verifyAll);
-  console.log(row(`corpus runtests (${W.phaseTimes.functions} fns)`, opt, W.phaseTimes.irInsts, m));
-}
-
 const self = new URL(import.meta.url).pathname;
-for (const size of arg('sizes', '1000,10000,100000,1000000').split(',').map(Number)) {
+const corpus = arg('corpus', new URL('../../../shared/corpus/cranelift-filetests/runtests', import.meta.url).pathname);
+for (const desc of chosen) {
+  console.log(`\n${desc.target}, ${process.version}, ${process.argv.includes('--source') ? 'TypeScript sources' : 'esbuild bundle'}, fastest of ${reps} runs (1M: one run)`);
+  console.log('| input | opt_level | IR insts | total ms | total insts/s | of which GC ms | verifier ms | mid-end ms | lower ms | lower insts/s | regalloc ms | regalloc insts/s | emit ms | emit insts/s | peak RSS MB |');
+  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const opt of ['none', 'speed']) {
-    const args = [...process.execArgv, self, '--child', `${size}:${opt}`, '--reps', String(reps)];
-    if (process.argv.includes('--source')) args.push('--source');
-    process.stdout.write(execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 }));
+    const isa = isaFor(desc.target, opt);
+    const funcs: InstanceType<Api['Function']>[] = [];
+    for (const f of files(corpus)) {
+      if (f.includes('simd')) continue;
+      try {
+        for (const fn of W.parseClif(readFileSync(f, 'utf8'), f).functions) funcs.push(fn.func);
+      } catch { /* unparsable files are not the benchmark's business */ }
+    }
+    const compileAll = (): void => {
+      for (const fn of funcs) try { isa.compileFunction(fn, { wantListing: false }); } catch { /* unsupported */ }
+    };
+    compileAll(); // warm-up
+    const verifyAll = (): void => {
+      for (const fn of funcs) W.verifyFunction(fn);
+    };
+    const m = await measure(reps, compileAll, verifyAll);
+    console.log(row(`corpus runtests (${W.phaseTimes.functions} fns)`, opt, W.phaseTimes.irInsts, m));
+  }
+  for (const size of arg('sizes', '1000,10000,100000,1000000').split(',').map(Number)) {
+    for (const opt of ['none', 'speed']) {
+      const args = [...process.execArgv, self, '--child', `${size}:${opt}`, '--reps', String(reps), '--isa', desc.name];
+      if (process.argv.includes('--source')) args.push('--source');
+      process.stdout.write(execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 }));
+    }
   }
 }

@@ -29,7 +29,7 @@ W.registerIsa(W.x64Isa);
 const ISAS: { name: string; pkg: string; target: string; dir: string }[] = [
   { name: 'x86_64', pkg: 'isa-x64', target: 'x86_64 haswell', dir: 'isa/x64' },
   { name: 'aarch64', pkg: 'isa-aarch64', target: 'aarch64', dir: 'isa/aarch64' },
-  { name: 'riscv64', pkg: 'isa-riscv64', target: 'riscv64', dir: 'isa/riscv64' },
+  { name: 'riscv64', pkg: 'isa-riscv64', target: 'riscv64 has_v has_c has_zba has_zbb has_zbs has_zbkb', dir: 'isa/riscv64' },
   { name: 's390x', pkg: 'isa-s390x', target: 's390x', dir: 'isa/s390x' },
 ];
 const here = fileURLToPath(new URL('.', import.meta.url));

@@ -37,7 +37,10 @@ for (let i = 0; i < count; i++) {
       if (e instanceof LoaderError && /exited unexpectedly|gone/.test(e.message)) {
         findings.push({ kind: 'untyped', message: `the loader died loading a mutant: ${e.message}`, bytes });
         runtime = new Runtime({ stdio: ['ignore', 'ignore', 'inherit'] });
-      } else loaderRefused++;
+      } else {
+        loaderRefused++;
+        if (process.argv.includes("--verbose")) console.log(`loader refused a deserialized mutant: ${(e as Error).message}`);
+      }
     }
   });
   if (f) {

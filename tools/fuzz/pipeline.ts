@@ -3,7 +3,7 @@
 // reader (parse .wat / .wast, decode what it encodes).
 //
 //   npx tsx --conditions=windlass:source tools/fuzz/pipeline.ts --count 20000 [--seed 1]
-//        [--mode clif|ir|wasm|wat|all|diff] [--slow-ms 5000] [--fuel 2000] [--no-minimize]
+//        [--mode clif|ir|wasm|wat|all|diff] [--target x86_64|aarch64|s390x|'riscv64 has_v'] [--slow-ms 5000] [--fuel 2000] [--no-minimize]
 //
 // Prints one line per distinct finding (grouped by signature) with a minimized reproducer,
 // and the number of inputs each stage saw. Exits 1 when anything was found.
@@ -40,16 +40,22 @@ function record(found: Finding[], seed: number, m: string): void {
   }
 }
 
-// --mode diff: differential x86_64-native vs interpreter runs, in batches of 40 functions.
+// --mode diff: differential native vs interpreter runs, in batches of 40 functions: x86_64 on
+// the host, or another target line (`--target aarch64`, `--target s390x`, `--target 'riscv64 has_v
+// has_c'`) under qemu-user.
 if (mode === 'diff') {
+  const isa = arg('target', 'x86_64');
   const seeds = loadClifSeeds(3000, (p) => p.startsWith('runtests/')).map((s) => s.text);
   const counts = { functions: 0, cases: 0, skipped: 0 };
   const rng = new Rng(seed0);
   const found: Finding[] = [];
   const t1 = Date.now();
-  for (let b = 0; b * 40 < count; b++) found.push(...(await diffBatch(seeds, rng, 40, counts)));
+  for (let b = 0; b * 40 < count; b++) {
+    found.push(...(await diffBatch(seeds, rng, 40, counts, 0.5, 3, isa)));
+    if ((b + 1) % 25 === 0) console.log(`${counts.functions} functions, ${counts.cases} cases, ${found.length} mismatches, ${((Date.now() - t1) / 1000).toFixed(0)} s`);
+  }
   for (const f of found) console.log(`== ${f.kind}: ${f.message}\n${f.input}\n`);
-  console.log(`diff: ${counts.functions} functions, ${counts.cases} native cases compared, ${counts.skipped} skipped (unsupported / NaN results), ${found.length} mismatches, ${((Date.now() - t1) / 1000).toFixed(1)} s`);
+  console.log(`diff (${isa}): ${counts.functions} functions, ${counts.cases} native cases compared, ${counts.skipped} skipped (unsupported / NaN results), ${found.length} mismatches, ${((Date.now() - t1) / 1000).toFixed(1)} s`);
   process.exit(found.length > 0 ? 1 : 0);
 }
 

@@ -2,6 +2,7 @@
 // artifacts is @windlass/runtime's business; here the bytes are read back, by deserialize and by
 // binutils.
 import '@windlass/isa-x64';
+import { phaseTimes, resetPhaseTimes } from '@windlass/codegen';
 import { ObjectModule } from '@windlass/object';
 import { describe, expect, it } from 'vitest';
 import { CodeKind, EF_WINDLASS_MODULE, compileModule, deserialize, lookupOffset, serialize, seal, ArtifactError, type Artifact } from './index';
@@ -87,6 +88,18 @@ describe.runIf(haveWabt)('artifacts', () => {
     expect(d.stdout).toContain('<f2>:');
     expect(d.stdout).toContain('<entry_trampoline_sig1>:');
     expect(d.stdout).toContain('<exit_trampoline_sig0>:');
+  });
+
+  it('does not verify the translated IR unless the settings ask for it', () => {
+    resetPhaseTimes();
+    compileModule(bytes, { target: 'x86_64' });
+    expect(phaseTimes.verify).toBe(0);
+    const verified = compileModule(bytes, { target: 'x86_64', settings: ['enable_verifier=true'] });
+    expect(phaseTimes.verify).toBeGreaterThan(0);
+    // The verifier does not change the code (the compatibility record lists the setting, and
+    // `deserialize` does not compare it).
+    expect(verified.text).toEqual(artifact.text);
+    expect(deserialize(serialize(verified), { isa: 'x86_64', settings: [] }).text).toEqual(artifact.text);
   });
 
   it('refuses an artifact for another target, naming both', () => {

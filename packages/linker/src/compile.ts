@@ -4,7 +4,7 @@
  * entry trampoline per signature the module's functions have, one exit trampoline per signature
  * of an imported function), and `linkText` lays out the single `.text`.
  */
-import { buildIsa, defaultFlags, settingsBuilder, type CompiledCode, type Flags, type TargetIsa } from '@windlass/codegen';
+import { buildIsa, settingsBuilder, type CompiledCode, type Flags, type TargetIsa } from '@windlass/codegen';
 import type { Function as IrFunction } from '@windlass/ir';
 import { parseModule, translateFunction, WasmError, type Module } from '@windlass/wasm-frontend';
 import { CodeKind, type Artifact, type ArtifactData, type ArtifactSignature, type ModuleInfo } from './artifact';
@@ -18,7 +18,10 @@ import { entryTrampoline, entryTrampolineName, exitTrampoline, exitTrampolineNam
 export interface CompileOptions {
   /** A target line: `x86_64`, `x86_64 has_avx2`, `aarch64` (default `x86_64`). Its backend must be registered. */
   target?: string;
-  /** Shared settings as `name=value` items (`opt_level=speed`), applied over the defaults. */
+  /**
+   * Shared settings as `name=value` items (`opt_level=speed`), applied over the defaults; the
+   * IR verifier is off unless they turn it on (`enable_verifier=true`).
+   */
   settings?: string[];
   /** Shared flags, instead of `settings`. */
   flags?: Flags;
@@ -35,11 +38,17 @@ export function functionSymbol(module: number, index: number): string {
   return `wl_m${module}_f${index}`;
 }
 
-function flagsOf(opts: CompileOptions): Flags {
+/**
+ * The shared flags of a compile: `opts.flags`, or the defaults with the IR verifier off (a
+ * module's IR comes from the frontend, as in wasmtime, which does not verify it either) and
+ * then `opts.settings` (`enable_verifier=true` turns it back on).
+ */
+export function flagsOf(opts: CompileOptions): Flags {
   if (opts.flags) return opts.flags;
   const b = settingsBuilder();
+  b.apply('enable_verifier=false');
   for (const s of opts.settings ?? []) b.apply(s);
-  return opts.settings ? b.finish() : defaultFlags();
+  return b.finish();
 }
 
 function sigKey(t: { params: readonly number[]; results: readonly number[] }): string {
@@ -54,17 +63,64 @@ function compileOne(isa: TargetIsa, f: IrFunction, what: string, func?: number):
   }
 }
 
+/** What compiling the functions of one module needs; made once per module (and per worker). */
+export interface ModuleCompile {
+  readonly module: Module;
+  readonly isa: TargetIsa;
+  readonly boundsChecks: BoundsChecks;
+  readonly env: StandardEnvironment;
+}
+
+/** Prepares the compile of module `m` (checks what an artifact cannot hold). */
+export function moduleCompile(m: Module, opts: CompileOptions): ModuleCompile {
+  const isa = buildIsa(opts.target ?? 'x86_64', flagsOf(opts));
+  const boundsChecks = opts.boundsChecks ?? 'explicit';
+  if (m.memories.length > 1) throw new ArtifactBuildError(`${m.memories.length} memories: artifacts support one memory per module (multi-memory is not WebAssembly 2.0)`);
+  const env = new StandardEnvironment(m, { boundsChecks, functionName: (i) => ({ kind: 'testcase', name: functionSymbol(0, i) }) });
+  return { module: m, isa, boundsChecks, env };
+}
+
+/**
+ * Translates and compiles defined function `d` (an index into the code section). Its IR is
+ * garbage once this returns: a module's peak memory follows its largest function.
+ */
+export function compileDefinedFunction(c: ModuleCompile, d: number): CompiledCode {
+  const m = c.module;
+  const index = m.numImportedFuncs + d;
+  let ir: IrFunction;
+  try {
+    ir = translateFunction(m, d, c.env);
+  } catch (e) {
+    if (e instanceof WasmError) throw e;
+    throw new ArtifactBuildError(`translation failed: ${String(e)}`, index, e);
+  }
+  const name = m.names?.functions.get(index);
+  return compileOne(c.isa, ir, name === undefined ? `function ${index}` : `function ${index} (${name})`, index);
+}
+
 /**
  * Compiles a wasm module (bytes, or a module `parseModule` returned) into an artifact. Throws the
  * frontend's `WasmError` for malformed, invalid or unsupported wasm, `ArtifactBuildError` when a
  * function does not compile or link, and the codegen's errors for a bad target or setting.
+ * (`compileModuleParallel` does the same on several workers.)
  */
 export function compileModule(input: Uint8Array | Module, opts: CompileOptions = {}): Artifact {
   const m = input instanceof Uint8Array ? parseModule(input) : input;
-  const isa = buildIsa(opts.target ?? 'x86_64', flagsOf(opts));
-  const boundsChecks = opts.boundsChecks ?? 'explicit';
-  if (m.memories.length > 1) throw new ArtifactBuildError(`${m.memories.length} memories: artifacts support one memory per module (multi-memory is not WebAssembly 2.0)`);
+  const c = moduleCompile(m, opts);
+  const codes: CompiledCode[] = [];
+  for (let d = 0; d < m.bodies.length; d++) {
+    codes.push(compileDefinedFunction(c, d));
+    opts.onFunction?.(d + 1, m.bodies.length);
+  }
+  return assembleArtifact(c, codes, opts);
+}
 
+/**
+ * The artifact of module compile `c` from the code of its defined functions (in code-section
+ * order): signatures, trampolines, the linked `.text` and the metadata.
+ */
+export function assembleArtifact(c: ModuleCompile, codes: readonly CompiledCode[], opts: CompileOptions): Artifact {
+  const { module: m, isa, boundsChecks } = c;
   // Signatures, shared by every module of the artifact (one module today).
   const signatures: ArtifactSignature[] = [];
   const sigIds = new Map<string, number>();
@@ -78,22 +134,10 @@ export function compileModule(input: Uint8Array | Module, opts: CompileOptions =
     return id;
   });
 
-  const env = new StandardEnvironment(m, { boundsChecks, functionName: (i) => ({ kind: 'testcase', name: functionSymbol(0, i) }) });
-  const units: LinkUnit[] = [];
-  for (let d = 0; d < m.bodies.length; d++) {
+  const units: LinkUnit[] = codes.map((code, d) => {
     const index = m.numImportedFuncs + d;
-    let ir: IrFunction;
-    try {
-      ir = translateFunction(m, d, env);
-    } catch (e) {
-      if (e instanceof WasmError) throw e;
-      throw new ArtifactBuildError(`translation failed: ${String(e)}`, index, e);
-    }
-    const name = m.names?.functions.get(index);
-    const code = compileOne(isa, ir, name === undefined ? `function ${index}` : `function ${index} (${name})`, index);
-    units.push({ symbol: functionSymbol(0, index), code, range: { kind: CodeKind.Function, module: 0, index }, func: index });
-    opts.onFunction?.(d + 1, m.bodies.length);
-  }
+    return { symbol: functionSymbol(0, index), code, range: { kind: CodeKind.Function, module: 0, index }, func: index };
+  });
   const entryNeeded = new Set(m.funcTypes.map((t) => types[t]));
   const exitNeeded = new Set(m.imports.flatMap((imp) => (imp.desc.kind === 0 ? [types[imp.desc.typeIndex]] : [])));
   for (const id of [...entryNeeded].sort((a, b) => a - b)) {

@@ -146,6 +146,8 @@ function checkCode(f: ElfFile, code: Artifact['code'], sigs: ArtifactSignature[]
   if (unowned >= 0) throw new ArtifactError('malformed', '.windlass.funcs', s.offset + 4 + 20 * unowned, `code range ${unowned} belongs to no function or trampoline`);
 }
 
+const MAX_ADDEND = 64;
+
 function readRelocations(f: ElfFile, text: ElfSection, textSize: number): ArtifactReloc[] {
   const relaSections = f.sections.filter((s) => s.type === C.SHT_RELA);
   const out: ArtifactReloc[] = [];
@@ -161,6 +163,8 @@ function readRelocations(f: ElfFile, text: ElfSection, textSize: number): Artifa
       const kind = kinds.get(r.type);
       if (!kind) throw new ArtifactError('malformed', rela.name, r.at, `relocation type ${r.type} is not one the ${f.machine.isa} loader applies`);
       if (r.offset + fieldSize(f.machine, kind) > textSize) throw new ArtifactError('malformed', rela.name, r.at, `relocation at ${r.offset} leaves .text (${textSize} bytes)`);
+      // The targets are runtime functions: an addend is only the field's bias (x86 rel32: -4).
+      if (Math.abs(r.addend) > MAX_ADDEND) throw new ArtifactError('malformed', rela.name, r.at, `relocation addend ${r.addend} is not a bias of a few bytes (a relocation to a runtime function)`);
       if (sym.shndx !== C.SHN_UNDEF || sym.bind !== C.STB_GLOBAL || !RUNTIME_SYMBOLS.includes(sym.name)) {
         throw new ArtifactError('malformed', rela.name, r.at, `relocation to ${JSON.stringify(sym.name)}, which is not a runtime symbol the loader provides`);
       }

@@ -20,6 +20,7 @@ export * from './errors';
 export { StandardEnvironment, wasmSignature, type BoundsChecks, type StandardEnvironmentOptions } from './environ/environment';
 export { VmctxLayout, FUNC_REF_SIZE } from './environ/layout';
 export { compileModule, functionSymbol, type CompileOptions } from './compile';
+export { compileModuleParallel, serveCompileRequests, type CompilePort, type CompileWorker } from './parallel';
 export { linkText, type LinkUnit, type LinkedText } from './link';
 export { patchPcRel } from './relocate';
 export { entryTrampoline, exitTrampoline, entryTrampolineName, exitTrampolineName } from './trampolines';

@@ -62,3 +62,15 @@ for (const sample of [AARCH64, RISCV64, S390X]) {
     });
   });
 }
+
+describe.skipIf(!hasTool('readelf'))('the AArch64 GNU property note (needs readelf)', () => {
+  it('marks BTI and PAC for the linker, and only on aarch64', () => {
+    const s = new Scratch();
+    scratches.push(s);
+    const m = new ObjectModule({ target: 'aarch64', gnuProperty: { aarch64Bti: true, aarch64Pac: true } });
+    m.defineFunction(m.declareFunction('add', 'export'), AARCH64.add);
+    const r = readelf(s, s.write('bti.o', m.finish()), ['-n', '-W']);
+    expect(r.stdout).toMatch(/AArch64 feature: BTI, PAC/);
+    expect(() => new ObjectModule({ target: 'x86_64', gnuProperty: { aarch64Bti: true } }).finish()).toThrow(/AArch64 features/);
+  });
+});

@@ -153,6 +153,21 @@ describe('ObjectModule', () => {
     expect(() => bad.finish()).toThrow(/tls_var: a thread-local relocation refers to it/);
   });
 
+  it('marks the symbol of a RISC-V general-dynamic TLS relocation (R_RISCV_TLS_GD_HI20) as thread-local', () => {
+    const m = new ObjectModule({ target: 'riscv64' });
+    m.declareFunction('tls_var', 'import');
+    // auipc a0, %tls_gd_pcrel_hi(tls_var); addi a0, a0, %pcrel_lo(.); ret
+    m.defineFunction(m.declareFunction('tls_addr', 'export'), {
+      bytes: new Uint8Array([0x17, 0x05, 0, 0, 0x13, 0x05, 0x05, 0, 0x67, 0x80, 0, 0]),
+      relocs: [
+        { offset: 0, kind: 'RiscvTlsGdHi20', target: { kind: 'symbol', name: 'tls_var' }, addend: 0 },
+        { offset: 4, kind: 'RiscvPCRelLo12I', target: { kind: 'pcrel_hi', offset: 0 }, addend: 0 },
+      ],
+    });
+    const elf = readElf(m.finish());
+    expect(elf.symbols.find((x) => x.name === 'tls_var')).toMatchObject({ type: 6, shndx: 0 });
+  });
+
   it('rejects the COFF and Mach-O thread-local relocations with typed errors naming the kind', () => {
     const m = new ObjectModule({ target: 'x86_64' });
     m.declareData('tls_var', 'import', { tls: true });

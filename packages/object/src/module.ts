@@ -49,6 +49,13 @@ export interface ObjectModuleOptions {
   readonly functionAlignment?: number;
   /** Emit `.eh_frame` for functions with unwind info (default true). */
   readonly ehFrame?: boolean;
+  /**
+   * AArch64 only: the GNU property note (`.note.gnu.property`) saying that the code has BTI
+   * landing pads (`aarch64Bti`, code compiled with `use_bti`) and signs return addresses
+   * (`aarch64Pac`). A linker keeps a feature in the executable only when every input object
+   * has it, and a loader then enforces it (guarded pages for BTI).
+   */
+  readonly gnuProperty?: { readonly aarch64Bti?: boolean; readonly aarch64Pac?: boolean };
 }
 
 interface Declaration {
@@ -63,9 +70,13 @@ interface Declaration {
 
 const LINKAGE_RANK: Record<Linkage, number> = { import: 0, local: 1, hidden: 2, export: 3 };
 /** Relocation kinds of other object formats: this writer only makes ELF. */
-const OTHER_FORMAT_RELOCS: Partial<Record<RelocKind, string>> = { X86SecRel: 'COFF', MachOX86_64Tlv: 'Mach-O' };
+const OTHER_FORMAT_RELOCS: Partial<Record<RelocKind, string>> = {
+  X86SecRel: 'COFF', MachOX86_64Tlv: 'Mach-O', MachOAarch64TlsAdrPage21: 'Mach-O', MachOAarch64TlsAdrPageOff12: 'Mach-O',
+};
 /** Relocation kinds whose target is a thread-local symbol. */
-const TLS_RELOCS: ReadonlySet<RelocKind> = new Set<RelocKind>(['ElfX86_64TlsGd']);
+const TLS_RELOCS: ReadonlySet<RelocKind> = new Set<RelocKind>([
+  'ElfX86_64TlsGd', 'Aarch64TlsGdAdrPage21', 'Aarch64TlsGdAddLo12Nc', 'RiscvTlsGdHi20', 'S390xTlsGd64', 'S390xTlsGdCall',
+]);
 
 /**
  * Collects function and data definitions for one relocatable object and writes it as ELF64.
@@ -343,6 +354,7 @@ class ElfLayout {
     this.addDeclarationSymbols();
     this.addRelocations();
     this.addEhFrame();
+    this.addGnuProperty();
     // An empty .note.GNU-stack says the code needs no executable stack.
     this.output.push({ input: { name: '.note.GNU-stack', type: C.SHT_PROGBITS, flags: 0, align: 1, data: new Uint8Array(0) }, relocs: [] });
     return writeElfRelocatable({
@@ -468,6 +480,26 @@ class ElfLayout {
       this.symbols.push({ name: t.name, bind: C.STB_GLOBAL, type: C.STT_NOTYPE, visibility: C.STV_DEFAULT, section: 'undef', value: 0, size: 0 });
     }
     return sym;
+  }
+
+  /** `.note.gnu.property` with GNU_PROPERTY_AARCH64_FEATURE_1_AND (BTI = bit 0, PAC = bit 1). */
+  private addGnuProperty(): void {
+    const g = this.options.gnuProperty;
+    if (g === undefined || !(g.aarch64Bti || g.aarch64Pac)) return;
+    if (this.machine.isa !== 'aarch64') {
+      throw new ObjectError('bad-definition', `gnuProperty names AArch64 features, but the target is ${this.machine.isa}`);
+    }
+    const note = new Uint8Array(32);
+    const v = new DataView(note.buffer);
+    const le = true;
+    v.setUint32(0, 4, le); // namesz
+    v.setUint32(4, 16, le); // descsz
+    v.setUint32(8, 5, le); // NT_GNU_PROPERTY_TYPE_0
+    note.set([0x47, 0x4e, 0x55, 0], 12); // "GNU"
+    v.setUint32(16, 0xc0000000, le); // GNU_PROPERTY_AARCH64_FEATURE_1_AND
+    v.setUint32(20, 4, le); // pr_datasz
+    v.setUint32(24, (g.aarch64Bti ? 1 : 0) | (g.aarch64Pac ? 2 : 0), le);
+    this.output.push({ input: { name: '.note.gnu.property', type: C.SHT_NOTE, flags: C.SHF_ALLOC, align: 8, data: note }, relocs: [] });
   }
 
   private addEhFrame(): void {

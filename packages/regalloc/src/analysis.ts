@@ -474,24 +474,49 @@ export function analyze(f: RegAllocFunction, env: Env): Analysis {
 /**
  * `analyze`; with `temporary`, the per-block and per-vreg tables are views of storage that the
  * next temporary analysis reuses (see scratch.ts), for the allocator's own use within one
- * `allocate` call.
+ * `allocate` call. Without `validate` the input is trusted: only what the allocator cannot
+ * work without is checked (fixed-register conflicts, which a valid input may still have), and
+ * the structural and SSA checks are skipped.
  */
-export function analyzeWith(f: RegAllocFunction, env: Env, temporary: boolean): Analysis {
-  checkShape(f);
-  checkCfg(f);
+export function analyzeWith(f: RegAllocFunction, env: Env, temporary: boolean, validate = true): Analysis {
+  if (validate) {
+    checkShape(f);
+    checkCfg(f);
+  }
   const nv = f.numVRegs;
   const instBlock = temporary ? sInstBlock.take(f.numInsts) : new Int32Array(f.numInsts);
   for (let b = 0; b < f.numBlocks; b++) instBlock.fill(b, f.blockInstStart[b], f.blockInstEnd[b]);
   const defOp = temporary ? sDefOp.take(nv) : new Int32Array(nv);
   const defInst = temporary ? sDefInst.take(nv, -2) : new Int32Array(nv).fill(-2);
-  checkOperands(f, env, defOp, defInst);
+  if (validate) checkOperands(f, env, defOp, defInst);
+  else findDefs(f, defOp, defInst);
   checkFixedConflicts(f, env);
   const rpo = computeRpo(f);
   const idom = computeIdom(f, rpo, temporary ? sIdom.take(f.numBlocks, -1) : new Int32Array(f.numBlocks).fill(-1));
   const [pre, post] = domNumbers(f.numBlocks, idom);
-  checkDominanceSafe(f, instBlock, defInst, defOp, pre, post);
+  if (validate) checkDominanceSafe(f, instBlock, defInst, defOp, pre, post);
   const loopDepth = computeLoopDepth(f, pre, post, temporary ? sLoopDepth.take(f.numBlocks) : new Uint8Array(f.numBlocks));
   return { instBlock, rpo, idom, loopDepth, defOp, defInst, numEdges: f.blockSuccStart[f.numBlocks] };
+}
+
+/** `checkOperands`' definition sites, for trusted input. */
+function findDefs(f: RegAllocFunction, defOp: Int32Array, defInst: Int32Array): void {
+  defOp.fill(-2);
+  for (let b = 0; b < f.numBlocks; b++) {
+    for (let k = f.blockParamStart[b]; k < f.blockParamStart[b + 1]; k++) {
+      const v = f.blockParams[k];
+      defOp[v] = -1;
+      defInst[v] = -1 - b;
+    }
+  }
+  for (let i = 0; i < f.numInsts; i++) {
+    for (let o = f.instOpStart[i], e = f.instOpStart[i + 1]; o < e; o++) {
+      if (opKind(f.opInfo[o]) !== OperandKind.Def) continue;
+      const v = f.opVReg[o];
+      defOp[v] = o;
+      defInst[v] = i;
+    }
+  }
 }
 
 function checkDominanceSafe(f: RegAllocFunction, instBlock: Int32Array, defInst: Int32Array, defOp: Int32Array, pre: Int32Array, post: Int32Array): void {

@@ -4,7 +4,7 @@
 
 import { analyze, type Analysis } from './analysis';
 import { Env, type MachineEnv } from './env';
-import { computeLiveness, type Liveness } from './liveness';
+import { computeLiveness, liveInByBlock } from './liveness';
 import type { RegAllocFunction } from './func';
 import type { RegAllocOutput } from './output';
 import {
@@ -228,9 +228,9 @@ class Checker {
    * before being redefined, so forgetting them keeps states small without weakening the
    * proof.
    */
-  private prune(state: State, s: number, live: Liveness, mark: Int32Array): State {
+  private prune(state: State, s: number, live: { start: Int32Array; vregs: Int32Array }, mark: Int32Array): State {
     const f = this.f;
-    for (let k = live.liveInStart[s]; k < live.liveInStart[s + 1]; k++) mark[live.liveIn[k]] = s;
+    for (let k = live.start[s]; k < live.start[s + 1]; k++) mark[live.vregs[k]] = s;
     for (let k = f.blockParamStart[s]; k < f.blockParamStart[s + 1]; k++) mark[f.blockParams[k]] = s;
     const out: State = new Map();
     for (const [loc, set] of state) {
@@ -249,7 +249,8 @@ class Checker {
     const f = this.f;
     const nb = f.numBlocks;
     if (this.out.allocs.length !== f.instOpStart[f.numInsts]) throw new CheckerError('output has a different number of operands than the function');
-    const live = computeLiveness(f, this.analysis ?? analyze(f, this.env));
+    const analysis = this.analysis ?? analyze(f, this.env);
+    const live = liveInByBlock(f, computeLiveness(f, analysis), analysis.instBlock);
     const mark = new Int32Array(f.numVRegs).fill(-1);
     for (let i = 0; i < f.numInsts; i++) this.checkOperandConstraints(i);
     this.checkCalleeSaved();

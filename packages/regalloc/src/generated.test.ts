@@ -24,5 +24,15 @@ describe('generated programs', () => {
       expect(failures).toEqual([]);
       expect(edits).toBeGreaterThan(COUNT);
     });
+
+    it(`${mode}: a trusted input (validate: false) gets the same allocation`, () => {
+      for (let seed = 1; seed <= 300; seed++) {
+        const f = generateFunction(seed, { size: 10 + (seed % 7) * 20 });
+        const env = testEnv(seed % 3 !== 0);
+        const checked = allocate(f, env, { mode });
+        const trusted = allocate(f, env, { mode, validate: false });
+        expect([trusted.allocs, trusted.editFrom, trusted.editTo]).toEqual([checked.allocs, checked.editFrom, checked.editTo]);
+      }
+    });
   }
 });

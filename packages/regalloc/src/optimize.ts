@@ -24,6 +24,7 @@ import {
   operandEnd as operandEndImport,
   pointOfUse as pointOfUseImport,
 } from './liveness';
+import { RunLists } from './merge';
 import { FIXED_OWNER, NO_VREG, Occupancy } from './occupancy';
 import type { RegAllocOutput } from './output';
 import { resolve, type Segments } from './resolve';
@@ -217,6 +218,11 @@ const scratchOpPiece = new ScratchI32();
 const scratchVRegBundle = new ScratchI32();
 const scratchFreq = new ScratchF64();
 const scratchMergedInto = new ScratchI32();
+const scratchRHead = new ScratchI32();
+const scratchUHead = new ScratchI32();
+const scratchRCount = new ScratchI32();
+/** The run lists of `mergeBundles` (its storage is reused from one allocation to the next). */
+const mergeRuns = new RunLists();
 const scratchPieceAlloc = new ScratchI32();
 const scratchSegVReg = new ScratchI32();
 const scratchSegFrom = new ScratchI32();
@@ -266,6 +272,10 @@ class Allocator {
   private stampClock: number;
   private budget: number;
   private mergedInto: Int32Array = new Int32Array(0);
+  /** While merging, per bundle: its range and use run lists (-1: its own slice), and range count. */
+  private rHead: Int32Array = new Int32Array(0);
+  private uHead: Int32Array = new Int32Array(0);
+  private rCount: Int32Array = new Int32Array(0);
   /** Filled by index (`length = 0` would drop the storage and make every push allocate). */
   private readonly victims: number[] = [];
   private nVictims = 0;
@@ -435,30 +445,27 @@ class Allocator {
     const f = this.f;
     const live = this.live;
     const nv = f.numVRegs;
-    // Uses grouped by vreg (counting sort, instruction order within a vreg).
-    const useStart = new Int32Array(nv + 1);
+    // Uses grouped by vreg, in instruction order: liveness has the operands so grouped.
     const numOps = f.instOpStart[f.numInsts];
-    for (let o = 0; o < numOps; o++) useStart[f.opVReg[o] + 1]++;
-    for (let v = 0; v < nv; v++) useStart[v + 1] += useStart[v];
     const uses = this.uses;
     uses.reserve(3 * numOps);
     const u = uses.data;
-    const fill = useStart.slice(0, nv);
-    for (let i = 0; i < f.numInsts; i++) {
-      const s = f.instOpStart[i];
-      const e = f.instOpStart[i + 1];
-      for (let o = s; o < e; o++) {
-        const info = f.opInfo[o];
-        const c = opConstraint(info);
-        let flags = c === Constraint.Reg ? USE_REG : 0;
-        if (c === Constraint.Reg && opKind(info) === OperandKind.Use && this.isReuseInput(s, e, o)) flags = 0;
-        const at = 3 * fill[f.opVReg[o]]++;
-        u[at] = pointOfUse(i, info);
-        u[at + 1] = o;
-        u[at + 2] = flags;
-      }
+    const vregOps = live.vregOps;
+    const vregOpInst = live.vregOpInst;
+    for (let k = 0; k < numOps; k++) {
+      const o = vregOps[k];
+      const i = vregOpInst[k];
+      const info = f.opInfo[o];
+      const c = opConstraint(info);
+      let flags = c === Constraint.Reg ? USE_REG : 0;
+      if (c === Constraint.Reg && opKind(info) === OperandKind.Use && this.isReuseInput(f.instOpStart[i], f.instOpStart[i + 1], o)) flags = 0;
+      const at = 3 * k;
+      u[at] = pointOfUse(i, info);
+      u[at + 1] = o;
+      u[at + 2] = flags;
     }
     uses.length = 3 * numOps;
+    const useStart = live.vregOpStart;
     const ranges = this.ranges;
     for (let v = 0; v < nv; v++) {
       const rs = live.vregRangeStart[v];
@@ -481,73 +488,57 @@ class Allocator {
 
   private root(v: number): number {
     let b = this.vregBundle[v];
-    while (b >= 0 && this.mergedInto[b] >= 0) b = this.mergedInto[b];
-    return b;
+    if (b < 0) return b;
+    let r = b;
+    while (this.mergedInto[r] >= 0) r = this.mergedInto[r];
+    // Path compression: later lookups from this chain take one step.
+    while (b !== r) {
+      const next = this.mergedInto[b];
+      this.mergedInto[b] = r;
+      b = next;
+    }
+    return r;
   }
 
-  /** Merges the bundles of `x` and `y` if their ranges never overlap. */
+  /** Bundle `b`'s ranges (or uses) as a run list (see merge.ts); its own slice until merged. */
+  private runsOf(head: Int32Array, b: number, start: number, end: number): number {
+    if (head[b] < 0) head[b] = mergeRuns.run(start, (end - start) / 3);
+    return head[b];
+  }
+
+  /**
+   * Merges the groups of bundles of `x` and `y` if their ranges never overlap. The merged
+   * ranges and uses stay a list of sorted runs until `mergeBundles` has decided every merge.
+   */
   private tryMerge(x: number, y: number): void {
     const A = this.root(x);
     const B = this.root(y);
     if (A < 0 || B < 0 || A === B) return;
-    const aS = this.rStart[A];
-    const aE = this.rEnd[A];
-    const bS = this.rStart[B];
-    const bE = this.rEnd[B];
-    if (this.cls[A] !== this.cls[B] || aE - aS + (bE - bS) > 3 * MAX_MERGED_RANGES) return;
-    const ranges = this.ranges;
-    const mark = ranges.length;
-    ranges.reserve(aE - aS + (bE - bS));
-    const r = ranges.data;
-    let w = mark;
-    let i = aS;
-    let j = bS;
-    while (i < aE || j < bE) {
-      const takeA = j >= bE || (i < aE && r[i] < r[j]);
-      const k = takeA ? i : j;
-      if (w > mark && r[w - 2] > r[k]) return;
-      r[w] = r[k];
-      r[w + 1] = r[k + 1];
-      r[w + 2] = r[k + 2];
-      w += 3;
-      if (takeA) i += 3;
-      else j += 3;
-    }
-    ranges.length = w;
-    const uses = this.uses;
-    const uaS = this.uStart[A];
-    const uaE = this.uEnd[A];
-    const ubS = this.uStart[B];
-    const ubE = this.uEnd[B];
-    const umark = uses.length;
-    uses.reserve(uaE - uaS + (ubE - ubS));
-    const u = uses.data;
-    w = umark;
-    i = uaS;
-    j = ubS;
-    while (i < uaE || j < ubE) {
-      const k = j >= ubE || (i < uaE && u[i] <= u[j]) ? i : j;
-      u[w] = u[k];
-      u[w + 1] = u[k + 1];
-      u[w + 2] = u[k + 2];
-      w += 3;
-      if (k === i) i += 3;
-      else j += 3;
-    }
-    uses.length = w;
-    this.rStart[A] = mark;
-    this.rEnd[A] = ranges.length;
-    this.uStart[A] = umark;
-    this.uEnd[A] = w;
+    const cA = this.rCount[A];
+    const cB = this.rCount[B];
+    if (this.cls[A] !== this.cls[B] || cA + cB > MAX_MERGED_RANGES) return;
+    const ra = this.runsOf(this.rHead, A, this.rStart[A], this.rEnd[A]);
+    const rb = this.runsOf(this.rHead, B, this.rStart[B], this.rEnd[B]);
+    if (mergeRuns.overlap(this.ranges, ra, cA, rb, cB)) return;
+    const ua = this.runsOf(this.uHead, A, this.uStart[A], this.uEnd[A]);
+    const ub = this.runsOf(this.uHead, B, this.uStart[B], this.uEnd[B]);
+    this.rHead[A] = mergeRuns.concat(this.ranges, ra, rb);
+    this.uHead[A] = mergeRuns.concat(this.uses, ua, ub);
+    this.rCount[A] = cA + cB;
     this.rStart[B] = this.rEnd[B] = 0;
     this.uStart[B] = this.uEnd[B] = 0;
     this.mergedInto[B] = A;
-    this.refresh(A);
   }
 
   mergeBundles(): void {
     const f = this.f;
-    this.mergedInto = scratchMergedInto.take(this.numBundles, -1);
+    const nb = this.numBundles;
+    this.mergedInto = scratchMergedInto.take(nb, -1);
+    this.rHead = scratchRHead.take(nb, -1);
+    this.uHead = scratchUHead.take(nb, -1);
+    this.rCount = scratchRCount.take(nb);
+    for (let b = 0; b < nb; b++) this.rCount[b] = (this.rEnd[b] - this.rStart[b]) / 3;
+    mergeRuns.reset();
     for (let b = 0; b < f.numBlocks; b++) {
       for (let e = f.blockSuccStart[b]; e < f.blockSuccStart[b + 1]; e++) {
         const s = f.succs[e];
@@ -560,6 +551,17 @@ class Allocator {
       const u = opKind(f.opInfo[s]) === OperandKind.Use ? s : s + 1;
       const d = u === s ? s + 1 : s;
       this.tryMerge(f.opVReg[u], f.opVReg[d]);
+    }
+    // Each merged group's runs become its sorted lists (a use run list means a merge happened).
+    for (let b = 0; b < nb; b++) {
+      if (this.mergedInto[b] >= 0 || this.uHead[b] < 0) continue;
+      const r = mergeRuns.flatten(this.ranges, this.rHead[b]);
+      this.rStart[b] = mergeRuns.start(r);
+      this.rEnd[b] = this.rStart[b] + 3 * mergeRuns.len(r);
+      const u = mergeRuns.flatten(this.uses, this.uHead[b]);
+      this.uStart[b] = mergeRuns.start(u);
+      this.uEnd[b] = this.uStart[b] + 3 * mergeRuns.len(u);
+      this.refresh(b);
     }
     for (let v = 0; v < f.numVRegs; v++) if (this.vregBundle[v] >= 0) this.vregBundle[v] = this.root(v);
     for (let b = 0; b < this.numBundles; b++) {
@@ -775,7 +777,19 @@ class Allocator {
     this.nVictims = 0;
     const r = this.ranges.data;
     for (let k = this.rStart[b], e = this.rEnd[b]; k < e; k += 3) this.occ.conflicts(p, r[k], r[k + 1], r[k + 2], this.collectVictim);
-    for (let k = 0; k < this.nVictims; k++) {
+    // In bundle order, whatever order the occupancy found them in: the queue breaks ties by
+    // insertion order, and the allocation must not depend on how occupancy is stored.
+    const n = this.nVictims;
+    for (let i = 1; i < n; i++) {
+      const x = victims[i];
+      let j = i - 1;
+      while (j >= 0 && victims[j] > x) {
+        victims[j + 1] = victims[j];
+        j--;
+      }
+      victims[j + 1] = x;
+    }
+    for (let k = 0; k < n; k++) {
       this.unassign(victims[k]);
       this.enqueue(victims[k]);
     }

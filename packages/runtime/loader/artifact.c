@@ -119,8 +119,9 @@ static uint16_t e16(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); return v; 
 static uint32_t e32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
 static uint64_t e64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
 
+/* Section 0 is the null section: never found by name (the linker's reader ignores it too). */
 static const sec *find(const sec *s, uint32_t n, const char *name) {
-  for (uint32_t i = 0; i < n; i++)
+  for (uint32_t i = 1; i < n; i++)
     if (strcmp(s[i].name, name) == 0) return &s[i];
   return NULL;
 }
@@ -133,26 +134,71 @@ static int fail(char *err, size_t errn, const char *fmt, ...) {
   return -1;
 }
 
-/* Where code goes: above the loader's image, close enough for 32-bit (AArch64: 28-bit) calls. */
-#if defined(__aarch64__)
-#define WL_TEXT_GAP (16ull << 20)
-#else
-#define WL_TEXT_GAP (256ull << 20)
-#endif
-extern char _end[];
-static uintptr_t next_hint;
-
-static void *map_near(size_t size) {
-  if (!next_hint) next_hint = (((uintptr_t)_end + WL_TEXT_GAP) + 0xffff) & ~(uintptr_t)0xffff;
-  void *p = mmap((void *)next_hint, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED) return NULL;
-  if ((uintptr_t)p == next_hint) next_hint += (size + 0xffff) & ~(size_t)0xffff;
-  return p;
-}
-
 static size_t page_round(size_t n) {
   size_t pg = (size_t)sysconf(_SC_PAGESIZE);
   return (n + pg - 1) / pg * pg;
+}
+
+/*
+ * Where code goes: an arena reserved when the first artifact loads, near the loader's image,
+ * so that calls from the code to the runtime symbols reach (32-bit displacements; AArch64's
+ * `bl`: 28 bits, hence a smaller arena). It goes between the image and the heap when the gap
+ * is wide enough (the heap's start is randomized, up to about 1 GiB above the image), else
+ * above the heap, leaving it room to grow (then glibc's malloc continues with mmap).
+ * Reserving it up front keeps other mappings from taking the place later. Code that does not
+ * fit goes anywhere; a call that cannot reach is then reported by the relocation.
+ */
+#if defined(__aarch64__)
+#define WL_ARENA (96ull << 20)
+#define WL_REACH (128ull << 20)
+#define WL_HEAP_ROOM (8ull << 20)
+#else
+#define WL_ARENA (512ull << 20)
+#define WL_REACH (2048ull << 20)
+#define WL_HEAP_ROOM (64ull << 20)
+#endif
+#define WL_MIN_ARENA (16ull << 20)
+extern char __executable_start[], _end[];
+static uint8_t *arena;
+static size_t arena_size, arena_used;
+
+static int in_arena(const void *p) { return arena && arena != (uint8_t *)-1 && (const uint8_t *)p >= arena && (const uint8_t *)p < arena + arena_size; }
+
+static uintptr_t align_mb(uintptr_t x) { return (x + 0xfffff) & ~(uintptr_t)0xfffff; }
+
+/* The arena: the larger of the gap below the heap and the room above it, inside the reach of
+   the loader's code (the runtime symbols live between __executable_start and _end). */
+static uint8_t *reserve_arena(void) {
+  uintptr_t heap = (uintptr_t)sbrk(0), limit = (uintptr_t)__executable_start + WL_REACH - (16u << 20);
+  uintptr_t below = align_mb((uintptr_t)_end + (1u << 20)), above = align_mb(heap + WL_HEAP_ROOM);
+  struct { uintptr_t at; size_t size; } c[2] = {{below, 0}, {above, 0}};
+  if (heap > below + (1u << 20)) c[0].size = heap - (1u << 20) - below;
+  if (limit > above) c[1].size = limit - above;
+  if (c[1].size > c[0].size) { uintptr_t at = c[0].at; size_t sz = c[0].size; c[0] = c[1]; c[1].at = at; c[1].size = sz; }
+  for (int i = 0; i < 2; i++) {
+    size_t size = c[i].size < WL_ARENA ? c[i].size & ~(size_t)0xfffff : WL_ARENA;
+    if (size < WL_MIN_ARENA) continue;
+    void *p = mmap((void *)c[i].at, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == (void *)c[i].at) {
+      arena_size = size;
+      return p;
+    }
+    if (p != MAP_FAILED) munmap(p, size);
+  }
+  return (uint8_t *)-1;
+}
+
+static void *map_near(size_t size) {
+  if (!arena) arena = reserve_arena();
+  size = page_round(size);
+  if (arena != (uint8_t *)-1 && arena_used + size <= arena_size) {
+    uint8_t *p = arena + arena_used;
+    if (mprotect(p, size, PROT_READ | PROT_WRITE) != 0) return NULL;
+    arena_used += size;
+    return p;
+  }
+  void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  return p == MAP_FAILED ? NULL : p;
 }
 
 static int parse_module(rd *r, wl_artifact *a, wl_module *m) {
@@ -298,7 +344,8 @@ wl_artifact *wl_load_artifact(const uint8_t *b, size_t n, char *err, size_t errn
   const uint8_t *st = b + shoff + (size_t)shstrndx * 64;
   uint64_t stoff = e64(st + 24), stsize = e64(st + 32);
   if (stoff > n || stsize > n - stoff || stsize == 0) { fail(err, errn, "bad section name table"); free(s); return NULL; }
-  for (uint32_t i = 0; i < shnum; i++) {
+  s[0].name = "";
+  for (uint32_t i = 1; i < shnum; i++) {
     const uint8_t *h = b + shoff + (size_t)i * 64;
     uint32_t name = e32(h);
     s[i].type = e32(h + 4);
@@ -399,7 +446,7 @@ wl_artifact *wl_load_artifact(const uint8_t *b, size_t n, char *err, size_t errn
   a->text = map_near(a->text_map);
   if (!a->text) { fail(err, errn, "cannot map %zu bytes of code: %s", a->text_size, strerror(errno)); goto bad; }
   memcpy(a->text, b + text->off, a->text_size);
-  for (uint32_t i = 0; i < shnum; i++) {
+  for (uint32_t i = 1; i < shnum; i++) {
     if (s[i].type != 4) continue; /* SHT_RELA */
     if (strcmp(s[i].name, ".rela.text") != 0 || s[i].link >= shnum || s[i].size % 24 != 0) { fail(err, errn, "bad relocation section %s", s[i].name); goto bad; }
     const sec *symtab = &s[s[i].link];
@@ -435,7 +482,10 @@ wl_artifact *wl_load_artifact(const uint8_t *b, size_t n, char *err, size_t errn
 bad:
   /* Parsed structures are leaked on this path: the loader's lifetime is the runtime's, and bad
      artifacts are refused by the runtime before they get here. */
-  if (a->text) munmap(a->text, a->text_map);
+  if (a->text) {
+    if (in_arena(a->text)) mprotect(a->text, a->text_map, PROT_NONE);
+    else munmap(a->text, a->text_map);
+  }
   free(s);
   return NULL;
 #undef SECTION

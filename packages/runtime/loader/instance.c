@@ -63,11 +63,15 @@ static wl_table *table_new(uint8_t elem, wl_limits lim) {
   return t;
 }
 
-/* The value of a constant expression as 16 bytes (native order in the low bytes). */
+/*
+ * The value of a constant expression in a 16-byte cell, as compiled code reads it: the value at
+ * offset 0 in its own width and this machine's byte order (an i32 is the cell's first 4 bytes,
+ * on a big-endian host too); v128 as its 16 little-endian bytes.
+ */
 static void eval_const(wl_instance *I, const wl_const *c, uint64_t out[2]) {
   out[0] = out[1] = 0;
   switch (c->op) {
-  case 0x41: case 0x43: out[0] = (uint32_t)c->lo; break;
+  case 0x41: case 0x43: { uint32_t v = (uint32_t)c->lo; memcpy(out, &v, 4); break; }
   case 0x42: case 0x44: out[0] = c->lo; break;
   case 0xfd: {
     /* v128: the little-endian bytes, as wasm memory holds them */
@@ -80,6 +84,13 @@ static void eval_const(wl_instance *I, const wl_const *c, uint64_t out[2]) {
   case 0xd2: out[0] = (uint64_t)(uintptr_t)(I->vmctx + I->mod->layout[5] + 24ull * c->index); break;
   case 0x23: memcpy(out, I->globals[c->index]->value, 16); break;
   }
+}
+
+/* An i32 cell's value (a segment offset). */
+static uint32_t cell_u32(const uint64_t cell[2]) {
+  uint32_t v;
+  memcpy(&v, cell, 4);
+  return v;
 }
 
 static int limits_match(uint64_t cur, int has_max, uint64_t max, const wl_limits *want) {
@@ -236,8 +247,8 @@ wl_instance *wl_instantiate(wl_module *m, uint32_t nb, const wl_binding *binding
       uint64_t off[2];
       eval_const(I, &s->offset, off);
       wl_table *T = I->tables[s->table];
-      if ((uint64_t)(uint32_t)off[0] + I->elem_len[e] > T->len) { trap_now(o, WL_TRAP_TABLE_OOB); return NULL; }
-      memcpy(T->base + (uint32_t)off[0], I->elem_items[e], 8 * (size_t)I->elem_len[e]);
+      if ((uint64_t)cell_u32(off) + I->elem_len[e] > T->len) { trap_now(o, WL_TRAP_TABLE_OOB); return NULL; }
+      memcpy(T->base + cell_u32(off), I->elem_items[e], 8 * (size_t)I->elem_len[e]);
     }
     if (s->mode != 1) I->elem_len[e] = 0;
   }
@@ -246,8 +257,8 @@ wl_instance *wl_instantiate(wl_module *m, uint32_t nb, const wl_binding *binding
     if (s->mode != 0) continue;
     uint64_t off[2];
     eval_const(I, &s->offset, off);
-    if ((uint64_t)(uint32_t)off[0] + I->data_len[d] > I->mem->len) { trap_now(o, WL_TRAP_HEAP_OOB); return NULL; }
-    memcpy(I->mem->base + (uint32_t)off[0], I->data_ptr[d], I->data_len[d]);
+    if ((uint64_t)cell_u32(off) + I->data_len[d] > I->mem->len) { trap_now(o, WL_TRAP_HEAP_OOB); return NULL; }
+    memcpy(I->mem->base + cell_u32(off), I->data_ptr[d], I->data_len[d]);
     I->data_len[d] = 0;
   }
   if (m->start != WL_NONE) {

@@ -48,8 +48,9 @@ const char *wl_trap_message(uint32_t code) {
 
 static inline int in_stack(uintptr_t p) { return p >= (uintptr_t)stack_base + guard_size && p < (uintptr_t)stack_base + stack_size; }
 
-/* Frames from (pc, fp): wasm code only, ending at the entry trampoline. */
-static void backtrace_from(uintptr_t pc, uintptr_t fp, uintptr_t entry_ra, int have_entry_ra) {
+/* Frames from (pc, fp): wasm code only, ending at the entry trampoline. `lr`: the link
+   register (0 where the ISA has none), which holds the caller of a leaf without a frame. */
+static void backtrace_from(uintptr_t pc, uintptr_t fp, uintptr_t entry_ra, int have_entry_ra, uintptr_t lr) {
   wl_outcome *o = cur;
   o->nframes = 0;
   wl_artifact *a;
@@ -65,6 +66,13 @@ static void backtrace_from(uintptr_t pc, uintptr_t fp, uintptr_t entry_ra, int h
     }
   }
   uintptr_t ret;
+  if (lr && o->nframes == 1) {
+    /* The faulting function kept no frame if the link register points into another wasm
+       function and the frame chain's first return address is not that one. */
+    uintptr_t f = fp, first = 0;
+    const wl_code *lc = wl_code_at(lr, NULL);
+    if (lc && lc != c && lc->kind == WL_CODE_FUNCTION && (!wl_next_frame(&f, &first, lo, hi) || first != lr)) o->frames[o->nframes++] = lr - 1;
+  }
   for (int steps = 0; steps < 4 * WL_MAX_FRAMES && o->nframes < WL_MAX_FRAMES && wl_next_frame(&fp, &ret, lo, hi); steps++) {
     const wl_code *cc = wl_code_at(ret, NULL);
     if (!cc) {
@@ -96,7 +104,7 @@ static void on_signal(int sig, siginfo_t *si, void *ctx) {
     raise(sig);
     return;
   }
-  uintptr_t pc = WL_UC_PC(uc), addr = (uintptr_t)si->si_addr;
+  uintptr_t pc = wl_signal_pc(sig, si, uc), addr = (uintptr_t)si->si_addr;
   wl_outcome *o = cur;
   o->signal = sig;
   o->pc = pc;
@@ -117,7 +125,11 @@ static void on_signal(int sig, siginfo_t *si, void *ctx) {
       o->status = WL_CRASH;
     }
   }
-  backtrace_from(pc, WL_UC_FP(uc), entry_ra(uc), 1);
+#if defined(WL_UC_LR)
+  backtrace_from(pc, WL_UC_FP(uc), entry_ra(uc), 1, WL_UC_LR(uc));
+#else
+  backtrace_from(pc, WL_UC_FP(uc), entry_ra(uc), 1, 0);
+#endif
   in_wasm = 0;
   siglongjmp(trap_jmp, 1);
 }
@@ -186,7 +198,7 @@ int wl_call(void (*entry)(void *, void *, uint64_t *), void *vmctx, void *callee
 _Noreturn void wl_trap(uint32_t code) {
   cur->status = WL_TRAP;
   cur->trap_code = code;
-  backtrace_from(0, (uintptr_t)__builtin_frame_address(0), 0, 0);
+  backtrace_from(0, (uintptr_t)__builtin_frame_address(0), 0, 0, 0);
   in_wasm = 0;
   siglongjmp(trap_jmp, 1);
 }

@@ -13,5 +13,5 @@
 export { Runtime, Module, Instance, type RuntimeOptions, type LoadOptions, type InstantiateOptions, type WasiOptions, type CallOptions, type FunctionType, type ModuleExport } from './runtime';
 export { Trap, WasiExit, LinkError, TimeoutError, RuntimeCrash, LoaderError, type WasmFrame } from './errors';
 export { i32, i64, f32, f32Bits, f64, f64Bits, v128, funcref, externref, encodeValue, decodeValue, valueTypeOf, type WasmValue, type ValueType } from './values';
-export { hostIsa, loaderCommand, buildLoader, loaderSourceDir, loaderSourceHash, compilerFor, LOADER_CFLAGS, type LoaderIsa } from './loader-binary';
+export { hostIsa, loaderCommand, QEMU_CPU, buildLoader, loaderSourceDir, loaderSourceHash, compilerFor, LOADER_CFLAGS, type LoaderIsa } from './loader-binary';
 export { PROTOCOL_VERSION } from './protocol';

@@ -61,7 +61,9 @@ export function buildLoader(isa: LoaderIsa, out: string, dir = loaderSourceDir()
   mkdirSync(dirname(out), { recursive: true });
   const tmp = `${out}.${process.pid}.tmp`;
   const cc = compilerFor(isa);
-  const r = spawnSync(cc, [...LOADER_CFLAGS, '-o', tmp, ...sources, '-lm'], { encoding: 'utf8' });
+  // s390x: C frames keep the back chain too, so a trap raised in the loader walks out of them.
+  const flags = isa === 's390x' ? [...LOADER_CFLAGS, '-mbackchain'] : LOADER_CFLAGS;
+  const r = spawnSync(cc, [...flags, '-o', tmp, ...sources, '-lm'], { encoding: 'utf8' });
   if (r.error || r.status !== 0) {
     rmSync(tmp, { force: true });
     throw new LoaderError(`cannot build the ${isa} loader with ${cc}: ${r.error ? r.error.message : (r.stderr || r.stdout).trim().split('\n').slice(0, 5).join('\n')}`);
@@ -77,10 +79,20 @@ function cacheRoot(): string {
 }
 
 /**
- * The command that runs the loader for `isa`: a prebuilt or cached binary (building it when
- * needed), under qemu-user when `isa` is not the host's.
+ * The qemu-user CPU model that runs code for every flag of an ISA's target lines (enabling
+ * features the code does not use is harmless): qemu 7.2's RISC-V extensions, and `max` for s390x
+ * (the named models do not start under qemu-user 7.2).
  */
-export function loaderCommand(isa: LoaderIsa): string[] {
+export const QEMU_CPU: Partial<Record<LoaderIsa, string>> = {
+  riscv64: 'rv64,v=true,vlen=128,elen=64,vext_spec=v1.0,zba=true,zbb=true,zbc=true,zbs=true,zbkb=true,Zfh=true,Zfhmin=true',
+  s390x: 'max',
+};
+
+/**
+ * The command that runs the loader for `isa`: a prebuilt or cached binary (building it when
+ * needed), under qemu-user (with `cpu`, default `QEMU_CPU[isa]`) when `isa` is not the host's.
+ */
+export function loaderCommand(isa: LoaderIsa, cpu: string | undefined = QEMU_CPU[isa]): string[] {
   const dir = loaderSourceDir();
   const hash = loaderSourceHash(dir);
   const prebuilt = join(here, 'loader', isa, 'windlass-loader');
@@ -91,5 +103,8 @@ export function loaderCommand(isa: LoaderIsa): string[] {
     if (!existsSync(binary)) buildLoader(isa, binary, dir);
   }
   if (isa === hostIsa()) return [binary];
-  return [`qemu-${isa}`, '-L', `/usr/${isa}-linux-gnu`, binary];
+  if (spawnSync('sh', ['-c', `command -v qemu-${isa}`], { stdio: 'ignore' }).status !== 0) {
+    throw new LoaderError(`${isa} artifacts run under qemu-user here, and qemu-${isa} is not installed (Debian: qemu-user)`);
+  }
+  return [`qemu-${isa}`, '-L', `/usr/${isa}-linux-gnu`, ...(cpu ? ['-cpu', cpu] : []), binary];
 }

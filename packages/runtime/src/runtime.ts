@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { deserialize, type Artifact, type ArtifactExpectation, type ModuleInfo } from '@windlass/linker';
 import { Connection, type StdioMode } from './connection';
 import { LinkError, LoaderError, RuntimeCrash, TimeoutError, Trap, WasiExit, type WasmFrame } from './errors';
-import { hostIsa, loaderCommand, type LoaderIsa } from './loader-binary';
+import { QEMU_CPU, hostIsa, loaderCommand, type LoaderIsa } from './loader-binary';
 import { PROTOCOL_VERSION, Reader, Request, Status, Writer } from './protocol';
 import { decodeValue, encodeValue, valueTypeOf, type ValueType, type WasmValue } from './values';
 
@@ -18,6 +18,8 @@ export interface RuntimeOptions {
   stdio?: [StdioMode, StdioMode, StdioMode];
   /** Size of the wasm stack (default 8 MiB); deeper recursion traps with "call stack exhausted". */
   stackBytes?: number;
+  /** The qemu-user CPU model for another ISA's loader (default: `QEMU_CPU[isa]`, every feature qemu has). */
+  qemuCpu?: string;
   /** A loader command to use instead of the packaged one (testing). */
   loaderCommand?: string[];
 }
@@ -181,7 +183,7 @@ export class Runtime {
     this.isa = isa;
     const env = { ...process.env };
     if (opts.stackBytes !== undefined) env.WINDLASS_STACK_BYTES = String(opts.stackBytes);
-    this.conn = new Connection(opts.loaderCommand ?? loaderCommand(isa), { stdio: opts.stdio, env });
+    this.conn = new Connection(opts.loaderCommand ?? loaderCommand(isa, opts.qemuCpu ?? QEMU_CPU[isa]), { stdio: opts.stdio, env });
     const r = this.call(new Writer().u8(Request.Hello).finish(), 0);
     const version = r.u32();
     const arch = r.str();
@@ -190,6 +192,11 @@ export class Runtime {
       this.conn.kill();
       throw new LoaderError(`the loader speaks protocol ${version} for ${arch}; expected ${PROTOCOL_VERSION} for ${isa}`);
     }
+  }
+
+  /** The loader process's id (what runs the code: its CPU time is the guests' run time). */
+  get loaderPid(): number | undefined {
+    return this.conn.pid;
   }
 
   /** Sends a request; returns the reader after an OK status, throws the typed error otherwise. */

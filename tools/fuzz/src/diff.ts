@@ -1,9 +1,12 @@
 // Differential fuzzing for silently wrong code: verified (optionally IR-mutated) corpus functions
-// run on the interpreter with edge-case arguments, then natively as x86_64 code (the filetest
-// runner's native backend: one ELF object + C driver per batch, linked with `cc`). A different
+// run on the interpreter with edge-case arguments, then as machine code for a target line: the
+// filetest runner's execution backend for it (x86_64 natively, the other ISAs through the cross
+// runner under qemu-user) compiles one ELF object and one C driver per batch. A different
 // result, or a trap on one side only, is a finding.
 import { functionName, interpret, type Value } from '@windlass/interpreter';
-import { F32, F64, I16, I32, I64, I8, parseClif, verifyFunction, type ClifFile, type Function, type Type } from '@windlass/ir';
+import {
+  F32, F64, I128, I16, I32, I64, I8, bytes, isVector, laneType, parseClif, verifyFunction, type ClifFile, type Function, type Type,
+} from '@windlass/ir';
 
 // The native runner lives in packages/cli, which its owner edits concurrently: loaded at run time
 // through the smallest interface this file needs, so its type errors never break this package.
@@ -15,26 +18,48 @@ interface RunCase {
   cmp: '==' | '!=' | null;
   expected: Value[] | null;
 }
-type RunNative = (file: ClifFile, functions: readonly Function[], cases: readonly RunCase[], target: { isa: string; flags: string[] }) => { status: string; message?: string }[];
-const NATIVE_RUNNER = '../../../packages/cli/src/native/x64';
-let runNative: RunNative | undefined;
-async function nativeRunner(): Promise<RunNative> {
-  return (runNative ??= ((await import(/* @vite-ignore */ NATIVE_RUNNER)) as { runNative: RunNative }).runNative);
+type Target = { isa: string; flags: string[] };
+interface Backend {
+  compileAndRun(file: ClifFile, functions: readonly Function[], cases: readonly RunCase[], target: Target): Promise<{ status: string; message?: string }[]> | { status: string; message?: string }[];
+}
+const NATIVE_BACKENDS = '../../../packages/cli/src/native/index';
+const RUNNER_BACKENDS = '../../../packages/cli/src/runner/backend';
+/** ISAs whose memory is big-endian (the interpreter must agree on native loads and stores). */
+const BIG_ENDIAN = new Set(['s390x']);
+/** The filetest runner's execution backend for `target`: x86_64 natively, the other ISAs through the cross runner under qemu-user. */
+async function backendFor(target: Target): Promise<Backend> {
+  const native = (await import(/* @vite-ignore */ NATIVE_BACKENDS)) as { registerNativeBackends(): void };
+  native.registerNativeBackends();
+  const runner = (await import(/* @vite-ignore */ RUNNER_BACKENDS)) as { backendFor(t: Target): Backend | string };
+  const b = runner.backendFor(target);
+  if (typeof b === 'string') throw new Error(`no execution backend for ${[target.isa, ...target.flags].join(' ')}: ${b}`);
+  return b;
 }
 import { mutateIr, someOf, zeroOf, type Finding } from './clif';
 import type { Rng } from './rng';
 
 const SCALARS = new Set<Type>([I8, I16, I32, I64, F32, F64]);
+/** ISAs whose cross-runner driver also passes i128 and 128-bit vectors. */
+const WIDE_VALUES = new Set(['s390x']);
 
-/** Functions the native driver can call: scalar parameters and results, no calls. */
-export function diffable(f: Function): boolean {
+/** Functions the native driver can call: scalar parameters and results (and wider ones where the driver passes them), no calls. */
+export function diffable(f: Function, isa = 'x86_64'): boolean {
+  const ok = (t: Type): boolean => SCALARS.has(t) || (WIDE_VALUES.has(isa) && (t === I128 || (isVector(t) && bytes(t) === 16)));
   return f.funcRefs.length === 0 && f.sigRefs.length === 0 && f.signature.returns.length > 0
-    && [...f.signature.params, ...f.signature.returns].every((p) => SCALARS.has(p.type) && p.purpose === 'normal');
+    && [...f.signature.params, ...f.signature.returns].every((p) => ok(p.type) && p.purpose === 'normal');
 }
 
 function isNaNBits(v: Value, t: Type): boolean {
   if (t === F32 && typeof v === 'number') return (v & 0x7f800000) === 0x7f800000 && (v & 0x7fffff) !== 0;
   if (t === F64 && typeof v === 'bigint') return (v & 0x7ff0000000000000n) === 0x7ff0000000000000n && (v & 0xfffffffffffffn) !== 0n;
+  if (v instanceof Uint8Array && (laneType(t) === F32 || laneType(t) === F64)) {
+    // A vector of floats: any NaN lane (lanes little-endian in the interpreter's bytes).
+    const w = laneType(t) === F32 ? 4 : 8;
+    const dv = new DataView(v.buffer, v.byteOffset, v.byteLength);
+    for (let k = 0; k + w <= v.length; k += w) {
+      if (w === 4 ? Number.isNaN(dv.getFloat32(k, true)) : Number.isNaN(dv.getFloat64(k, true))) return true;
+    }
+  }
   return false;
 }
 
@@ -46,9 +71,15 @@ export interface DiffCounts {
 
 /**
  * One batch: `n` functions drawn from `seeds` (CLIF texts), each mutated as IR with probability
- * `mutate` (kept only if it still verifies), renamed, and run on both sides with `argsPer` argument sets.
+ * `mutate` (kept only if it still verifies), renamed, and run on both sides with `argsPer`
+ * argument sets; the machine code is compiled for `targetLine` (`x86_64`, `s390x`,
+ * `riscv64 has_v has_c`, ...).
  */
-export async function diffBatch(seeds: readonly string[], rng: Rng, n: number, counts: DiffCounts, mutate = 0.5, argsPer = 3): Promise<Finding[]> {
+export async function diffBatch(
+  seeds: readonly string[], rng: Rng, n: number, counts: DiffCounts, mutate = 0.5, argsPer = 3, targetLine = 'x86_64',
+): Promise<Finding[]> {
+  const [isa, ...flags] = targetLine.trim().split(/\s+/);
+  const bigEndian = BIG_ENDIAN.has(isa);
   const functions: Function[] = [];
   const cases: RunCase[] = [];
   const expectTrap: boolean[] = [];
@@ -61,7 +92,7 @@ export async function diffBatch(seeds: readonly string[], rng: Rng, n: number, c
     } catch {
       continue;
     }
-    const cf = file.functions.find((c) => diffable(c.func));
+    const cf = file.functions.find((c) => diffable(c.func, isa));
     if (!cf) continue;
     let f = cf.func.clone();
     let edits: string[] = [];
@@ -80,7 +111,7 @@ export async function diffBatch(seeds: readonly string[], rng: Rng, n: number, c
     f.name = { kind: 'testcase', name };
     for (let a = 0; a < argsPer; a++) {
       const args: Value[] = f.signature.params.map((p) => (rng.chance(0.7) ? someOf(p.type, rng) : zeroOf(p.type)));
-      const r = interpret(f, args, { fuel: 100_000, maxDepth: 16 });
+      const r = interpret(f, args, { fuel: 100_000, maxDepth: 16, bigEndian });
       if (r.kind !== 'return' && r.kind !== 'trap') continue;
       // NaN payloads of arithmetic results are not specified (Cranelift canonicalizes only on request).
       if (r.kind === 'return' && r.values.some((v, j) => isNaNBits(v, f.signature.returns[j].type))) {
@@ -97,9 +128,9 @@ export async function diffBatch(seeds: readonly string[], rng: Rng, n: number, c
   if (cases.length === 0) return [];
   const file: ClifFile = {
     fileName: 'diff.clif', testCommands: [], settings: [], functions: [], comments: [], directives: [],
-    targets: [{ isa: 'x86_64', flags: [], settings: [], line: 1 }],
+    targets: [{ isa, flags, settings: [], line: 1 }],
   };
-  const outcomes = (await nativeRunner())(file, functions, cases, { isa: 'x86_64', flags: [] });
+  const outcomes = await (await backendFor({ isa, flags })).compileAndRun(file, functions, cases, { isa, flags });
   const out: Finding[] = [];
   outcomes.forEach((o, k) => {
     const msg = o.message ?? '';

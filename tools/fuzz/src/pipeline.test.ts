@@ -94,6 +94,46 @@ describe('x86_64 code against the interpreter', () => {
   it.skipIf(diffSeeds.length > 0 && haveCc())('skipped: needs the corpus, an x86_64 host and cc', () => {});
 });
 
+function haveQemuAarch64(): boolean {
+  return spawnSync('sh', ['-c', 'command -v aarch64-linux-gnu-gcc && command -v qemu-aarch64'], { stdio: 'ignore' }).status === 0;
+}
+
+describe('aarch64 code under qemu against the interpreter', () => {
+  it.runIf(diffSeeds.length > 0 && haveQemuAarch64())(`${DIFF_FUNCTIONS} corpus functions (half IR-mutated), qemu-aarch64 vs interpreter`, async () => {
+    const counts = { functions: 0, cases: 0, skipped: 0 };
+    const found = await diffBatch(diffSeeds, new Rng(5), DIFF_FUNCTIONS, counts, 0.5, 3, 'aarch64');
+    expect(found.map((f) => `${f.message}\n${f.input}`)).toEqual([]);
+    expect(counts.cases).toBeGreaterThan(DIFF_FUNCTIONS);
+  });
+  it.skipIf(diffSeeds.length > 0 && haveQemuAarch64())('skipped: needs the corpus, aarch64-linux-gnu-gcc and qemu-aarch64', () => {});
+});
+
+const haveRiscv64 = spawnSync('riscv64-linux-gnu-gcc', ['--version']).status === 0 && spawnSync('qemu-riscv64', ['--version']).status === 0;
+
+describe('riscv64 code (under qemu) against the interpreter', () => {
+  it.runIf(diffSeeds.length > 0 && haveRiscv64)(`${DIFF_FUNCTIONS} corpus functions (half IR-mutated), qemu-riscv64 vs interpreter`, async () => {
+    const counts = { functions: 0, cases: 0, skipped: 0 };
+    const found = await diffBatch(diffSeeds, new Rng(5), DIFF_FUNCTIONS, counts, 0.5, 3, 'riscv64 has_c has_zba has_zbb');
+    expect(found.map((f) => `${f.message}\n${f.input}`)).toEqual([]);
+    expect(counts.cases).toBeGreaterThan(DIFF_FUNCTIONS);
+  });
+  it.skipIf(diffSeeds.length > 0 && haveRiscv64)('skipped: needs the corpus, riscv64-linux-gnu-gcc and qemu-riscv64', () => {});
+});
+
+function haveS390xCross(): boolean {
+  return ['s390x-linux-gnu-gcc', 'qemu-s390x'].every((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status === 0);
+}
+
+describe('s390x code under qemu against the interpreter (big-endian memory)', () => {
+  it.runIf(diffSeeds.length > 0 && haveS390xCross())(`${DIFF_FUNCTIONS} corpus functions (half IR-mutated, vectors and i128 included), qemu-s390x vs interpreter`, async () => {
+    const counts = { functions: 0, cases: 0, skipped: 0 };
+    const found = await diffBatch(diffSeeds, new Rng(5), DIFF_FUNCTIONS, counts, 0.5, 3, 's390x');
+    expect(found.map((f) => `${f.message}\n${f.input}`)).toEqual([]);
+    expect(counts.cases).toBeGreaterThan(DIFF_FUNCTIONS);
+  }, 120_000);
+  it.skipIf(diffSeeds.length > 0 && haveS390xCross())('skipped: needs the corpus, s390x-linux-gnu-gcc and qemu-s390x', () => {});
+});
+
 describe('mutators', () => {
   it('are deterministic for a seed', () => {
     const text = 'function %f(i32) -> i32 {\nblock0(v0: i32):\n    v1 = iadd_imm v0, 1\n    return v1\n}';

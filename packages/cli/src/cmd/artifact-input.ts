@@ -2,6 +2,9 @@
 // compile, or an artifact (`.cwasm`, an ELF file) written by `windlass compile`.
 import { buildIsa, settingsBuilder } from '@windlass/codegen';
 import '@windlass/isa-x64';
+import '@windlass/isa-aarch64';
+import '@windlass/isa-riscv64';
+import '@windlass/isa-s390x';
 import { ArtifactBuildError, ArtifactError, compileModule, serialize, type BoundsChecks } from '@windlass/linker';
 import { WasmError, parseModule, parseWatModule, type Module } from '@windlass/wasm-frontend';
 import { CommandError, UsageError } from '../command';

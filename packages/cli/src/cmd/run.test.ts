@@ -3,8 +3,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli } from '../test-support';
+import { artifactHostProblem } from '../wasm';
 
 const canRun = process.platform === 'linux' && process.arch === 'x64';
 const dir = mkdtempSync(join(tmpdir(), 'windlass-run-'));
@@ -29,7 +31,7 @@ describe.runIf(canRun)('windlass compile / run / inspect', () => {
     const r = await cli('inspect', cwasm);
     expect(r.status).toBe(0);
     expect(r.out).toMatch(/^kind: module\ntarget: x86_64 /);
-    expect(r.out).toContain('settings: (defaults)');
+    expect(r.out).toContain('settings: enable_verifier=false');
     expect(r.out).toContain('export func "add" = 0 (i32, i32) -> (i32)');
     expect(r.out).toMatch(/functions: 6, \d+ bytes of code/);
     expect(r.out).toMatch(/entry_trampoline_sig\d+ +\d+ bytes {2}\(i64\) -> \(i64, i64\)/);
@@ -85,4 +87,37 @@ describe.runIf(canRun)('windlass compile / run / inspect', () => {
     expect(i.status).toBe(1);
     expect(i.err).toMatch(/not a Windlass artifact/);
   }, 60_000);
+});
+
+const canRunS390x = canRun && ['qemu-s390x', 's390x-linux-gnu-gcc'].every((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status === 0);
+
+describe.runIf(canRunS390x)('an artifact compiled on x86-64 for s390x (big-endian), run under qemu-s390x', () => {
+  const s390x = join(dir, 'm-s390x.cwasm');
+  it('compiles, loads and runs with the same results and traps', async () => {
+    // With frame pointers kept, the loader's back-chain walk sees every frame of the backtrace
+    // (a leaf function has no frame of its own otherwise).
+    expect(await cli('compile', wat, '--target', 's390x', '--set', 'preserve_frame_pointers=true', '-o', s390x)).toEqual({ status: 0, out: '', err: '' });
+    expect((await cli('inspect', s390x)).out).toMatch(/^kind: module\ntarget: s390x/);
+    expect(await cli('run', '--invoke', 'add', s390x, '-5', '4294967295')).toMatchObject({ status: 0, out: '-6\n' });
+    expect(await cli('run', '--invoke', 'wide', s390x, '-21')).toMatchObject({ status: 0, out: '-42\n-1\n' });
+    expect(await cli('run', '--invoke', 'floats', s390x, 'nan:0x200001', '0x1.8p1')).toMatchObject({ status: 0, out: '6\nnan:0x200001\n' });
+    expect(await cli('run', '--invoke', 'lanes', s390x, 'i8x16', ...Array.from({ length: 16 }, (_, k) => String(k)))).toMatchObject({ status: 0, out: 'i32x4 50462977 117835013 185207049 252579085\n' });
+    const r = await cli('run', '--invoke', 'outer', s390x, '0');
+    expect(r.status).toBe(134);
+    expect(r.err).toMatch(/^wasm trap: integer divide by zero\nwasm backtrace:\n {2}0: .* - div \(func\[4\]\)\n {2}1: 0x[0-9a-f]+ - func\[5\]\n$/);
+  }, 120_000);
+});
+
+describe.runIf(artifactHostProblem('riscv64') === null)('windlass run: a riscv64 artifact under qemu-riscv64', () => {
+  it('compiles for riscv64 here and runs the artifact through the cross-built loader', async () => {
+    const rv = join(dir, 'm.rv64.cwasm');
+    expect(await cli('compile', '--target', 'riscv64 has_v has_c', wat, '-o', rv)).toEqual({ status: 0, out: '', err: '' });
+    expect((await cli('inspect', rv)).out).toMatch(/^kind: module\ntarget: riscv64 /);
+    expect(await cli('run', '--invoke', 'add', rv, '-5', '4294967295')).toMatchObject({ status: 0, out: '-6\n' });
+    expect(await cli('run', '--invoke', 'wide', rv, '-21')).toMatchObject({ status: 0, out: '-42\n-1\n' });
+    expect(await cli('run', '--invoke', 'lanes', rv, 'i32x4', '1', '-2', '0x10', '4294967295')).toMatchObject({ status: 0, out: 'i32x4 2 -1 17 0\n' });
+    const r = await cli('run', '--invoke', 'outer', rv, '0');
+    expect(r.status).toBe(134);
+    expect(r.err).toMatch(/^wasm trap: integer divide by zero\nwasm backtrace:\n {2}0: .* - div \(func\[4\]\)\n/);
+  }, 120_000);
 });

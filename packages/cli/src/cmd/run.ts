@@ -3,7 +3,8 @@
 // its parameter types and prints each result on its own line. A trap prints the trap's line and
 // the wasm backtrace on standard error and exits 134, as a native abort would.
 import { basename } from 'node:path';
-import { LinkError, LoaderError, Runtime, RuntimeCrash, TimeoutError, Trap, WasiExit, type Instance } from '@windlass/runtime';
+import { deserialize } from '@windlass/linker';
+import { LinkError, LoaderError, Runtime, RuntimeCrash, TimeoutError, Trap, WasiExit, type Instance, type LoaderIsa } from '@windlass/runtime';
 import { CommandError, UsageError, type Io } from '../command';
 import { artifactOf, artifactProblem, checkBuild, type ArtifactBuild } from './artifact-input';
 import { formatValue, parseValues } from './wasm-values';
@@ -37,7 +38,14 @@ export function runRun(o: RunOptions, io: Io): number {
   for (const e of o.env) if (!e.includes('=')) throw new UsageError(`--env ${e}: expected NAME=VALUE`);
   const pre = preopens(o.dirs);
   const { bytes, compiled } = artifactOf(o.file, o);
-  const runtime = new Runtime();
+  // The artifact's ISA picks the loader: the host's, or another under qemu-user.
+  let isa: LoaderIsa;
+  try {
+    isa = deserialize(bytes).compat.isa as LoaderIsa;
+  } catch (e) {
+    throw artifactProblem(o.file, e) ?? e;
+  }
+  const runtime = new Runtime({ isa });
   try {
     let module;
     try {

@@ -43,6 +43,25 @@ block0(v0: i64, v1: i32x4):
     expect(src).toContain('wl_vec16((const uint8_t[]){1,0,0,0,2,0,0,0,3,0,0,0,4,0,0,0})');
   });
 
+  it('passes a return area as a hidden argument, and f16 as a NaN-boxed float where C has no half type', () => {
+    const clif = parseClif(`test run
+target x86_64
+function %f(f16) -> i64, i64, i64 {
+block0(v0: f16):
+    v1 = iconst.i64 1
+    return v1, v1, v1
+}
+; run: %f(0x1.0p0) == [1, 1, 1]
+`, 'f.clif');
+    const profile: NativeProfile = {
+      ...x64Profile, captureThunkAsm: '', captureReturns: () => ({ offsets: [0, 8, 16], areaArgument: true }),
+      cType: (t) => (t === F16 ? 'float' : commonCType(t, '_Float16', '__float128')),
+    };
+    const src = crossDriverSource(profile, buildRunCases(clif), [false]);
+    expect(src).toContain('((void (*)(void *, float))(void *)wl_capture_thunk)((void *)wl_cap, ');
+    expect(src).toContain('uint32_t x = 0xffff0000u | (uint32_t)0x3c00ull');
+  });
+
   it.skipIf(!hostX64 || !haveCorpus)('runs corpus files natively with an x86_64 profile (needs cc on x86_64 and the corpus)', () => {
     for (const name of ['arithmetic.clif', 'i128-bitops-count.clif', 'br_table.clif', 'simd-iabs.clif', 'fma.clif']) {
       const clif = parseClif(readFileSync(join(corpus, name), 'utf8'), name);

@@ -16,14 +16,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type ClifFile, type Function, type Signature, type Type, F16, F32, F64, F128, I128, I16, I32, I64, I8,
-  bytes as typeBytes, isVector, typeName,
+  bytes as typeBytes, isVector, laneType, typeName,
 } from '@windlass/ir';
 import { buildIsa, type CompiledCode, type Flags, type Reloc } from '@windlass/codegen';
 import { ObjectModule } from '@windlass/object';
 import type { Value } from '@windlass/interpreter';
 import { compareResults, type ExecutionBackend, type RunCase, type RunOutcome, type TargetSpec } from '../runner/backend';
 import { flagsFor, fnSymbolName, testSymbol } from './x64';
-import { UNCAUGHT_EXCEPTION } from './x64-exceptions';
+import { UNCAUGHT_EXCEPTION } from './exception-table';
 
 /**
  * How a multi-value (or otherwise non-C) return is read: the driver calls the function through
@@ -35,6 +35,11 @@ export interface ReturnCapture {
   readonly offsets: readonly number[];
   /** For two-register values (i128 in a register pair): the high half's offset. */
   readonly hiOffsets?: readonly (number | undefined)[];
+  /**
+   * The values come back in a return area whose address the callee takes as a hidden first
+   * argument: the driver passes `wl_cap` (offsets are then the area's).
+   */
+  readonly areaArgument?: boolean;
 }
 
 /** One ISA as the cross runner needs it. */
@@ -48,6 +53,8 @@ export interface NativeProfile {
   /** The C compiler (e.g. `aarch64-linux-gnu-gcc`) and its flags for the driver. */
   readonly cc: string;
   readonly ccFlags: readonly string[];
+  /** Libraries linked after the code besides libm (e.g. `-latomic` for 16-byte atomics). */
+  readonly libs?: readonly string[];
   /** The program and arguments running `exe` for `target` (e.g. `qemu-aarch64 -L ... exe`). */
   runCommand(exe: string, target: TargetSpec): [string, string[]];
   /** The programs that must exist on this host (compiler, emulator). */
@@ -65,11 +72,35 @@ export interface NativeProfile {
   /** When the call must go through the capture thunk: where each return value lands, else null. */
   captureReturns?(sig: Signature): ReturnCapture | null;
   /**
-   * C (and inline assembly) the driver adds for the compiled functions `codes` (by function
-   * name; `symbolOf` gives their object symbols), e.g. an exception runtime. It may use `env`,
-   * the driver's `sigjmp_buf`.
+   * C (and top-level asm) the driver includes for the file's compiled functions, e.g. the
+   * exception runtime `__cranelift_throw` that walks their try_call tables. It may use the
+   * driver's `env` (a sigjmp_buf) and end a case with `siglongjmp(env, UNCAUGHT_EXCEPTION)`.
    */
   runtimeSource?(codes: ReadonlyMap<string, CompiledCode>, symbolOf: (name: string) => string): string;
+  /**
+   * The bytes of a vector value as the driver's C code holds it in memory, from the
+   * interpreter's bytes (lane 0 first, each lane little-endian), for a function of calling
+   * convention `callConv`; applied again it maps back (an involution). Omitted: the same bytes
+   * (a little-endian target). A big-endian target stores each lane big-endian, and a convention
+   * whose registers hold lanes in reverse order reverses the whole image.
+   */
+  vectorBytes?(bytes: Uint8Array, t: Type, callConv: string): Uint8Array;
+  /**
+   * The C type of a member of the struct several return values come back in, when it differs
+   * from `cType` (a type C passes in a wider one, such as f16 as a `float`, keeps its own size
+   * in memory).
+   */
+  memberCType?(t: Type): string | null;
+  /** Why cases on `target` cannot run on this host's emulator (they are skipped), or null. */
+  skipTarget?(target: TargetSpec): string | null;
+}
+
+/** Each lane's bytes reversed: a vector's memory image on a big-endian target. */
+export function swapLaneBytes(bytes: Uint8Array, t: Type): Uint8Array {
+  const w = typeBytes(laneType(t));
+  const out = new Uint8Array(bytes.length);
+  for (let k = 0; k < bytes.length; k += w) for (let j = 0; j < w; j++) out[k + j] = bytes[k + w - 1 - j];
+  return out;
 }
 
 /** The C type of a CLIF type on a typical 64-bit Linux target (f16/f128 per the profile). */
@@ -131,13 +162,19 @@ export function buildCrossObject(p: NativeProfile, functions: readonly Function[
 
 const hex64 = (v: bigint): string => `0x${BigInt.asUintN(64, v).toString(16)}ull`;
 
-/** A C expression of CLIF type `t` holding `v` (bits for floats, bytes for vectors). */
-function cLiteral(v: Value, t: Type, ct: string): string {
-  if (v instanceof Uint8Array) return `wl_vec${typeBytes(t)}((const uint8_t[]){${Array.from(v.subarray(0, typeBytes(t))).join(',')}})`;
+/** A C expression of CLIF type `t` holding `v` (bits for floats, bytes for vectors in the driver's memory order). */
+function cLiteral(v: Value, t: Type, ct: string, vec: (b: Uint8Array) => Uint8Array): string {
+  if (v instanceof Uint8Array) return `wl_vec${typeBytes(t)}((const uint8_t[]){${Array.from(vec(v.subarray(0, typeBytes(t)))).join(',')}})`;
   const b = BigInt(v);
   switch (t) {
     case I128: return `(((unsigned __int128)${hex64(b >> 64n)} << 64) | ${hex64(b)})`;
-    case F16: return `({ uint16_t x = ${hex64(b)}; ${ct} f; memcpy(&f, &x, 2); f; })`;
+    // A C compiler without a half-precision type passes f16 as a float holding it in its first
+    // two bytes in memory, the others all ones: the low half NaN-boxed on a little-endian target
+    // (RISC-V's convention), the high half on a big-endian one (s390x, where an FPR holds a
+    // short float leftmost), as the value sits in a floating-point register.
+    case F16: return ct === 'float'
+      ? `({ uint16_t x = ${hex64(b)}; float f; memset(&f, 0xff, 4); memcpy(&f, &x, 2); f; })`
+      : `({ uint16_t x = ${hex64(b)}; ${ct} f; memcpy(&f, &x, 2); f; })`;
     case F32: return `({ uint32_t x = ${hex64(b)}; float f; memcpy(&f, &x, 4); f; })`;
     case F64: return `({ uint64_t x = ${hex64(b)}; double f; memcpy(&f, &x, 8); f; })`;
     case F128: return `({ unsigned __int128 x = ((unsigned __int128)${hex64(b >> 64n)} << 64) | ${hex64(b)}; ${ct} f; memcpy(&f, &x, 16); f; })`;
@@ -186,10 +223,11 @@ export function driverProblem(p: NativeProfile, f: Function): string | null {
   return p.signatureProblem?.(f.signature) ?? null;
 }
 
-/** The C driver calling each case that is not skipped; `R k bits...` or `T k signal` per case. */
-export function crossDriverSource(
-  p: NativeProfile, cases: readonly RunCase[], skip: readonly boolean[], codes?: ReadonlyMap<string, CompiledCode>,
-): string {
+/**
+ * The C driver calling each case that is not skipped; `R k bits...` or `T k signal` per case.
+ * `codes` (function name -> compiled code) feeds the profile's runtime, when it has one.
+ */
+export function crossDriverSource(p: NativeProfile, cases: readonly RunCase[], skip: readonly boolean[], codes?: ReadonlyMap<string, CompiledCode>): string {
   const out: string[] = [
     '#include <stdint.h>', '#include <stdio.h>', '#include <string.h>', '#include <signal.h>', '#include <setjmp.h>', '#include <stdlib.h>',
     'static sigjmp_buf env;',
@@ -203,7 +241,7 @@ export function crossDriverSource(
     out.push('void *wl_pop_target;', `_Alignas(16) unsigned char wl_cap[${p.captureBytes ?? 64}];`, 'extern char wl_capture_thunk[];');
     out.push(`__asm__(${JSON.stringify(p.captureThunkAsm)});`);
   }
-  if (codes !== undefined && p.runtimeSource !== undefined) out.push(p.runtimeSource(codes, testSymbol));
+  if (p.runtimeSource !== undefined && codes !== undefined) out.push(p.runtimeSource(codes, testSymbol));
   const declared = new Set<string>();
   const body: string[] = [];
   cases.forEach((c, k) => {
@@ -211,18 +249,24 @@ export function crossDriverSource(
     const sig = c.callee.signature;
     const sym = testSymbol(fnSymbolName(c.callee));
     const ct = (t: Type): string => p.cType(t)!;
+    const mt = (t: Type): string => p.memberCType?.(t) ?? ct(t);
     const params = sig.params.map((x) => ct(x.type)).join(', ') || 'void';
     const capture = p.captureReturns?.(sig) ?? null;
     const ret = sig.returns.length === 0 ? 'void' : sig.returns.length === 1 ? ct(sig.returns[0].type) : `struct ret_${sym}`;
     if (!declared.has(sym)) {
       declared.add(sym);
-      if (sig.returns.length >= 2) out.push(`struct ret_${sym} { ${sig.returns.map((r, j) => `${ct(r.type)} r${j};`).join(' ')} };`);
+      if (sig.returns.length >= 2) out.push(`struct ret_${sym} { ${sig.returns.map((r, j) => `${mt(r.type)} r${j};`).join(' ')} };`);
       out.push(`extern ${ret} ${sym}(${params});`);
     }
-    const args = c.args.map((a, j) => cLiteral(a, sig.params[j].type, ct(sig.params[j].type))).join(', ');
+    const args = c.args.map((a, j) => {
+      const t = sig.params[j].type;
+      return cLiteral(a, t, ct(t), (b) => p.vectorBytes?.(b, t, sig.callConv) ?? b);
+    }).join(', ');
     const lines: string[] = [`printf("R ${k}");`];
     if (capture !== null) {
-      lines.push(`wl_pop_target = (void *)${sym}; ((void (*)(${params}))(void *)wl_capture_thunk)(${args});`);
+      const cParams = capture.areaArgument ? `void *${params === 'void' ? '' : `, ${params}`}` : params;
+      const cArgs = capture.areaArgument ? `(void *)wl_cap${args === '' ? '' : `, ${args}`}` : args;
+      lines.push(`wl_pop_target = (void *)${sym}; ((void (*)(${cParams}))(void *)wl_capture_thunk)(${cArgs});`);
       sig.returns.forEach((r, j) => {
         const t = r.type;
         const hi = capture.hiOffsets?.[j];
@@ -235,7 +279,7 @@ export function crossDriverSource(
     else if (sig.returns.length === 1) lines.push(printResult(`${sym}(${args})`, sig.returns[0].type, ct(sig.returns[0].type)));
     else {
       lines.push(`{ ${ret} r = ${sym}(${args});`);
-      sig.returns.forEach((r, j) => lines.push(`  ${printResult(`r.r${j}`, r.type, ct(r.type))}`));
+      sig.returns.forEach((r, j) => lines.push(`  ${printResult(`r.r${j}`, r.type, mt(r.type))}`));
       lines.push('}');
     }
     lines.push('printf("\\n"); fflush(stdout);');
@@ -256,7 +300,8 @@ export function crossDriverSource(
 }
 
 const SIGNALS: Record<number, string> = {
-  4: 'SIGILL (trap instruction)', 8: 'SIGFPE', 11: 'SIGSEGV', 7: 'SIGBUS', 5: 'SIGTRAP', [UNCAUGHT_EXCEPTION]: 'an exception no handler caught',
+  4: 'SIGILL (trap instruction)', 8: 'SIGFPE', 11: 'SIGSEGV', 7: 'SIGBUS', 5: 'SIGTRAP',
+  [UNCAUGHT_EXCEPTION]: 'uncaught exception (__cranelift_throw found no try_call handler for its tag)',
 };
 
 /** Whether every program in `names` runs on this host (cached per name). */
@@ -275,6 +320,8 @@ export function hostHas(names: readonly string[]): true | string {
 
 /** Compiles, links and runs one file's cases for `target` on `p`'s machine. */
 export function runCross(p: NativeProfile, file: ClifFile, functions: readonly Function[], cases: readonly RunCase[], target: TargetSpec): RunOutcome[] {
+  const skipWhy = p.skipTarget?.(target) ?? null;
+  if (skipWhy !== null) return cases.map(() => ({ status: 'skip', message: skipWhy }));
   let built: ReturnType<typeof buildCrossObject>;
   try {
     built = buildCrossObject(p, functions, p.targetLine?.(target) ?? [p.isa, ...target.flags].join(' '), flagsFor(file, target));
@@ -302,7 +349,7 @@ export function runCross(p: NativeProfile, file: ClifFile, functions: readonly F
     writeFileSync(join(dir, 'code.o'), built.object);
     writeFileSync(join(dir, 'driver.c'), crossDriverSource(p, cases, skip, built.codes));
     const exe = join(dir, 'driver');
-    const cc = spawnSync(p.cc, [...p.ccFlags, '-o', exe, join(dir, 'driver.c'), join(dir, 'code.o'), '-lm'], { encoding: 'utf8' });
+    const cc = spawnSync(p.cc, [...p.ccFlags, '-o', exe, join(dir, 'driver.c'), join(dir, 'code.o'), '-lm', ...(p.libs ?? [])], { encoding: 'utf8' });
     if (cc.status !== 0) {
       const msg = `link failed: ${(cc.stderr || cc.stdout || String(cc.error)).trim().split('\n').slice(0, 3).join(' | ')}`;
       return outcomes.map((o) => o ?? { status: 'fail', message: msg });
@@ -317,7 +364,12 @@ export function runCross(p: NativeProfile, file: ClifFile, functions: readonly F
         if (c === undefined) continue;
         const types = c.callee.signature.returns.map((r) => r.type);
         if (parts.length - 2 !== types.length) continue;
-        outcomes[k] = compareResults(c, types.map((t, j) => parseBits(parts[2 + j], t)), types);
+        const cc = c.callee.signature.callConv;
+        const got = types.map((t, j) => {
+          const v = parseBits(parts[2 + j], t);
+          return v instanceof Uint8Array && p.vectorBytes !== undefined ? p.vectorBytes(v, t, cc) : v;
+        });
+        outcomes[k] = compareResults(c, got, types);
       } else if (parts[0] === 'T' && parts.length >= 3) {
         outcomes[Number(parts[1])] = { status: 'fail', message: `trapped: ${SIGNALS[Number(parts[2])] ?? `signal ${parts[2]}`}` };
       }

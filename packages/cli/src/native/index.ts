@@ -3,10 +3,14 @@
 // (the other ISAs under qemu-user) to the runner.
 
 import '@windlass/isa-x64';
+import '@windlass/isa-riscv64';
+import '@windlass/isa-s390x';
 import { registerBackend } from '../runner/backend';
 import { x64NativeBackend } from './x64';
 import { crossBackend } from './cross';
 import { aarch64Profile } from './aarch64';
+import { riscv64Backend } from './riscv64';
+import { s390xProfile } from './s390x';
 
 let registered = false;
 
@@ -15,6 +19,9 @@ export function registerNativeBackends(): void {
   registered = true;
   registerBackend(x64NativeBackend);
   registerBackend(crossBackend(aarch64Profile));
+  registerBackend(riscv64Backend);
+  registerBackend(crossBackend(s390xProfile));
 }
 
 export { x64NativeBackend, buildObject, driverSource, runNative, testSymbol } from './x64';
+export { s390xProfile } from './s390x';

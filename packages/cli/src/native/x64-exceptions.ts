@@ -14,38 +14,9 @@
 // chain; an uncaught exception ends the case like a trap (see UNCAUGHT_EXCEPTION).
 
 import type { CompiledCode } from '@windlass/codegen';
+import { UNCAUGHT_EXCEPTION, handlerTableSource } from './exception-table';
 
-/** The value the driver's `sigsetjmp` sees for an exception no handler caught. */
-export const UNCAUGHT_EXCEPTION = 1000;
-
-/** One row of the driver's handler table. */
-export interface HandlerRow {
-  /** Object symbol of the function holding the try_call. */
-  readonly symbol: string;
-  readonly returnOffset: number;
-  readonly handlerOffset: number;
-  /** null: `default`. */
-  readonly tag: number | null;
-  readonly spBelowFp: number;
-}
-
-/** The handler rows of compiled functions (`symbols`: function name -> object symbol), in match order per site. */
-export function handlerRows(codes: ReadonlyMap<string, CompiledCode>, symbolOf: (name: string) => string): HandlerRow[] {
-  const rows: HandlerRow[] = [];
-  for (const [name, code] of codes) {
-    for (const site of code.callSites) {
-      for (const h of site.exceptionHandlers ?? []) {
-        rows.push({ symbol: symbolOf(name), returnOffset: site.returnOffset, handlerOffset: h.offset, tag: h.tag, spBelowFp: site.spBelowFp ?? 0 });
-      }
-    }
-  }
-  return rows;
-}
-
-/** A C identifier for the code of object symbol `sym` (declared with an asm label: the symbol may also be a function prototype). */
-function codeRef(sym: string): string {
-  return `wl_code_${sym}`;
-}
+export { UNCAUGHT_EXCEPTION, handlerRows, type HandlerRow } from './exception-table';
 
 /** The machine-specific part of the runtime: the two assembly stubs, and how a saved return address reads. */
 export interface ThrowStubs {
@@ -68,30 +39,15 @@ export const X64_THROW_STUBS: ThrowStubs = {
 };
 
 /**
- * C source of the runtime: declarations of the code symbols, the code ranges and handler
- * table, the walker and the two assembly stubs. Needs `env` (the driver's sigjmp_buf).
+ * C source of the runtime for a machine whose frames chain as (saved fp, return address) at
+ * the frame pointer: declarations of the code symbols, the code ranges and handler table, the
+ * walker and the two assembly stubs. Needs `env` (the driver's sigjmp_buf).
  */
 export function exceptionRuntimeSource(
   codes: ReadonlyMap<string, CompiledCode>, symbolOf: (name: string) => string, stubs: ThrowStubs = X64_THROW_STUBS,
 ): string {
-  const out: string[] = [];
-  const ranges: string[] = [];
-  for (const [name, code] of codes) {
-    const sym = symbolOf(name);
-    out.push(`extern const char ${codeRef(sym)}[] __asm__("${sym}");`);
-    ranges.push(`  { ${codeRef(sym)}, ${codeRef(sym)} + ${code.bytes.length} },`);
-  }
-  const rows = handlerRows(codes, symbolOf).map((r) =>
-    `  { ${codeRef(r.symbol)} + ${r.returnOffset}, ${codeRef(r.symbol)} + ${r.handlerOffset}, ${r.spBelowFp}u, ${r.tag ?? 0}u, ${r.tag === null ? 1 : 0} },`);
+  const out = handlerTableSource(codes, symbolOf);
   out.push(
-    'struct wl_code_range { const char *start, *end; };',
-    `static const struct wl_code_range wl_code_ranges[] = {\n${ranges.join('\n')}\n  { 0, 0 }\n};`,
-    'struct wl_handler { const char *ret, *pad; uint64_t sp_below_fp; uint32_t tag; uint32_t is_default; };',
-    `static const struct wl_handler wl_handlers[] = {\n${rows.join('\n')}\n  { 0, 0, 0, 0, 0 }\n};`,
-    'static int wl_in_code(uint64_t pc) {',
-    '  for (const struct wl_code_range *r = wl_code_ranges; r->start; r++) if (pc >= (uint64_t)r->start && pc < (uint64_t)r->end) return 1;',
-    '  return 0;',
-    '}',
     'extern void wl_resume(uint64_t pc, uint64_t sp, uint64_t fp, uint64_t payload0, uint64_t payload1) __attribute__((noreturn));',
     // entry_fp, then the thrower's fp and pc as the stub found them, then the tag and payload.
     '__attribute__((noreturn, used)) void wl_throw_walk(uint64_t entry_fp, uint64_t fp, uint64_t pc, uint32_t tag, uint64_t p0, uint64_t p1) {',

@@ -32,11 +32,37 @@ describe('runFile', () => {
   });
 
   it('runs cat files and skips kinds it does not support, with the reason', async () => {
-    const p = write('cat.clif', 'test cat\ntest optimize\n\nfunction %f() {\nblock0:\n    return\n}\n; check: block0:\n; nextln: return\n');
+    const p = write('cat.clif', 'test cat\ntest unwind\n\nfunction %f() {\nblock0:\n    return\n}\n; check: block0:\n; nextln: return\n');
     const r = await runFile(p, opts);
     expect(r.cases.map((c) => c.status)).toEqual(['pass', 'skip']);
-    expect(r.cases[1].message).toMatch(/optimize/);
+    expect(r.cases[1].message).toMatch(/unwind/);
     expect(summaryLine([r])).toBe('1 passed, 0 failed, 1 skipped');
+  });
+
+  it('checks `test optimize` output against check lines up to a renaming of values', async () => {
+    const body = 'function %f(i32) -> i32 {\nblock0(v0: i32):\n    v1 = iconst.i32 0\n    v2 = iadd v0, v1\n    v3 = imul_imm v2, 8\n    return v3\n}\n';
+    // Cranelift numbers the new shift amount v4 and the shift v5; ours may differ.
+    const good = write('opt-good.clif', `test optimize\nset opt_level=speed\ntarget x86_64\n\n${body}; check: v5 = ishl_imm v0, 3\n; nextln: return v5\n`);
+    expect((await runFile(good, opts)).cases).toEqual([expect.objectContaining({ status: 'pass', kind: 'optimize' })]);
+    // Two names of the checks never stand for one value.
+    const bad = write('opt-bad.clif', `test optimize\nset opt_level=speed\ntarget x86_64\n\n${body}; check: v5 = ishl_imm v7, 3\n; nextln: return v7\n`);
+    expect((await runFile(bad, opts)).cases).toEqual([expect.objectContaining({ status: 'fail', kind: 'optimize' })]);
+  });
+
+  it('checks `precise-output` files by interpreter equivalence and instruction count', async () => {
+    const fn = 'function %f(i32, i32) -> i32 fast {\nblock0(v0: i32, v1: i32):\n    v2 = iadd v0, v1\n    v3 = isub v2, v1\n    return v3\n}\n';
+    const expected = (text: string) => text.trimEnd().split('\n').map((l) => `; ${l}`.trimEnd()).join('\n');
+    const head = 'test optimize precise-output\nset opt_level=speed\ntarget x86_64\n\n';
+    const exact = write('precise-exact.clif', `${head}${fn}\n${expected('function %f(i32, i32) -> i32 fast {\nblock0(v0: i32, v1: i32):\n    return v0\n}')}\n`);
+    expect((await runFile(exact, opts)).cases[0]).toMatchObject({ status: 'pass', name: 'test optimize precise-output (1/1 exact)' });
+    // Fewer instructions than the expected output and the same results: a pass, not exact.
+    const longer = write('precise-longer.clif', `${head}${fn}\n${expected('function %f(i32, i32) -> i32 fast {\nblock0(v0: i32, v1: i32):\n    v4 = iconst.i32 0\n    v5 = iadd v0, v4\n    return v5\n}')}\n`);
+    expect((await runFile(longer, opts)).cases[0]).toMatchObject({ status: 'pass', name: 'test optimize precise-output (0/1 exact)' });
+    // An expected output shorter than what the mid-end makes fails, naming both counts.
+    const short = write('precise-short.clif', `${head}function %g(i32) -> i32 fast {\nblock0(v0: i32):\n    v1 = popcnt v0\n    return v1\n}\n\n${expected('function %g(i32) -> i32 fast {\nblock0(v0: i32):\n    return v0\n}')}\n`);
+    const r = (await runFile(short, opts)).cases[0];
+    expect(r.status).toBe('fail');
+    expect(r.message).toMatch(/2 instructions, the expected output has 1/);
   });
 
   it('compiles every function of a `test compile` file for its targets', async () => {
@@ -65,7 +91,9 @@ describe('runFile', () => {
   });
 
   it('collects .clif files of folders in sorted order', () => {
-    expect(collectFiles([dir], null).map((f) => f.slice(dir.length + 1))).toEqual(['bad.clif', 'both.clif', 'cat.clif', 'compile.clif']);
+    expect(collectFiles([dir], null).map((f) => f.slice(dir.length + 1))).toEqual([
+      'bad.clif', 'both.clif', 'cat.clif', 'compile.clif', 'opt-bad.clif', 'opt-good.clif', 'precise-exact.clif', 'precise-longer.clif', 'precise-short.clif',
+    ]);
     expect(collectFiles([dir], 'cat')).toHaveLength(1);
   });
 });

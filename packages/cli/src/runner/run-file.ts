@@ -7,6 +7,7 @@ import type { CaseResult, FileResult, TestOptions } from './types';
 import { runCases } from './run-cases';
 import { checkCat } from './kinds/cat';
 import { checkWithAnalysis } from './kinds/analysis';
+import { checkOptimizeFile } from './kinds/optimize';
 import { checkCompile } from '../native/test-compile';
 
 export async function runFile(file: string, opts: TestOptions): Promise<FileResult> {
@@ -52,6 +53,10 @@ export async function runFile(file: string, opts: TestOptions): Promise<FileResu
         case 'domtree':
         case 'print-cfg':
           cases.push(checkWithAnalysis(clif, cmd.name, cmd.line));
+          break;
+        case 'optimize':
+        case 'alias-analysis':
+          cases.push(checkOptimizeFile(clif, cmd.name, cmd.line, cmd.options.includes('precise-output')));
           break;
         case 'compile':
           // Every function must compile for each target with a backend (Cranelift's exact

@@ -13,6 +13,8 @@ export interface CaseResult {
   name: string;
   /** Why it failed or was skipped. */
   message?: string;
+  /** `precise-output` optimize files: functions whose output is textually the expected one. */
+  exact?: { matched: number; of: number };
 }
 
 export interface FileResult {

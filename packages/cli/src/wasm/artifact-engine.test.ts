@@ -1,9 +1,9 @@
-// `windlass wast --target x86_64`: every module through an artifact and the runtime, with the
-// state a script expects (registered instances, shared memories and tables, the effects of a
-// failed instantiation), traps, exhaustion and link errors.
+// `windlass wast --target x86_64` (and riscv64 under qemu-user): every module through an
+// artifact and the runtime, with the state a script expects (registered instances, shared
+// memories and tables, the effects of a failed instantiation), traps, exhaustion and link errors.
 import { rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runWastFiles } from './index';
+import { artifactHostProblem, runWastFiles } from './index';
 import { script } from './test-support';
 
 const canRun = process.platform === 'linux' && process.arch === 'x64';
@@ -40,6 +40,19 @@ const SCRIPT = `
 (assert_return (invoke $M "load" (i32.const 16)) (i32.const 42))
 `;
 
+/** With V: the i8x16 lanes of a v128 through memory, a splat and a lane-wise add. */
+const SIMD = `
+(module
+  (memory 1)
+  (func (export "add") (param v128 i32) (result v128) (i8x16.add (local.get 0) (i8x16.splat (local.get 1))))
+  (func (export "sum") (param i32) (result i32)
+    (v128.store (i32.const 0) (i32x4.splat (local.get 0)))
+    (i32x4.extract_lane 3 (i32x4.add (v128.load (i32.const 0)) (v128.load (i32.const 0))))))
+(assert_return (invoke "add" (v128.const i8x16 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 255) (i32.const 1))
+  (v128.const i8x16 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 0))
+(assert_return (invoke "sum" (i32.const 21)) (i32.const 42))
+`;
+
 describe.runIf(canRun)('wast through artifacts', () => {
   it('runs a script with registered, shared and failed instances', async () => {
     const path = script(SCRIPT);
@@ -49,6 +62,19 @@ describe.runIf(canRun)('wast through artifacts', () => {
       expect({ passed: s.passed, failed: s.failed, skipped: s.skipped }).toEqual({ passed: 11, failed: 0, skipped: 0 });
     } finally {
       rmSync(path, { force: true });
+    }
+  }, 120_000);
+});
+
+describe.runIf(artifactHostProblem('riscv64') === null)('wast through riscv64 artifacts under qemu-user', () => {
+  it('runs the same script, and vector code on the V extension the target line asks for', async () => {
+    const paths = [script(SCRIPT), script(SIMD)];
+    try {
+      const s = await runWastFiles(paths, { target: 'riscv64 has_v has_c has_zbb' });
+      expect(s.perScript.flatMap((p) => p.failures)).toEqual([]);
+      expect({ passed: s.passed, failed: s.failed, skipped: s.skipped }).toEqual({ passed: 13, failed: 0, skipped: 0 });
+    } finally {
+      for (const p of paths) rmSync(p, { force: true });
     }
   }, 120_000);
 });

@@ -1,14 +1,19 @@
 /**
- * Runs wasm spec scripts through AOT artifacts (`windlass wast --target x86_64`): every module
+ * Runs wasm spec scripts through AOT artifacts (`windlass wast --target x86_64`, or another ISA
+ * whose backend is registered: its loader is cross-built and runs under qemu-user): every module
  * is compiled by `@windlass/linker` into an artifact, serialized, loaded back by
  * `@windlass/runtime` (which deserializes and checks it) and instantiated in the script's loader
  * process; `register`ed instances satisfy later imports, `spectest` is a compiled module too.
  * Calls run in script order in that one process, so state persists exactly as the script expects.
  */
+import { spawnSync } from 'node:child_process';
 import { buildIsa, defaultFlags, settingsBuilder, type Flags } from '@windlass/codegen';
 import '@windlass/isa-x64';
+import '@windlass/isa-aarch64';
+import '@windlass/isa-riscv64';
+import '@windlass/isa-s390x';
 import { compileModule, serialize, type BoundsChecks } from '@windlass/linker';
-import { LinkError, Runtime, Trap, decodeValue, encodeValue, type Instance, type WasmValue } from '@windlass/runtime';
+import { LinkError, Runtime, Trap, compilerFor, decodeValue, encodeValue, hostIsa, type Instance, type LoaderIsa, type WasmValue } from '@windlass/runtime';
 import type { Module } from '@windlass/wasm-frontend';
 import { WastExhaustion, WastLinkError, WastTrap, type WastEngine, type WastInstance } from './engine';
 import { spectestModule } from './spectest';
@@ -33,18 +38,31 @@ interface ArtifactInstance extends WastInstance {
   instance: Instance;
 }
 
-let hostChecked: string | null | undefined;
+const LOADER_ISAS: readonly string[] = ['x86_64', 'aarch64', 'riscv64', 's390x'];
+const hostChecked = new Map<string, string | null>();
 
-/** Why this host cannot run x86-64 artifacts, or null when it can. */
-export function artifactHostProblem(): string | null {
-  hostChecked ??= process.arch === 'x64' && process.platform === 'linux' ? null : `the host is ${process.platform}/${process.arch}, not x86_64 Linux`;
-  return hostChecked;
+function haveCommand(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+
+/** Why this host cannot run artifacts for `isa` (natively, or under qemu-user), or null when it can. */
+export function artifactHostProblem(isa: string = 'x86_64'): string | null {
+  let p = hostChecked.get(isa);
+  if (p !== undefined) return p;
+  if (process.platform !== 'linux') p = `the host is ${process.platform}, not Linux`;
+  else if (!LOADER_ISAS.includes(isa)) p = `no loader for ${isa}`;
+  else if (isa === hostIsa()) p = haveCommand('cc') ? null : 'no C compiler (cc) to build the loader';
+  else if (!haveCommand(compilerFor(isa as LoaderIsa))) p = `no ${compilerFor(isa as LoaderIsa)} to build the ${isa} loader`;
+  else p = haveCommand(`qemu-${isa}`) ? null : `no qemu-${isa} to run the ${isa} loader`;
+  hostChecked.set(isa, p);
+  return p;
 }
 
 export class ArtifactEngine implements WastEngine {
-  readonly name = 'x86_64 (AOT artifacts)';
+  readonly name: string;
   readonly specTrapMessages = true;
   private readonly target: string;
+  private readonly isa: string;
   private readonly flags: Flags;
   private readonly settings: string[];
   private readonly boundsChecks: BoundsChecks;
@@ -57,14 +75,15 @@ export class ArtifactEngine implements WastEngine {
 
   constructor(opts: ArtifactEngineOptions = {}) {
     this.target = opts.target ?? 'x86_64';
-    if (!/^x86_64\b/.test(this.target)) throw new HarnessError(`running artifacts supports x86_64 only, not ${this.target}`);
     this.settings = opts.settings ?? [];
     if (this.settings.length) {
       const b = settingsBuilder();
       for (const s of this.settings) b.apply(s);
       this.flags = b.finish();
     } else this.flags = defaultFlags();
-    buildIsa(this.target, this.flags); // a bad target line or setting fails here, once
+    this.isa = buildIsa(this.target, this.flags).name; // a bad target line or setting fails here, once
+    if (!LOADER_ISAS.includes(this.isa)) throw new HarnessError(`no loader runs ${this.isa} code`);
+    this.name = `${this.isa} (AOT artifacts${this.isa === hostIsa() ? '' : `, qemu-${this.isa}`})`;
     this.boundsChecks = opts.boundsChecks ?? 'explicit';
     this.timeoutMs = (opts.callTimeout ?? 10) * 1000;
   }
@@ -72,9 +91,9 @@ export class ArtifactEngine implements WastEngine {
   /** The script's loader, started on first use with `spectest` registered. */
   private rt(): Runtime {
     if (this.runtime) return this.runtime;
-    const problem = artifactHostProblem();
-    if (problem) throw new WastUnsupported(`cannot run x86-64 code: ${problem}`);
-    const rt = new Runtime({ stdio: ['ignore', 'ignore', 'inherit'] });
+    const problem = artifactHostProblem(this.isa);
+    if (problem) throw new WastUnsupported(`cannot run ${this.isa} code: ${problem}`);
+    const rt = new Runtime({ isa: this.isa as LoaderIsa, stdio: ['ignore', 'ignore', 'inherit'] });
     this.runtime = rt;
     this.registry.set('spectest', rt.instantiate(this.load(spectestModule())));
     return rt;

@@ -160,7 +160,9 @@ export function compileWith<I, X, F, S extends LoweringSession<I, X>>(
   const facts = sharedFacts(flags);
   let f = src;
   if (facts.verifier) {
+    const tv = now();
     const errors = verifyFunction(f);
+    phaseTimes.verify += now() - tv;
     if (errors.length > 0) {
       throw new CodegenError(`the IR does not verify: ${errors.slice(0, 3).map((e) => e.message).join('; ')}`, { func: functionName(f) });
     }
@@ -176,6 +178,9 @@ export function compileWith<I, X, F, S extends LoweringSession<I, X>>(
   try {
     alloc = allocate(vcode.toRegAlloc(), backend.machineEnv(f, features, facts, session), {
       mode: facts.fastRegalloc ? 'fast' : 'optimizing', check: facts.regallocChecker,
+      // The allocator's own input checks go with the IR verifier: on by default, off on the
+      // wasm path (which trusts its frontend as it trusts this lowering).
+      validate: facts.verifier,
     });
   } catch (e) {
     if (e instanceof RegAllocError) throw new CodegenError(`register allocation failed: ${e.message}`, lctx.loc());

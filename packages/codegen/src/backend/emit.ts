@@ -150,6 +150,7 @@ export function emitBody<I, X>(vcode: VCode<I, X>, alloc: RegAllocOutput, sink: 
 export class Listing {
   private readonly lines: string[] = [];
   private readonly ends: number[] = [];
+  private readonly starts: number[] = [];
   constructor(readonly enabled: boolean) {}
 
   /** The placeholder a printer writes for backend label `l`. */
@@ -159,23 +160,31 @@ export class Listing {
 
   /** One instruction that starts at `at` and ends at `end`, printed as `text`. */
   add(at: number, end: number, text: string): void {
+    // Branch simplification may have cut instructions at the tail of the buffer: drop them.
+    while (this.starts.length > 0 && this.starts[this.starts.length - 1] >= at && end > at) {
+      this.starts.pop();
+      this.lines.pop();
+      this.ends.pop();
+    }
     this.lines.push(`  ${at.toString(16).padStart(4, '0')}:  ${text}`);
+    this.starts.push(at);
     this.ends.push(end);
   }
 
   /**
    * The listing with every placeholder resolved. By default a label prints as its offset
-   * (`b 0x40`); `rewrite` lets an ISA print PC-relative operands its own way: it receives a
+   * (`b 0x40`); `rewrite` lets an ISA print PC-relative operands its own way (and read the
+   * final bytes, where branch simplification may have changed a branch): it receives a
    * line, the offset where that instruction ends and the label resolver, and returns the line.
    */
   resolve(
     fin: MachBufferFinalized, sink: EmitSink,
-    rewrite?: (line: string, end: number, offsetOf: (label: number) => number) => string,
+    rewrite?: (line: string, end: number, offsetOf: (label: number) => number, bytes: Uint8Array) => string,
   ): string {
     if (!this.enabled) return '';
-    const offsetOf = (l: number): number => fin.labelOffsets[sink.label(l)];
+    const offsetOf = (l: number): number => fin.labelTargets[sink.label(l)];
     return this.lines.map((line, k) => (rewrite !== undefined
-      ? rewrite(line, this.ends[k], offsetOf)
+      ? rewrite(line, this.ends[k], offsetOf, fin.bytes)
       : line.replace(LABEL_REF, (_m, l: string) => hex(offsetOf(Number(l)))))).join('\n');
   }
 }

@@ -196,7 +196,7 @@ describe('MachBuffer branch simplification', () => {
     expect(run(f.bytes, (cc) => cc === 5).halt).toBe(3);
   });
 
-  it('keeps the unconditional jump when something jumps to it', () => {
+  it('removes an unconditional jump that labels reach only as an alias of its target', () => {
     const b = new MachBuffer();
     const l1 = b.getLabel(), l2 = b.getLabel(), atJmp = b.getLabel();
     jcc(b, 4, l1);
@@ -207,8 +207,23 @@ describe('MachBuffer branch simplification', () => {
     b.bindLabel(l2);
     b.put1(0xc3);
     jmp(b, atJmp);
-    // The last jump is threaded: `atJmp` stands for `l2`, so it goes straight there.
-    expect([...b.finish().bytes]).toEqual([0x74, 2, 0xeb, 1, 0x90, 0xc3, 0xeb, 0xfd]);
+    // `atJmp` stands for `l2` (jump threading), so nothing needs the `jmp l2` itself: the
+    // pair becomes `jne l2` (a loop's back edge in one branch), and the last jump goes to l2.
+    const f = b.finish();
+    expect([...f.bytes]).toEqual([0x75, 1, 0x90, 0xc3, 0xeb, 0xfd]);
+    expect(run(f.bytes, (cc) => cc === 4).halt).toBe(3);
+    expect(run(f.bytes, () => false).halt).toBe(3);
+  });
+
+  it('keeps an unconditional jump that jumps to itself', () => {
+    const b = new MachBuffer();
+    const l1 = b.getLabel(), self = b.getLabel();
+    jcc(b, 4, l1);
+    b.bindLabel(self);
+    jmp(b, self);
+    b.bindLabel(l1);
+    b.put1(0xc3);
+    expect([...b.finish().bytes]).toEqual([0x74, 2, 0xeb, 0xfe, 0xc3]);
   });
 
   it('keeps a branch that carries a relocation', () => {

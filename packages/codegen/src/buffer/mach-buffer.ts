@@ -36,6 +36,8 @@ export interface MachBufferFinalized {
   readonly unwind: UnwindInfo;
   /** Final offset of each label, -1 for labels never bound (and never used). */
   readonly labelOffsets: Int32Array;
+  /** Where the uses of each label lead: its offset, or its jump's target after jump threading. */
+  readonly labelTargets: Int32Array;
   /** Where code ends and the trailing constant pool / veneers begin. */
   readonly codeEnd: number;
   /** The largest alignment a constant needs: the function start must be at least this aligned. */
@@ -338,12 +340,15 @@ export class MachBuffer {
       }
       if (b.inverted !== undefined) return;
       const prev = this.latestBranches.length >= 2 ? this.latestBranches[this.latestBranches.length - 2] : undefined;
+      // Labels bound at the `jmp` itself stand for its target (jump threading) unless the jump
+      // targets itself: only those would still reach the jump's bytes.
       if (prev === undefined || prev.inverted === undefined || prev.end !== b.start
-        || this.targetOffset(prev.target) !== cur() || b.labelsAtStart.length > 0) {
+        || this.targetOffset(prev.target) !== cur() || b.labelsAtStart.some((l) => this.labelAlias[l] < 0)) {
         return;
       }
       // `jcc L1; jmp L2; L1:` becomes `jncc L2; L1:`. Nothing may jump to the `jmp` itself
-      // (labelsAtStart is empty), since it is about to disappear.
+      // (every label at it is an alias of its target), since it is about to disappear: a loop's
+      // `jncc exit; edge: jmp header; exit:` becomes `jcc header; exit:`.
       const bytes = this.w.bytes;
       const original = bytes.slice(prev.start, prev.end);
       bytes.set(prev.inverted, prev.start);
@@ -602,6 +607,7 @@ export class MachBuffer {
       srclocs: this.srclocs.slice(),
       unwind: { rows: this.unwindRows.slice() },
       labelOffsets: this.labelOffsets.slice(0, this.labelCount),
+      labelTargets: Int32Array.from({ length: this.labelCount }, (_, l) => this.targetOffset(l as MachLabel)),
       codeEnd,
       requiredAlignment: Math.max(this.maxConstantAlign, this.instructionAlignment),
     };

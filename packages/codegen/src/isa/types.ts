@@ -37,7 +37,15 @@ export type RelocKind =
   /** Mach-O AArch64 thread-local variable descriptor page and page offset (`sym@TLVPPAGE`, `@TLVPPAGEOFF`; not ELF). */
   | 'MachOAarch64TlsAdrPage21' | 'MachOAarch64TlsAdrPageOff12'
   | 'RiscvCallPlt' | 'RiscvPCRelHi20' | 'RiscvPCRelLo12I' | 'RiscvGotHi20'
-  | 'S390xPCRel32Dbl' | 'S390xPLTRel32Dbl' | 'S390xGotEnt32Dbl';
+  /** RISC-V general-dynamic TLS: `auipc` of the address of the symbol's GOT pair (`%tls_gd_pcrel_hi`). */
+  | 'RiscvTlsGdHi20'
+  | 'S390xPCRel32Dbl' | 'S390xPLTRel32Dbl' | 'S390xGotEnt32Dbl'
+  /**
+   * s390x ELF general-dynamic TLS: the 64-bit `tls_index` GOT offset in a literal
+   * (`R_390_TLS_GD64`), and the marker on the `brasl` to `__tls_get_offset` (`R_390_TLS_GDCALL`,
+   * at the instruction's first byte).
+   */
+  | 'S390xTlsGd64' | 'S390xTlsGdCall';
 
 /** What a relocation points at. */
 export type RelocTarget =

@@ -4,6 +4,8 @@ import type { CompileContext, CompiledCode, TargetIsa } from '../isa';
 
 /** Accumulated time (milliseconds) per compile phase, across calls, for benchmarks. */
 export interface PhaseTimes {
+  /** The IR verifier (`enable_verifier`). */
+  verify: number;
   /** The mid-end (`optimize`, opt_level=speed). */
   opt: number;
   lower: number;
@@ -14,9 +16,10 @@ export interface PhaseTimes {
   irInsts: number;
 }
 
-export const phaseTimes: PhaseTimes = { opt: 0, lower: 0, regalloc: 0, emit: 0, functions: 0, irInsts: 0 };
+export const phaseTimes: PhaseTimes = { verify: 0, opt: 0, lower: 0, regalloc: 0, emit: 0, functions: 0, irInsts: 0 };
 
 export function resetPhaseTimes(): void {
+  phaseTimes.verify = 0;
   phaseTimes.opt = 0;
   phaseTimes.lower = 0;
   phaseTimes.regalloc = 0;

@@ -4,3 +4,4 @@ export { simplifyInst, Simplified, foldBinary, foldUnary, evalIntCC, intWidth } 
 export { simplifyBlockParams } from './params';
 export { hoistLoopInvariants } from './licm';
 export { isPureOpcode, isRemovableOpcode } from './purity';
+export { eliminateRedundantLoads, type AliasStats } from './alias';

@@ -7,12 +7,14 @@
 
 import {
   type Function, type Inst, type Value, type Block, type BlockCall, NONE, INVALID, OPCODES,
-  ValueKind, computeCfg, computeDomtree, type DominatorTree, JUMP, BRIF, BR_TABLE, ICONST,
+  ValueKind, computeCfg, computeDomtree, type DominatorTree, type ControlFlowGraph, JUMP, BRIF, BR_TABLE, ICONST, IADD, ISUB, INEG,
 } from '@windlass/ir';
 import { isPureOpcode, isRemovableOpcode } from './purity';
 import { Simplified, simplifyInst, isConst, constValue, isCommutativeInt, canonicalizeConst } from './simplify';
 import { simplifyBlockParams } from './params';
 import { hoistLoopInvariants } from './licm';
+import { eliminateRedundantLoads } from './alias';
+import { normalizeLinear } from './linear';
 
 export interface OptimizeOptions {
   /** Constant folding and algebraic simplification (default true). */
@@ -25,6 +27,8 @@ export interface OptimizeOptions {
   dce?: boolean;
   /** Loop-invariant code motion of pure instructions into a preheader (default true). */
   licm?: boolean;
+  /** Redundant-load elimination and store-to-load forwarding (default true). */
+  alias?: boolean;
 }
 
 /** What `optimize` changed. */
@@ -46,6 +50,8 @@ export interface OptimizeStats {
   deadRemoved: number;
   /** Instructions hoisted out of loops. */
   hoisted: number;
+  /** Loads replaced by an earlier load's or store's value. */
+  loadsRemoved: number;
 }
 
 /**
@@ -55,7 +61,7 @@ export interface OptimizeStats {
 export function optimize(f: Function, opts: OptimizeOptions = {}): OptimizeStats {
   const stats: OptimizeStats = {
     instsBefore: f.countInsts(), instsAfter: 0, simplified: 0, gvn: 0, branchesFolded: 0,
-    blocksRemoved: 0, paramsRemoved: 0, deadRemoved: 0, hoisted: 0,
+    blocksRemoved: 0, paramsRemoved: 0, deadRemoved: 0, hoisted: 0, loadsRemoved: 0,
   };
   if (f.firstBlock === NONE) {
     stats.instsAfter = stats.instsBefore;
@@ -67,15 +73,18 @@ export function optimize(f: Function, opts: OptimizeOptions = {}): OptimizeStats
   const last = f.blockLastInst[f.firstBlock];
   if (f.blockNext[f.firstBlock] === NONE && (last === NONE || !OPCODES[f.instOpcode[last]].isBranch)) {
     // One block and no branch (most small functions): no CFG, dominator tree or loops needed.
+    if (opts.alias !== false) removeLoads(f, undefined, undefined, stats);
     walk(f, null, doSimplify, doGvn, doBranches, stats);
     f.resolveAllAliases();
     if (opts.dce !== false) stats.deadRemoved += eliminateDeadCode(f);
+    dropAliases(f);
     stats.instsAfter = f.countInsts();
     return stats;
   }
   // The CFG and dominator tree stay valid until a branch folds or a block leaves the layout.
   let cfg = computeCfg(f);
   let dt = computeDomtree(f, cfg);
+  if (opts.alias !== false) removeLoads(f, cfg, dt, stats);
   for (let round = 0; round < 4; round++) {
     const folded = stats.branchesFolded;
     const params = stats.paramsRemoved;
@@ -98,8 +107,26 @@ export function optimize(f: Function, opts: OptimizeOptions = {}): OptimizeStats
   }
   if (opts.licm !== false) stats.hoisted += hoistLoopInvariants(f, cfg, dt);
   if (opts.dce !== false) stats.deadRemoved += eliminateDeadCode(f);
+  dropAliases(f);
   stats.instsAfter = f.countInsts();
   return stats;
+}
+
+/**
+ * Every use goes to its alias's target, then the aliases go: the optimized function prints
+ * without `v3 -> v1` lines, as a function built from scratch would.
+ */
+function dropAliases(f: Function): void {
+  f.resolveAllAliases();
+  for (const et of f.exceptionTables) {
+    for (const it of et.items) if (it.kind === 'context') it.value = f.resolveAliases(it.value);
+  }
+  for (let v = 0; v < f.valueCount; v++) if (f.valueKind[v] === ValueKind.Alias) f.valueKind[v] = ValueKind.Unused;
+}
+
+function removeLoads(f: Function, cfg: ControlFlowGraph | undefined, dt: DominatorTree | undefined, stats: OptimizeStats): void {
+  const a = eliminateRedundantLoads(f, cfg, dt);
+  stats.loadsRemoved += a.loadsRemoved + a.storesForwarded;
 }
 
 // ------------------------------------------------------------------ the dominator-tree walk
@@ -175,6 +202,15 @@ function walk(f: Function, dt: DominatorTree | null, doSimplify: boolean, doGvn:
             if (r === Simplified.None) break;
             s = r;
             if (r === Simplified.Replaced) break;
+          }
+          const op0 = f.instOpcode[i];
+          if (s !== Simplified.Replaced && (op0 === IADD || op0 === ISUB || op0 === INEG) && f.instResLen[i] === 1) {
+            const r = normalizeLinear(f, i as Inst, (v) => {
+              f.replaceResultsWith(i as Inst, [v]);
+              f.removeInst(i as Inst);
+              return 2;
+            });
+            if (r !== 0) s = r === 2 ? Simplified.Replaced : Simplified.Rewritten;
           }
           if (s !== Simplified.None) stats.simplified++;
           if (s === Simplified.Replaced) continue;

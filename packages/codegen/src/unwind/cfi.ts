@@ -20,7 +20,13 @@ export type CfiOp =
   | { readonly kind: 'remember_state' }
   | { readonly kind: 'restore_state' }
   /** AArch64 pointer authentication: the return address sign state toggles. */
-  | { readonly kind: 'aarch64_negate_ra_state' };
+  | { readonly kind: 'aarch64_negate_ra_state' }
+  /**
+   * AArch64: this function signs its return address with the B key. Not an instruction: the
+   * function's FDE refers to a CIE with augmentation `B` (GNU as' `.cfi_b_key_frame`), which
+   * tells the unwinder which key authenticates the saved return addresses.
+   */
+  | { readonly kind: 'aarch64_b_key_frame' };
 
 export interface UnwindRow {
   /** Code offset from the function start where the op takes effect (after the instruction ending there). */

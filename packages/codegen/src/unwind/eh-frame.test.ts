@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ByteWriter } from '../buffer/bytes';
-import { S390X_CIE, UnwindBuilder, UnwindError, X86_64_CIE } from './cfi';
+import { AARCH64_CIE, S390X_CIE, UnwindBuilder, UnwindError, X86_64_CIE } from './cfi';
 import { encodeEhFrame } from './eh-frame';
 
 describe('ByteWriter LEB128', () => {
@@ -55,6 +55,26 @@ describe('encodeEhFrame', () => {
     const cieLength = new DataView(eh.bytes.buffer).getUint32(0, false);
     const pcRange = new DataView(eh.bytes.buffer).getUint32(cieLength + 4 + 12, false);
     expect(pcRange).toBe(0x102);
+  });
+
+  it('gives functions signing with the AArch64 B key a CIE with augmentation "zRB"', () => {
+    const signed = (bkey: boolean) => ({
+      codeOffset: 0, codeSize: 8,
+      unwind: { rows: [...(bkey ? [{ offset: 0, op: { kind: 'aarch64_b_key_frame' as const } }] : []), { offset: 4, op: { kind: 'aarch64_negate_ra_state' as const } }] },
+    });
+    const eh = encodeEhFrame(AARCH64_CIE, [signed(false), signed(true)]);
+    const dv = new DataView(eh.bytes.buffer);
+    const cie1 = dv.getUint32(0, true) + 4;
+    expect(new TextDecoder().decode(eh.bytes.subarray(9, 12))).toBe('zR\0');
+    expect(new TextDecoder().decode(eh.bytes.subarray(cie1 + 9, cie1 + 13))).toBe('zRB\0');
+    const fde1 = cie1 + dv.getUint32(cie1, true) + 4;
+    const fde2 = fde1 + dv.getUint32(fde1, true) + 4;
+    // Each FDE's CIE pointer leads back to its CIE: the A-key function to the first, the B-key one to the second.
+    expect(fde1 + 4 - dv.getUint32(fde1 + 4, true)).toBe(0);
+    expect(fde2 + 4 - dv.getUint32(fde2 + 4, true)).toBe(cie1);
+    // The marker emits nothing: both FDEs hold advance 4 + negate_ra_state only.
+    expect([...eh.bytes.subarray(fde2 + 17, fde2 + 19)]).toEqual([0x44, 0x2d]);
+    expect([...eh.bytes.subarray(fde1 + 17, fde1 + 19)]).toEqual([0x44, 0x2d]);
   });
 
   it('rejects rows past the function end or out of order', () => {

@@ -105,6 +105,9 @@ export function encodeCfiOp(w: ByteWriter, op: CfiOp, cie: CieConventions): void
     case 'aarch64_negate_ra_state':
       w.u8(DW_CFA_AARCH64_negate_ra_state);
       return;
+    case 'aarch64_b_key_frame':
+      // Selects the function's CIE (see encodeEhFrame); no instruction.
+      return;
   }
 }
 
@@ -122,32 +125,49 @@ function closeRecord(w: ByteWriter, lengthAt: number, pointerBytes: number): voi
   w.patchU32(lengthAt, w.length - lengthAt - 4);
 }
 
+/** Writes a CIE with `cie`'s conventions and augmentation `aug` ("zR", or "zRB" for B-key frames). */
+function writeCie(w: ByteWriter, cie: CieConventions, aug: string, pointerBytes: number): void {
+  const start = w.length;
+  w.u32(0);
+  w.u32(0); // CIE id: 0 marks a CIE in .eh_frame
+  w.u8(1); // version
+  w.cstring(aug);
+  w.uleb(cie.codeAlignmentFactor);
+  w.sleb(cie.dataAlignmentFactor);
+  w.u8(cie.returnAddressRegister);
+  w.uleb(1); // augmentation data length (the R byte; B has none)
+  w.u8(DW_EH_PE_pcrel_sdata4);
+  for (const op of cie.initial) encodeCfiOp(w, op, cie);
+  closeRecord(w, start, pointerBytes);
+}
+
+function usesBKey(f: EhFrameFunction): boolean {
+  return f.unwind.rows.some((r) => r.op.kind === 'aarch64_b_key_frame');
+}
+
 /**
  * Encodes `.eh_frame` for a code section: one CIE with `cie`'s conventions ("zR" augmentation,
- * FDE pointers pc-relative signed 4-byte), then one FDE per function.
+ * FDE pointers pc-relative signed 4-byte), a second one with augmentation "zRB" when some
+ * function signs its return address with the AArch64 B key, then one FDE per function.
  */
 export function encodeEhFrame(
   cie: CieConventions, functions: readonly EhFrameFunction[],
   endianness: Endianness = 'little', pointerBytes: 4 | 8 = 8,
 ): EhFrameSection {
   const w = new ByteWriter(endianness, 64 + functions.length * 32);
-  w.u32(0);
-  w.u32(0); // CIE id: 0 marks a CIE in .eh_frame
-  w.u8(1); // version
-  w.cstring('zR');
-  w.uleb(cie.codeAlignmentFactor);
-  w.sleb(cie.dataAlignmentFactor);
-  w.u8(cie.returnAddressRegister);
-  w.uleb(1); // augmentation data length
-  w.u8(DW_EH_PE_pcrel_sdata4);
-  for (const op of cie.initial) encodeCfiOp(w, op, cie);
-  closeRecord(w, 0, pointerBytes);
+  writeCie(w, cie, 'zR', pointerBytes);
+  let bKeyCie = -1;
+  if (functions.some(usesBKey)) {
+    bKeyCie = w.length;
+    writeCie(w, cie, 'zRB', pointerBytes);
+  }
 
   const fields: Array<{ fieldOffset: number; codeOffset: number }> = [];
   for (const f of functions) {
     const start = w.length;
     w.u32(0);
-    w.u32(w.length); // CIE pointer: distance back from this field to the CIE at 0
+    // CIE pointer: distance back from this field to the function's CIE.
+    w.u32(w.length - (bKeyCie >= 0 && usesBKey(f) ? bKeyCie : 0));
     fields.push({ fieldOffset: w.length, codeOffset: f.codeOffset });
     w.u32(0); // pc_begin, relocated
     w.u32(f.codeSize);

@@ -127,6 +127,19 @@ describe('filecheck', () => {
     expect(fileCheck(text, [d('check', 'a:'), d('not', 'next', 3), d('check', 'x y')])?.line).toBe(3);
     expect(fileCheck(text, [d('check', 'missing', 5)])?.message).toContain('not found');
   });
+
+  it('matches value and block names up to a consistent renaming', () => {
+    const text = 'block0(v0: i32):\n    v7 = iconst.i32 2\n    v9 = ishl v0, v7  ; v7 = 2\n    jump block3(v9)\n';
+    const rename = { renameEntities: true };
+    const checks = [d('check', 'v3 = iconst.i32 2'), d('check', 'v4 = ishl v0, v3  ; v3 = 2'), d('nextln', 'jump block1(v4)')];
+    expect(fileCheck(text, checks, rename)).toBeNull();
+    // Without renaming the names must be equal.
+    expect(fileCheck(text, checks)).not.toBeNull();
+    // One check name is one text name, and two check names are two text names.
+    expect(fileCheck(text, [d('check', 'v3 = iconst'), d('check', 'ishl v0, v4', 9)], rename)?.line).toBe(9);
+    expect(fileCheck('v1 = iadd v2, v2\n', [d('check', 'v5 = iadd v6, v7', 4)], rename)?.line).toBe(4);
+    expect(fileCheck('v1 = iadd v2, v3\n', [d('check', 'v5 = iadd v6, v7')], rename)).toBeNull();
+  });
 });
 
 describe('printCfg', () => {

@@ -6,6 +6,13 @@
 // blanks; `$NAME` is a `regex:` definition or the text an earlier
 // `$(NAME=RE)` captured; `$(NAME=RE)` captures; `$(=RE)` is an anonymous
 // regex; `$$` is a dollar sign.
+//
+// With `renameEntities`, value and block names written literally in a pattern
+// (`v3`, `block1`) stand for whatever names the checked text uses, renamed
+// consistently: the first match binds `v3` to a name of the text, later
+// patterns must use that same name, and two pattern names never bind the
+// same text name. This checks the shape of IR whose numbering differs from
+// the producer the patterns were written against.
 
 export interface CheckLine {
   kind: string;
@@ -32,7 +39,13 @@ function escapeRe(s: string): string {
 interface Vars {
   regex: Map<string, string>;
   value: Map<string, string>;
+  /** Set in renaming mode: pattern entity name -> text entity name, and the reverse. */
+  entity?: Map<string, string>;
+  entityOf?: Map<string, string>;
 }
+
+/** A value or block name at the start of `s` (not inside a longer word). */
+const ENTITY = /^(?:v|block)\d+\b/;
 
 /** Expands `$NAME` (regex definitions only) inside a user regex. */
 function expandInRegex(re: string, vars: Vars): string {
@@ -51,6 +64,22 @@ function compile(pattern: string, vars: Vars, line: number): { re: RegExp; names
   let k = 0;
   while (k < p.length) {
     const c = p[k];
+    if (vars.entity && (c === 'v' || c === 'b') && (k === 0 || !/[A-Za-z0-9_]/.test(p[k - 1]))) {
+      const m = ENTITY.exec(p.slice(k));
+      if (m) {
+        const bound = vars.entity.get(m[0]);
+        if (bound !== undefined) src += `${escapeRe(bound)}\\b`;
+        else {
+          // A fresh name: any entity of the same kind not bound to another pattern name.
+          const kind = m[0].startsWith('v') ? 'v' : 'block';
+          const taken = [...vars.entityOf!.keys()].filter((t) => t.startsWith(kind) && /\d/.test(t[kind.length]));
+          names.push(`\u0000${m[0]}`);
+          src += `${taken.length ? `(?!(?:${taken.map(escapeRe).join('|')})\\b)` : ''}(${kind}\\d+)\\b`;
+        }
+        k += m[0].length;
+        continue;
+      }
+    }
     if (c === '$') {
       if (p[k + 1] === '$') {
         src += '\\$';
@@ -123,30 +152,60 @@ function lineEnd(text: string, pos: number): number {
   return e < 0 ? text.length : e;
 }
 
+export interface FileCheckOptions {
+  /** Match value and block names up to a consistent renaming (see the file comment). */
+  renameEntities?: boolean;
+}
+
 /**
  * Match `directives` against `text`; null when every directive holds, else the
  * first failure. Non-filecheck directives are ignored.
  */
-export function fileCheck(text: string, directives: readonly CheckLine[]): CheckFailure | null {
+export function fileCheck(text: string, directives: readonly CheckLine[], opts: FileCheckOptions = {}): CheckFailure | null {
   try {
-    return run(text, directives);
+    return run(text, directives, opts);
   } catch (e) {
     if (e instanceof FileCheckError) return { line: e.line, message: e.message };
     throw e;
   }
 }
 
-function run(text: string, directives: readonly CheckLine[]): CheckFailure | null {
+function run(text: string, directives: readonly CheckLine[], opts: FileCheckOptions): CheckFailure | null {
   const vars: Vars = { regex: new Map(), value: new Map() };
+  if (opts.renameEntities) {
+    vars.entity = new Map();
+    vars.entityOf = new Map();
+  }
   let pos = 0;
   let pendingNot: CheckLine[] = [];
   const find = (d: CheckLine, from: number, to: number): { start: number; end: number } | null => {
     const { re, names } = compile(d.text, vars, d.line);
     re.lastIndex = from;
-    const m = re.exec(text);
-    if (!m || m.index + m[0].length > to) return null;
-    names.forEach((n, i) => vars.value.set(n, m[i + 1]));
-    return { start: m.index, end: m.index + m[0].length };
+    for (;;) {
+      const m = re.exec(text);
+      if (!m || m.index + m[0].length > to) return null;
+      // Two fresh pattern names of one pattern must bind different text names.
+      const fresh = new Map<string, string>();
+      let clash = false;
+      names.forEach((n, i) => {
+        if (!n.startsWith('\u0000')) return;
+        const got = m[i + 1];
+        const prev = [...fresh].find(([pn, t]) => t === got && pn !== n.slice(1));
+        if (prev || (fresh.has(n.slice(1)) && fresh.get(n.slice(1)) !== got)) clash = true;
+        fresh.set(n.slice(1), got);
+      });
+      if (clash) {
+        re.lastIndex = m.index + 1;
+        continue;
+      }
+      names.forEach((n, i) => {
+        if (n.startsWith('\u0000')) {
+          vars.entity!.set(n.slice(1), m[i + 1]);
+          vars.entityOf!.set(m[i + 1], n.slice(1));
+        } else vars.value.set(n, m[i + 1]);
+      });
+      return { start: m.index, end: m.index + m[0].length };
+    }
   };
   const checkNots = (from: number, to: number): CheckFailure | null => {
     for (const d of pendingNot) {

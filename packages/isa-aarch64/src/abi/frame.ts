@@ -94,11 +94,17 @@ export function emitFunction(inp: FrameInput): FrameOutput {
   for (const c of L.constants) constants.set(c.label, c);
   const sink = new A64Sink(es, constants);
   const listing = new Listing(inp.wantListing);
+  // Listed instructions, kept until the end: the buffer removes branches to the next
+  // instruction, so an entry at or after a later instruction's offset was removed.
+  const lines: { at: number; end: number; text: string }[] = [];
   const unwind = inp.unwind;
   const put = (i: MInst): void => {
     const at = buf.curOffset();
     emitInst(i, sink);
-    if (listing.enabled) listing.add(at, buf.curOffset(), printInst(i, { labelName: Listing.labelRef }));
+    if (listing.enabled) {
+      while (lines.length > 0 && lines[lines.length - 1].at >= at) lines.pop();
+      lines.push({ at, end: buf.curOffset(), text: printInst(i, { labelName: Listing.labelRef }) });
+    }
   };
   const cfi = (op: Parameters<MachBuffer['addUnwind']>[1]): void => {
     if (unwind) buf.addUnwind(buf.curOffset(), op);
@@ -181,6 +187,7 @@ export function emitFunction(inp: FrameInput): FrameOutput {
   let cfaOff = 0;
   if (features.bti && !sign) put(sys(SysOp.BtiC));
   if (sign) {
+    if (features.bkey) cfi({ kind: 'aarch64_b_key_frame' });
     put(sys(features.bkey ? SysOp.Pacibsp : SysOp.Paciasp));
     cfi({ kind: 'aarch64_negate_ra_state' });
   }
@@ -431,7 +438,35 @@ export function emitFunction(inp: FrameInput): FrameOutput {
     put(udf(t.code));
   }
   const frameSize = hasFrame ? growth + 16 + csave + local : 0;
-  return { buf, frameSize, listing: (fin: MachBufferFinalized) => listing.resolve(fin, es) };
+  return {
+    buf, frameSize,
+    listing: (fin: MachBufferFinalized) => {
+      for (const l of lines) if (l.at < fin.codeEnd) listing.add(l.at, l.end, branchText(fin.bytes, l.at) ?? l.text);
+      return listing.resolve(fin, es);
+    },
+  };
+}
+
+const COND = ['eq', 'ne', 'hs', 'lo', 'mi', 'pl', 'vs', 'vc', 'hi', 'ls', 'ge', 'lt', 'gt', 'le', 'al', 'nv'];
+
+/**
+ * A branch as the final code has it (the buffer may have flipped its condition or redirected
+ * it through jump threading or a veneer), or null when the word at `at` is not a branch.
+ */
+function branchText(bytes: Uint8Array, at: number): string | null {
+  const w = (bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24)) >>> 0;
+  const hexAt = (d: number): string => `0x${(at + d).toString(16)}`;
+  const reg = (sf: number): string => (w & 31) === 31 ? (sf ? 'xzr' : 'wzr') : `${sf ? 'x' : 'w'}${w & 31}`;
+  if ((w & 0xfc000000) >>> 0 === 0x14000000) return `b\t${hexAt((w << 6) >> 4)}`;
+  if ((w & 0xff000010) >>> 0 === 0x54000000) return `b.${COND[w & 15]}\t${hexAt(((w >>> 5) << 13) >> 11)}`;
+  if ((w & 0x7e000000) >>> 0 === 0x34000000) {
+    return `${w & (1 << 24) ? 'cbnz' : 'cbz'}\t${reg(w >>> 31)}, ${hexAt(((w >>> 5) << 13) >> 11)}`;
+  }
+  if ((w & 0x7e000000) >>> 0 === 0x36000000) {
+    const bit = ((w >>> 31) << 5) | ((w >>> 19) & 31);
+    return `${w & (1 << 24) ? 'tbnz' : 'tbz'}\t${reg(bit >= 32 ? 1 : 0)}, #${bit}, ${hexAt(((w >>> 5) << 18) >> 16)}`;
+  }
+  return null;
 }
 
 /** Bytes accessed by each load/store row (for offset legalization). */

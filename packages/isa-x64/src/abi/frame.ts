@@ -40,7 +40,7 @@ import {
 import { type X64Extra, type TrapStub, type PoolConstant, PseudoOp } from '../lower/state';
 import { expandAtomicLoop, expandAtomicLoop128 } from '../lower/atomics';
 import { expandStackSwitch } from '../lower/stack-switch';
-import { XmmMovOp, invertCC, jcc, load, r11, store, ud2, xmm, xmmLoad, xmmStore } from '../inst';
+import { XmmMovOp, ccName, invertedBranchBytes, load, r11, store, ud2, xmm, xmmLoad, xmmStore } from '../inst';
 import { jmp as jmpTo } from '../inst';
 import type { ArgAreaPlan } from './sysv';
 
@@ -188,12 +188,14 @@ export function emitFunction(inp: FrameInput): FrameOutput {
         if (inp.unwind) buf.addUnwind(buf.curOffset(), { kind: 'restore_state' });
       } else if (inst.op === Op.Jmp && inst.label === next && i === vcode.blockInstEnd[b] - 1) {
         // Falls through to the next block.
-      } else if (inst.op === Op.Jcc && inst.label === next && i === vcode.blockInstEnd[b] - 2 && !hasEdits(alloc, i, EditSide.After)
-        && !hasEdits(alloc, i + 1, EditSide.Before) && vcode.insts[i + 1].op === Op.Jmp) {
-        // `jcc next; jmp other` becomes `jncc other` and falls through.
-        const j = vcode.insts[i + 1];
-        put(jcc(invertCC(inst.cc), j.label));
-        j.label = next;
+      } else if (inst.op === Op.Jmp || (inst.op === Op.Jcc && inst.sub !== 1)) {
+        // The buffer simplifies branches it knows of: jumps to the next instruction go,
+        // `jcc L1; jmp L2; L1:` becomes `jncc L2`, and a label at a jump stands for its target
+        // (a loop's back edge through an empty edge block becomes one conditional branch).
+        const start = buf.curOffset();
+        put(inst);
+        if (inst.op === Op.Jmp) buf.addUncondBranch(start, buf.curOffset(), sink.label(inst.label));
+        else buf.addCondBranch(start, buf.curOffset(), sink.label(inst.label), invertedBranchBytes(inst));
       } else {
         put(inst);
         if (inst.op === Op.CallSym || inst.op === Op.CallInd) {
@@ -226,7 +228,14 @@ export function emitFunction(inp: FrameInput): FrameOutput {
  * rip-relative constant as its displacement with the target offset in a comment
  * (`[rip+0x2a]  # 0x40`).
  */
-function ripRelative(line: string, end: number, offsetOf: (label: number) => number): string {
+function ripRelative(line: string, end: number, offsetOf: (label: number) => number, bytes: Uint8Array): string {
+  // A near branch is printed from its final bytes: the buffer may have inverted it.
+  const jump = /^(\s*[0-9a-f]+:\s+)j[a-z]+\s/.exec(line);
+  if (jump !== null && end >= 5 && line.includes('\uE000')) {
+    const rel = (at: number): number => bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24);
+    if (end >= 6 && bytes[end - 6] === 0x0f && (bytes[end - 5] & 0xf0) === 0x80) return `${jump[1]}${`j${ccName(bytes[end - 5] & 15)}`.padEnd(6)} ${hex(end + rel(end - 4))}`;
+    if (bytes[end - 5] === 0xe9) return `${jump[1]}${'jmp'.padEnd(6)} ${hex(end + rel(end - 4))}`;
+  }
   let comment = '';
   const text = line.replace(RIP_OR_LABEL, (_m, rip: string | undefined, l: string, disp: string | undefined) => {
     const at = offsetOf(Number(l));

@@ -6,6 +6,6 @@ export * from './errors';
 export * from './mod';
 export * from './sink';
 export { emitInst, emitNops, avxReadsDst, invertedBranchBytes } from './emit';
-export { printInst, amodeText, immText, type PrintOptions } from './print';
+export { printInst, amodeText, immText, ccName, type PrintOptions } from './print';
 export * from './operands';
 export * from './unwind';

@@ -93,7 +93,7 @@ function fmt(mnemonic: string | undefined, operands: string): string {
   const m = mnemonic === undefined || mnemonic === '' ? '?' : mnemonic;
   return operands === '' ? m : `${m.padEnd(6)} ${operands}`;
 }
-function ccName(cc: number): string {
+export function ccName(cc: number): string {
   return CC_NAMES[cc] ?? `?${cc}`;
 }
 

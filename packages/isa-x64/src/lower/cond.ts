@@ -2,7 +2,7 @@
 // compare and return the condition(s) that hold.
 
 import {
-  type Inst, type Type, type Value, F16, F128, FCMP, FloatCC, I128, ICMP, ICMP_IMM, IntCC, bytes,
+  type Inst, type Type, type Value, F16, F128, FCMP, FloatCC, I128, ICMP, ICMP_IMM, IntCC, SEXTEND, UEXTEND, bytes,
 } from '@windlass/ir';
 import { AluOp, CC, SseOp, aluRI, aluRM, test, xmmRM, type MInst } from '../inst';
 import { exactSize, type X64Lower } from './state';
@@ -145,6 +145,9 @@ export function condOf(L: X64Lower, v: Value, user: Inst): Cond {
       const a = f.arg(d, 0);
       return lowerFcmp(L, f.instImm0[d] as FloatCC, a, f.arg(d, 1), f.valueType[a] as Type);
     }
+    // An extension is non-zero exactly when its operand is: `icmp; uextend; brif` is one
+    // compare and branch. (The operand's compare is emitted again for each such user.)
+    if ((op === UEXTEND || op === SEXTEND) && f.valueType[f.arg(d, 0)] !== I128) return condOf(L, f.arg(d, 0), -1 as Inst);
   }
   const t = f.valueType[f.resolveAliases(v)] as Type;
   if (t === I128) {

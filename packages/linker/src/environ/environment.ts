@@ -224,7 +224,9 @@ export class StandardEnvironment implements FuncEnvironment {
     if (ref === undefined) {
       const d = LIBCALLS[name];
       const sig = b.func.addSigRef({
-        params: [abiParam(I64, 'none', 'vmctx'), ...d.params.map((t) => abiParam(t))],
+        // The C functions take uint32_t: a 32-bit argument is zero-extended, as the C ABIs
+        // that pass it in a 64-bit register (s390x, RISC-V) require of the caller.
+        params: [abiParam(I64, 'none', 'vmctx'), ...d.params.map((t) => abiParam(t, t === I32 ? 'uext' : 'none'))],
         returns: d.results.map((t) => abiParam(t)),
         // The loader's C functions: the platform's C calling convention on every target.
         callConv: 'system_v',

@@ -11,6 +11,7 @@ export const SHT_PROGBITS = 1;
 export const SHT_SYMTAB = 2;
 export const SHT_STRTAB = 3;
 export const SHT_RELA = 4;
+export const SHT_NOTE = 7;
 export const SHT_NOBITS = 8;
 export const SHT_X86_64_UNWIND = 0x70000001;
 

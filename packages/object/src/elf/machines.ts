@@ -75,6 +75,7 @@ export const ELF_MACHINES: Readonly<Record<string, ElfMachine>> = {
       RiscvPCRelHi20: { type: 23, size: 4 },
       RiscvGotHi20: { type: 20, size: 4 },
       RiscvPCRelLo12I: { type: 24, size: 4 }, // target: the auipc (a `pcrel_hi` target)
+      RiscvTlsGdHi20: { type: 22, size: 4 }, // R_RISCV_TLS_GD_HI20
     },
     ehFramePcRel: 57,
     cie: RISCV64_CIE,
@@ -91,6 +92,8 @@ export const ELF_MACHINES: Readonly<Record<string, ElfMachine>> = {
       S390xPCRel32Dbl: { type: 19, size: 4 }, // R_390_PC32DBL
       S390xPLTRel32Dbl: { type: 20, size: 4 }, // R_390_PLT32DBL
       S390xGotEnt32Dbl: { type: 26, size: 4 }, // R_390_GOTENT
+      S390xTlsGd64: { type: 41, size: 8 }, // R_390_TLS_GD64
+      S390xTlsGdCall: { type: 38, size: 6 }, // R_390_TLS_GDCALL (on the brasl)
     },
     ehFramePcRel: 5,
     cie: S390X_CIE,

@@ -51,8 +51,12 @@ export function irType(t: ValType | number): Type {
   }
 }
 
-/** Memory flags of accesses to runtime structures that never trap. */
-export const VM_FLAGS: MemFlags = memWithEndianness(memWithTrapCode(MEM_ALIGNED, TRAP_NONE), ENDIAN_LITTLE);
+/**
+ * Flags of accesses to runtime structures (vmctx, memory and table records, global storage,
+ * table elements): in the target's own byte order, since the runtime of the same machine writes
+ * them. Only wasm linear memory is little-endian on every target (`HEAP_FLAGS`).
+ */
+export const VM_FLAGS: MemFlags = memWithTrapCode(MEM_ALIGNED, TRAP_NONE);
 export const VM_READONLY_FLAGS: MemFlags = VM_FLAGS | MEM_READONLY;
 /** Flags of wasm linear-memory accesses: little-endian, trapping `heap_oob`. */
 export const HEAP_FLAGS: MemFlags = memWithEndianness(memWithTrapCode(0, TRAP_HEAP_OOB), ENDIAN_LITTLE);

@@ -1,0 +1,15 @@
+// Symbol names of external functions and libcalls, as objects and the runtime know them.
+
+/** External name of a function or symbol as the object writer sees it. */
+export function symbolName(n: { kind: 'testcase'; name: string } | { kind: 'user'; namespace: number; index: number }): string {
+  if (n.kind === 'user') return `u${n.namespace}_${n.index}`;
+  return LIBCALLS.get(n.name) ?? n.name;
+}
+
+/** Cranelift's libcall names (as `%CeilF32` in CLIF) and the C functions they are. */
+const LIBCALLS = new Map<string, string>([
+  ['CeilF32', 'ceilf'], ['CeilF64', 'ceil'], ['FloorF32', 'floorf'], ['FloorF64', 'floor'],
+  ['TruncF32', 'truncf'], ['TruncF64', 'trunc'], ['NearestF32', 'nearbyintf'], ['NearestF64', 'nearbyint'],
+  ['FmaF32', 'fmaf'], ['FmaF64', 'fma'], ['Memcpy', 'memcpy'], ['Memset', 'memset'], ['Memmove', 'memmove'],
+  ['Memcmp', 'memcmp'], ['Probestack', '__cranelift_probestack'],
+]);

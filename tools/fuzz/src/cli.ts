@@ -7,7 +7,9 @@
 // A command must answer with exit status 0, 1 or 2 and typed one-line messages: a finding is
 // status 3 (an internal error) or anything else, a stack trace or an internal-error message in
 // its output, an error line that is not one (a line that names neither `windlass` nor an input),
-// a run over the time budget (CPU time of the process; three times it of wall time), or a process over the memory budget.
+// output written around the command's Io (to process.stdout or process.stderr), a run over the
+// time budget (CPU time of the process; three times it of wall time), or a process over the
+// memory budget.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMMANDS, main, type Command, type Io, type OptionSpec } from '@windlass/cli';
@@ -165,12 +167,15 @@ export async function runCliInput(input: CliInput, work: string, budgetMs: numbe
   // In the work folder: whatever a command line writes by a relative name lands there.
   const cwd = process.cwd();
   process.chdir(work);
+  // A command writes through its Io only: what reaches the process's own streams went around it.
+  const around = bypassed();
   try {
     status = await main(argv, io, commands);
   } catch (e) {
     return { status: -1, ms: performance.now() - t0, cpuMs: 0, finding: finding(input, 'crash', `main threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`) };
   } finally {
     process.chdir(cwd);
+    around.restore();
   }
   const ms = performance.now() - t0;
   const used = process.cpuUsage(cpu0);
@@ -185,9 +190,27 @@ export async function runCliInput(input: CliInput, work: string, budgetMs: numbe
     !statusOk ? `exit status ${status}: ${firstLine(err)}`
     : STACK_LINE.test(err) || STACK_LINE.test(out) ? `a stack trace: ${firstLine(err || out)}`
     : INTERNAL.test(err) || INTERNAL.test(out) ? `an internal error: ${firstLine((INTERNAL.exec(err) ? err : out).split('\n').find((l) => INTERNAL.test(l)) ?? '')}`
+    : around.text !== '' ? `wrote around its Io, to the process's own streams: ${firstLine(around.text)}`
     : slow ? `took ${(cpuMs / 1000).toFixed(1)} s of CPU (${(ms / 1000).toFixed(1)} s)`
     : notOneLine(err, argv, work);
   return { status, ms, cpuMs, finding: problem ? finding(input, slow ? 'slow' : 'bad-output', problem) : undefined };
+}
+
+/** Captures what is written to process.stdout and process.stderr until `restore()`. */
+function bypassed(): { text: string; restore(): void } {
+  const streams = [process.stdout, process.stderr];
+  const writes = streams.map((s) => s.write);
+  const r = {
+    text: '',
+    restore: () => streams.forEach((s, k) => (s.write = writes[k])),
+  };
+  for (const s of streams) {
+    s.write = ((chunk: string | Uint8Array) => {
+      r.text += typeof chunk === 'string' ? chunk : new TextDecoder().decode(chunk);
+      return true;
+    }) as typeof s.write;
+  }
+  return r;
 }
 
 function firstLine(s: string): string {

@@ -7,7 +7,8 @@ import '@windlass/isa-riscv64';
 import '@windlass/isa-s390x';
 import { ArtifactBuildError, ArtifactError, compileModule, serialize, type BoundsChecks } from '@windlass/linker';
 import { WasmError, parseModule, parseWatModule, type Module } from '@windlass/wasm-frontend';
-import { CommandError, UsageError } from '../command';
+import { CommandError, UsageError, type Io } from '../command';
+import { Progress } from '../progress';
 import { readBytes } from './input';
 
 export type InputKind = 'artifact' | 'wasm' | 'wat';
@@ -46,22 +47,28 @@ export function checkBuild(o: ArtifactBuild): void {
   }
 }
 
-/** Compiles a wasm module into serialized artifact bytes. */
-export function compileToArtifact(m: Module, file: string, o: ArtifactBuild): Uint8Array {
+/**
+ * Compiles a wasm module into serialized artifact bytes; with `io`, the functions compiled so far
+ * show as progress on a terminal.
+ */
+export function compileToArtifact(m: Module, file: string, o: ArtifactBuild, io?: Io): Uint8Array {
+  const progress = io ? new Progress(io, m.bodies.length, 'functions') : undefined;
   try {
-    return serialize(compileModule(m, { target: o.target, settings: o.settings, boundsChecks: o.boundsChecks, producer: 'windlass compile' }));
+    return serialize(compileModule(m, { target: o.target, settings: o.settings, boundsChecks: o.boundsChecks, producer: 'windlass compile', onFunction: progress && (() => progress.tick()) }));
   } catch (e) {
     if (e instanceof ArtifactBuildError || e instanceof WasmError) throw new CommandError(`${file}: ${e.message}`);
     throw e;
+  } finally {
+    progress?.clear();
   }
 }
 
-/** The artifact bytes of FILE: read as they are, or compiled from wasm first. */
-export function artifactOf(file: string, o: ArtifactBuild): { bytes: Uint8Array; compiled: boolean } {
+/** The artifact bytes of FILE: read as they are, or compiled from wasm first (progress on `io`). */
+export function artifactOf(file: string, o: ArtifactBuild, io?: Io): { bytes: Uint8Array; compiled: boolean } {
   const bytes = readBytes(file);
   const kind = inputKind(bytes, file);
   if (kind === 'artifact') return { bytes, compiled: false };
-  return { bytes: compileToArtifact(wasmModule(bytes, file, kind), file, o), compiled: true };
+  return { bytes: compileToArtifact(wasmModule(bytes, file, kind), file, o, io), compiled: true };
 }
 
 /** An ArtifactError as the one line a user reads. */

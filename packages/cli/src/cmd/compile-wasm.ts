@@ -16,7 +16,7 @@ export function runCompileWasm(o: CompileWasmOptions, io: Io): number {
   const bytes = readBytes(o.file);
   const m = wasmModule(bytes, o.file, inputKind(bytes, o.file));
   const t0 = performance.now();
-  const artifact = compileToArtifact(m, o.file, o);
+  const artifact = compileToArtifact(m, o.file, o, io);
   try {
     writeFileSync(o.output, artifact);
   } catch (e) {

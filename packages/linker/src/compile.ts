@@ -8,7 +8,7 @@ import { buildIsa, settingsBuilder, type CompiledCode, type Flags, type TargetIs
 import type { Function as IrFunction } from '@windlass/ir';
 import { parseModule, translateFunction, WasmError, type Module } from '@windlass/wasm-frontend';
 import { CodeKind, type Artifact, type ArtifactData, type ArtifactSignature, type ModuleInfo } from './artifact';
-import { StandardEnvironment, type BoundsChecks } from './environ/environment';
+import { DEFAULT_BOUNDS_CHECKS, StandardEnvironment, type BoundsChecks } from './environ/environment';
 import { VmctxLayout } from './environ/layout';
 import { ArtifactBuildError } from './errors';
 import { compatRecord } from './format/compat';
@@ -25,7 +25,7 @@ export interface CompileOptions {
   settings?: string[];
   /** Shared flags, instead of `settings`. */
   flags?: Flags;
-  /** Bounds checks of heap accesses (default `explicit`). `guard` needs a runtime that reserves 4 GiB + guard per memory. */
+  /** Bounds checks of heap accesses (default `guard`, `DEFAULT_BOUNDS_CHECKS`): `guard` needs a runtime that reserves 4 GiB + guard per memory, as `@windlass/runtime` does. */
   boundsChecks?: BoundsChecks;
   /** Recorded in the compatibility record. */
   producer?: string;
@@ -74,7 +74,7 @@ export interface ModuleCompile {
 /** Prepares the compile of module `m` (checks what an artifact cannot hold). */
 export function moduleCompile(m: Module, opts: CompileOptions): ModuleCompile {
   const isa = buildIsa(opts.target ?? 'x86_64', flagsOf(opts));
-  const boundsChecks = opts.boundsChecks ?? 'explicit';
+  const boundsChecks = opts.boundsChecks ?? DEFAULT_BOUNDS_CHECKS;
   if (m.memories.length > 1) throw new ArtifactBuildError(`${m.memories.length} memories: artifacts support one memory per module (multi-memory is not WebAssembly 2.0)`);
   const env = new StandardEnvironment(m, { boundsChecks, functionName: (i) => ({ kind: 'testcase', name: functionSymbol(0, i) }) });
   return { module: m, isa, boundsChecks, env };

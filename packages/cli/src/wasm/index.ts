@@ -23,7 +23,7 @@ export { spectestModule } from './spectest';
 
 export async function runWastFiles(paths: string[], opts: WastOptions = {}): Promise<WastSummary> {
   const make = opts.target
-    ? () => new ArtifactEngine({ target: opts.target, settings: opts.settings })
+    ? () => new ArtifactEngine({ target: opts.target, settings: opts.settings, boundsChecks: opts.boundsChecks })
     : opts.interpret ? () => new InterpreterEngine() : () => new NodeEngine();
   return runWastWithEngine(paths, make, opts);
 }

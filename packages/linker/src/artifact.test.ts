@@ -6,7 +6,7 @@ import { phaseTimes, resetPhaseTimes } from '@windlass/codegen';
 import { ObjectModule } from '@windlass/object';
 import { describe, expect, it } from 'vitest';
 import { ComponentBuilder, parseWat } from '@windlass/wasm-frontend';
-import { CodeKind, EF_WINDLASS_MODULE, compileComponent, compileModule, deserialize, lookupOffset, serialize, seal, ArtifactError, type Artifact } from './index';
+import { CodeKind, DEFAULT_BOUNDS_CHECKS, EF_WINDLASS_MODULE, compileComponent, compileModule, deserialize, lookupOffset, serialize, seal, ArtifactError, type Artifact } from './index';
 import { hasTool, onFile, wat } from './test-support/wat';
 
 const haveWabt = hasTool('wat2wasm');
@@ -73,7 +73,7 @@ describe.runIf(haveWabt)('artifacts', () => {
   it('round-trips through serialize / deserialize', () => {
     const b = serialize(artifact);
     expect(deserialize(b, { isa: 'x86_64' })).toEqual(artifact);
-    expect(deserialize(b, { isa: 'x86_64', settings: [], wasm: { boundsChecks: 'explicit' } })).toEqual(artifact);
+    expect(deserialize(b, { isa: 'x86_64', settings: [], wasm: { boundsChecks: DEFAULT_BOUNDS_CHECKS } })).toEqual(artifact);
     expect(new DataView(b.buffer).getUint32(48, true)).toBe(EF_WINDLASS_MODULE);
   });
 

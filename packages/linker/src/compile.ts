@@ -8,7 +8,7 @@ import { buildIsa, settingsBuilder, type CompiledCode, type Flags, type TargetIs
 import type { Function as IrFunction } from '@windlass/ir';
 import { parseModule, translateFunction, WasmError, type Module, type WasmFeatures } from '@windlass/wasm-frontend';
 import { CodeKind, type Artifact, type ArtifactData, type ArtifactSignature, type ModuleInfo } from './artifact';
-import { StandardEnvironment, type BoundsChecks } from './environ/environment';
+import { DEFAULT_BOUNDS_CHECKS, StandardEnvironment, type BoundsChecks } from './environ/environment';
 import { VmctxLayout } from './environ/layout';
 import { ArtifactBuildError } from './errors';
 import { compatRecord } from './format/compat';
@@ -25,7 +25,7 @@ export interface CompileOptions {
   settings?: string[];
   /** Shared flags, instead of `settings`. */
   flags?: Flags;
-  /** Bounds checks of heap accesses (default `explicit`). `guard` needs a runtime that reserves 4 GiB + guard per memory. */
+  /** Bounds checks of heap accesses (default `guard`, `DEFAULT_BOUNDS_CHECKS`): `guard` needs a runtime that reserves 4 GiB + guard per memory, as `@windlass/runtime` does. */
   boundsChecks?: BoundsChecks;
   /** Recorded in the compatibility record. */
   producer?: string;
@@ -82,7 +82,7 @@ export interface ModuleCompile {
  * holds several, as a component's does); `isa` shares one backend between a compile's modules.
  */
 export function moduleCompile(m: Module, opts: CompileOptions, index = 0, isa: TargetIsa = buildIsa(opts.target ?? 'x86_64', flagsOf(opts)), several = index > 0): ModuleCompile {
-  const boundsChecks = opts.boundsChecks ?? 'explicit';
+  const boundsChecks = opts.boundsChecks ?? DEFAULT_BOUNDS_CHECKS;
   const env = new StandardEnvironment(m, { boundsChecks, functionName: (i) => ({ kind: 'testcase', name: functionSymbol(index, i) }) });
   return { module: m, index, isa, boundsChecks, env, label: several ? `module ${index} ` : '' };
 }
@@ -157,7 +157,7 @@ export interface CompiledModule {
  */
 export function assembleModules(parts: readonly CompiledModule[], opts: CompileOptions): Omit<Artifact, 'kind'> {
   const isa = parts.length > 0 ? parts[0].compile.isa : buildIsa(opts.target ?? 'x86_64', flagsOf(opts));
-  const boundsChecks = opts.boundsChecks ?? 'explicit';
+  const boundsChecks = parts.length > 0 ? parts[0].compile.boundsChecks : (opts.boundsChecks ?? DEFAULT_BOUNDS_CHECKS);
   const ms = parts.map((p) => p.compile.module);
   const signatures: ArtifactSignature[] = [];
   const sigIds = new Map<string, number>();

@@ -17,7 +17,7 @@
  */
 export * from './artifact';
 export * from './errors';
-export { StandardEnvironment, wasmSignature, type BoundsChecks, type StandardEnvironmentOptions } from './environ/environment';
+export { StandardEnvironment, wasmSignature, DEFAULT_BOUNDS_CHECKS, type BoundsChecks, type StandardEnvironmentOptions } from './environ/environment';
 export { VmctxLayout, FUNC_REF_SIZE } from './environ/layout';
 export { compileModule, compileModules, assembleModules, functionSymbol, type CompileOptions, type CompiledModule } from './compile';
 export { compileModuleParallel, serveCompileRequests, type CompilePort, type CompileWorker } from './parallel';

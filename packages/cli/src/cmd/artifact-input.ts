@@ -7,7 +7,8 @@ import '@windlass/isa-riscv64';
 import '@windlass/isa-s390x';
 import { ArtifactBuildError, ArtifactError, compileComponent, compileModule, serialize, type BoundsChecks } from '@windlass/linker';
 import { WasmError, isComponentBinary, parseComponent, parseModule, parseWatModule, type Module, type ValidatedComponent } from '@windlass/wasm-frontend';
-import { CommandError, UsageError } from '../command';
+import { CommandError, UsageError, type Io } from '../command';
+import { Progress } from '../progress';
 import { readBytes } from './input';
 
 export type InputKind = 'artifact' | 'wasm' | 'wat' | 'component';
@@ -58,24 +59,32 @@ export function checkBuild(o: ArtifactBuild): void {
   }
 }
 
-/** Compiles a wasm module, or a validated component, into serialized artifact bytes. */
-export function compileToArtifact(m: Module | ValidatedComponent, file: string, o: ArtifactBuild): Uint8Array {
-  const opts = { target: o.target, settings: o.settings, boundsChecks: o.boundsChecks, producer: 'windlass compile' };
+/**
+ * Compiles a wasm module, or a validated component, into serialized artifact bytes; with `io`,
+ * the functions compiled so far show as progress on a terminal.
+ */
+export function compileToArtifact(m: Module | ValidatedComponent, file: string, o: ArtifactBuild, io?: Io): Uint8Array {
+  // The total is known once compiling starts (a component's adapters are generated first).
+  let progress: Progress | undefined;
+  const onFunction = io ? (_done: number, total: number): void => (progress ??= new Progress(io, total, 'functions')).tick() : undefined;
+  const opts = { target: o.target, settings: o.settings, boundsChecks: o.boundsChecks, producer: 'windlass compile', onFunction };
   try {
     return serialize('flat' in m ? compileComponent(m, opts) : compileModule(m, opts));
   } catch (e) {
     if (e instanceof ArtifactBuildError || e instanceof WasmError) throw new CommandError(`${file}: ${e.message}`);
     throw e;
+  } finally {
+    progress?.clear();
   }
 }
 
-/** The artifact bytes of FILE: read as they are, or compiled from wasm first. */
-export function artifactOf(file: string, o: ArtifactBuild): { bytes: Uint8Array; compiled: boolean } {
+/** The artifact bytes of FILE: read as they are, or compiled from wasm first (progress on `io`). */
+export function artifactOf(file: string, o: ArtifactBuild, io?: Io): { bytes: Uint8Array; compiled: boolean } {
   const bytes = readBytes(file);
   const kind = inputKind(bytes, file);
   if (kind === 'artifact') return { bytes, compiled: false };
   const input = kind === 'component' ? wasmComponent(bytes, file) : wasmModule(bytes, file, kind);
-  return { bytes: compileToArtifact(input, file, o), compiled: true };
+  return { bytes: compileToArtifact(input, file, o, io), compiled: true };
 }
 
 /** An ArtifactError as the one line a user reads. */

@@ -17,7 +17,7 @@ export function runCompileWasm(o: CompileWasmOptions, io: Io): number {
   const kind = inputKind(bytes, o.file);
   const m = kind === 'component' ? wasmComponent(bytes, o.file) : wasmModule(bytes, o.file, kind);
   const t0 = performance.now();
-  const artifact = compileToArtifact(m, o.file, o);
+  const artifact = compileToArtifact(m, o.file, o, io);
   try {
     writeFileSync(o.output, artifact);
   } catch (e) {

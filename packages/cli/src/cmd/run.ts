@@ -56,7 +56,7 @@ export function runRun(o: RunOptions, io: Io): number {
   checkBuild(o);
   for (const e of o.env) if (!e.includes('=')) throw new UsageError(`--env ${e}: expected NAME=VALUE`);
   const pre = preopens(o.dirs);
-  const { bytes, compiled } = artifactOf(o.file, o);
+  const { bytes, compiled } = artifactOf(o.file, o, io);
   // The artifact's ISA picks the loader: the host's, or another under qemu-user.
   let artifact: Artifact;
   try {

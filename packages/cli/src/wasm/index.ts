@@ -30,7 +30,7 @@ export { spectestModule } from './spectest';
  */
 export async function runWastFiles(paths: string[], opts: WastOptions = {}): Promise<WastSummary> {
   const make = opts.target
-    ? () => new ArtifactEngine({ target: opts.target, settings: opts.settings })
+    ? () => new ArtifactEngine({ target: opts.target, settings: opts.settings, boundsChecks: opts.boundsChecks })
     : opts.interpret ? () => new InterpreterEngine() : () => new NodeEngine();
   const json = paths.filter((p) => p.endsWith('.json'));
   const wast = paths.filter((p) => !p.endsWith('.json'));

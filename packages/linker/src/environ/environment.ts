@@ -18,6 +18,7 @@ import {
   IntCC,
   ISHL_IMM,
   LOAD,
+  MEM_CAN_MOVE,
   SELECT_SPECTRE_GUARD,
   STORE,
   TRAPNZ,
@@ -54,6 +55,18 @@ import { VmctxLayout } from './layout';
  * a guard region after every memory base.
  */
 export type BoundsChecks = 'explicit' | 'guard';
+
+/**
+ * The default of `compileModule` (artifacts): `guard`. Every Windlass target is a 64-bit
+ * machine where `@windlass/runtime` reserves 8 GiB per 32-bit memory (any index plus any
+ * static offset lands in the memory or its guard region), so no access needs a length check.
+ * A `StandardEnvironment` alone defaults to `explicit`, which needs no reservation (the
+ * interpreter runs it).
+ */
+export const DEFAULT_BOUNDS_CHECKS: BoundsChecks = 'guard';
+
+/** Loads of what never changes while the instance lives (the memory record, its base): hoistable. */
+const VM_INVARIANT_FLAGS: MemFlags = VM_READONLY_FLAGS | MEM_CAN_MOVE;
 
 export interface StandardEnvironmentOptions {
   boundsChecks?: BoundsChecks;
@@ -105,17 +118,18 @@ export class StandardEnvironment implements FuncEnvironment {
    */
   prologue(b: SsaBuilder, vmctx: Value): void {
     if (this.module.memories.length === 0) return;
-    b.entryValues.set('memory', this.load(b, I64, vmctx, this.layout.memoryAt(0), VM_READONLY_FLAGS));
+    b.entryValues.set('memory', this.load(b, I64, vmctx, this.layout.memoryAt(0), VM_INVARIANT_FLAGS));
     if (this.boundsChecks === 'explicit') b.entryValues.set('zero', b.iconst(I64, 0, 0));
   }
 
   private memoryRecord(b: SsaBuilder, vmctx: Value, mem: number): Value {
-    return (mem === 0 ? b.entryValues.get('memory') : undefined) ?? this.load(b, I64, vmctx, this.layout.memoryAt(mem), VM_READONLY_FLAGS);
+    return (mem === 0 ? b.entryValues.get('memory') : undefined) ?? this.load(b, I64, vmctx, this.layout.memoryAt(mem), VM_INVARIANT_FLAGS);
   }
 
   heapAddr(b: SsaBuilder, vmctx: Value, mem: number, index: Value, offset: number, size: number): Value {
     const rec = this.memoryRecord(b, vmctx, mem);
-    const base = this.load(b, I64, rec, 0);
+    // The base never moves (the runtime reserves the memory's whole range up front).
+    const base = this.load(b, I64, rec, 0, VM_INVARIANT_FLAGS);
     const idx = b.ins1(UEXTEND, [index], I64);
     const addr = b.ins1(IADD, [base, idx]);
     const final = offset === 0 ? addr : b.insImm64(IADD_IMM, [addr], offset | 0, 0);

@@ -1,6 +1,7 @@
-// Progress of a long command (`test`, `wast`, `compile` of a large module) on one line of
-// standard error: done/total, rate and estimated time left. Drawn only when standard error is a
-// terminal, at most ten times a second; on a pipe or in a log nothing is written.
+// Progress of a long command (`test`, `wast`, `compile` of a large module, `run` of a wasm module
+// while it compiles) on one line of standard error: done/total, rate and estimated time left.
+// Drawn only when standard error is a terminal, at most ten times a second; on a pipe or in a log
+// nothing is written.
 
 import type { Io } from './command';
 

@@ -16,7 +16,15 @@ export function captureIo(errIsTTY = false): Io & { out(s: string): void; text: 
 
 /** `windlass ...argv`, in this process. */
 export async function cli(...argv: string[]): Promise<CliResult> {
-  const io = captureIo();
+  return cliWith(captureIo(), argv);
+}
+
+/** `windlass ...argv`, in this process, with standard error a terminal (progress is drawn). */
+export async function cliOnTerminal(...argv: string[]): Promise<CliResult> {
+  return cliWith(captureIo(true), argv);
+}
+
+async function cliWith(io: ReturnType<typeof captureIo>, argv: string[]): Promise<CliResult> {
   const status = await main(argv, io);
   return { status, out: io.text.out, err: io.text.err };
 }

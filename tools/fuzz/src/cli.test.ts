@@ -29,6 +29,7 @@ describe('what the command-line fuzzer counts as a finding', () => {
     fake('trace', (io) => (io.err('windlass trace: oops\n    at f (/x/y.ts:1:2)\n'), 1)),
     fake('lines', (io) => (io.err('windlass lines: first\nsecond line\n'), 1)),
     fake('internal', (io) => (io.out('FAIL a.clif:1: x: runner error: boom\n'), 1)),
+    fake('around', () => (process.stdout.write('a line the Io never saw\n'), 0)),
     fake('fine', (io) => (io.err('windlass fine: cannot read x: no such file\n'), 1)),
   ];
   it.each([
@@ -36,6 +37,7 @@ describe('what the command-line fuzzer counts as a finding', () => {
     ['trace', /a stack trace/],
     ['lines', /an error line that is not one message: second line/],
     ['internal', /an internal error: FAIL a.clif:1: x: runner error: boom/],
+    ['around', /wrote around its Io, to the process's own streams: a line the Io never saw/],
   ])('%s', async (name, message) => {
     const r = await runCliInput({ command: name, argv: [name], files: new Map() }, join(work, 'fake'), 60_000, commands);
     expect(r.finding?.message).toMatch(message);

@@ -7,7 +7,9 @@
 // A command must answer with exit status 0, 1 or 2 and typed one-line messages: a finding is
 // status 3 (an internal error) or anything else, a stack trace or an internal-error message in
 // its output, an error line that is not one (a line that names neither `windlass` nor an input),
-// a run over the time budget, or a process over the memory budget.
+// output written around the command's Io (to process.stdout or process.stderr), a run over the
+// time budget (CPU time of the process; three times it of wall time), or a process over the
+// memory budget.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMMANDS, main, type Command, type Io, type OptionSpec } from '@windlass/cli';
@@ -32,7 +34,9 @@ export interface CliInput {
 
 export interface CliOutcome {
   status: number;
+  /** Wall time, and the CPU time of this process (all its threads) the input took. */
   ms: number;
+  cpuMs: number;
   finding?: Finding;
 }
 
@@ -158,27 +162,55 @@ export async function runCliInput(input: CliInput, work: string, budgetMs: numbe
   let err = '';
   const io: Io = { out: (s) => void (out += s), err: (s) => void (err += s), errIsTTY: false };
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   let status: number;
   // In the work folder: whatever a command line writes by a relative name lands there.
   const cwd = process.cwd();
   process.chdir(work);
+  // A command writes through its Io only: what reaches the process's own streams went around it.
+  const around = bypassed();
   try {
     status = await main(argv, io, commands);
   } catch (e) {
-    return { status: -1, ms: performance.now() - t0, finding: finding(input, 'crash', `main threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`) };
+    return { status: -1, ms: performance.now() - t0, cpuMs: 0, finding: finding(input, 'crash', `main threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`) };
   } finally {
     process.chdir(cwd);
+    around.restore();
   }
   const ms = performance.now() - t0;
+  const used = process.cpuUsage(cpu0);
+  // The budget is CPU time: on a shared machine the wall clock measures the neighbours too. A run
+  // that waits instead of computing (a child process, a read that never ends) is caught by the
+  // wall clock at three times the budget.
+  const cpuMs = (used.user + used.system) / 1000;
+  const slow = cpuMs > budgetMs || ms > 3 * budgetMs;
   // `run` exits with the program's own status (134 for a trap); its internal errors still say so.
   const statusOk = [0, 1, 2].includes(status) || (PROGRAM_STATUS.has(input.command) && status >= 0 && status !== 3);
   const problem =
     !statusOk ? `exit status ${status}: ${firstLine(err)}`
     : STACK_LINE.test(err) || STACK_LINE.test(out) ? `a stack trace: ${firstLine(err || out)}`
     : INTERNAL.test(err) || INTERNAL.test(out) ? `an internal error: ${firstLine((INTERNAL.exec(err) ? err : out).split('\n').find((l) => INTERNAL.test(l)) ?? '')}`
-    : ms > budgetMs ? `took ${(ms / 1000).toFixed(1)} s`
+    : around.text !== '' ? `wrote around its Io, to the process's own streams: ${firstLine(around.text)}`
+    : slow ? `took ${(cpuMs / 1000).toFixed(1)} s of CPU (${(ms / 1000).toFixed(1)} s)`
     : notOneLine(err, argv, work);
-  return { status, ms, finding: problem ? finding(input, ms > budgetMs ? 'slow' : 'bad-output', problem) : undefined };
+  return { status, ms, cpuMs, finding: problem ? finding(input, slow ? 'slow' : 'bad-output', problem) : undefined };
+}
+
+/** Captures what is written to process.stdout and process.stderr until `restore()`. */
+function bypassed(): { text: string; restore(): void } {
+  const streams = [process.stdout, process.stderr];
+  const writes = streams.map((s) => s.write);
+  const r = {
+    text: '',
+    restore: () => streams.forEach((s, k) => (s.write = writes[k])),
+  };
+  for (const s of streams) {
+    s.write = ((chunk: string | Uint8Array) => {
+      r.text += typeof chunk === 'string' ? chunk : new TextDecoder().decode(chunk);
+      return true;
+    }) as typeof s.write;
+  }
+  return r;
 }
 
 function firstLine(s: string): string {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cli } from '../test-support';
+import { cli, cliOnTerminal } from '../test-support';
 import { artifactHostProblem } from '../wasm';
 
 const canRun = process.platform === 'linux' && process.arch === 'x64';
@@ -65,6 +65,21 @@ describe.runIf(canRun)('windlass compile / run / inspect', () => {
     expect((await cli('run', '--invoke', 'nope', cwasm)).err).toMatch(/exports no function "nope"/);
     expect((await cli('run', cwasm)).err).toMatch(/no _start to run/);
     expect(await cli('run', '--invoke', 'add', wat, '20', '22')).toMatchObject({ status: 0, out: '42\n' });
+  }, 60_000);
+
+  it('shows the functions compiled so far on a terminal (compile, and run of a wasm module), erased after', async () => {
+    const c = await cliOnTerminal('compile', wat, '-o', join(dir, 'tty.cwasm'));
+    expect(c.status).toBe(0);
+    const frames = c.err.split('\r\x1b[2K');
+    expect(frames[0]).toBe('');
+    expect(frames[1]).toMatch(/^\[#+ *\] 1\/6 functions /);
+    expect(frames).toContainEqual(expect.stringMatching(/^\[#{24}\] 6\/6 functions /));
+    expect(frames.at(-1)).toMatch(/: 6 functions, \d+ bytes, compiled in/);
+    const r = await cliOnTerminal('run', '--invoke', 'add', wat, '20', '22');
+    expect(r).toMatchObject({ status: 0, out: '42\n' });
+    expect(r.err).toContain('6/6 functions');
+    expect(r.err.endsWith('\r\x1b[2K')).toBe(true);
+    // On a pipe (the tests above): nothing.
   }, 60_000);
 
   it('says in one line that a --dir cannot be opened (fuzz finding: it was an internal error)', async () => {

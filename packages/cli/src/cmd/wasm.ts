@@ -58,6 +58,8 @@ export async function runWast(o: WastCommandOptions, io: Io): Promise<number> {
     if (script.error) io.out(`${script.path}: ${script.error}\n`);
     for (const f of script.failures) io.out(`${script.path}:${f.line}: ${f.command}: ${f.message}\n`);
     if (o.verbose) for (const [why, n] of Object.entries(script.skipReasons)) io.out(`${script.path}: skipped ${n}: ${why}\n`);
+    // A script skipped whole that holds no assertions still says so.
+    if (o.verbose && script.note && Object.keys(script.skipReasons).length === 0) io.out(`${script.path}: ${script.note}\n`);
   }
   io.out(`${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped\n`);
   return s.failed > 0 ? 1 : 0;

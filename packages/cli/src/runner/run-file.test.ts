@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseClif } from '@windlass/ir';
 import { runFile, applySettingOverrides } from './run-file';
-import { collectFiles } from './runner';
+import { captureIo } from '../test-support';
+import { collectFiles, runTests } from './runner';
 import { summaryLine } from './types';
 import type { TestOptions } from './types';
 
@@ -63,6 +64,11 @@ describe('runFile', () => {
     const r = (await runFile(short, opts)).cases[0];
     expect(r.status).toBe('fail');
     expect(r.message).toMatch(/2 instructions, the expected output has 1/);
+    // `windlass test` sums the exact ones up through its Io (it wrote to process.stdout, around
+    // the Io: a CLI fuzz finding), before the summary line.
+    const io = captureIo();
+    expect(await runTests({ ...opts, paths: [exact, longer] }, io)).toBe(0);
+    expect(io.text.out).toBe('precise-output: 1 of 2 functions print exactly as the expected output (the rest pass or fail on equivalence and instruction count)\n2 passed, 0 failed, 0 skipped\n');
   });
 
   it('compiles every function of a `test compile` file for its targets', async () => {

@@ -66,7 +66,7 @@ export async function runTests(opts: TestOptions, io: Io): Promise<number> {
   if (exact.length > 0) {
     const matched = exact.reduce((n, e) => n + e.matched, 0);
     const of = exact.reduce((n, e) => n + e.of, 0);
-    process.stdout.write(`precise-output: ${matched} of ${of} functions print exactly as the expected output (the rest pass or fail on equivalence and instruction count)\n`);
+    io.out(`precise-output: ${matched} of ${of} functions print exactly as the expected output (the rest pass or fail on equivalence and instruction count)\n`);
   }
   const line = summaryLine(results.filter(Boolean));
   io.out(`${line}\n`);

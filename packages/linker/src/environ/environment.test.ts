@@ -36,8 +36,11 @@ describe('StandardEnvironment', () => {
   });
 
   it('lays out vmctx as documented', () => {
-    const L = new VmctxLayout({ tables: [0, 0], globals: [0, 0, 0], types: [0, 0, 0], funcTypes: [0, 0] });
+    const L = new VmctxLayout({ memories: [], tables: [0, 0], globals: [0, 0, 0], types: [0, 0, 0], funcTypes: [0, 0] });
     expect([L.memory, L.table(1), L.global(0), L.sigId(2), L.funcRef(1), L.size]).toEqual([0, 16, 24, 56, 88, 112]);
+    // Multi-memory: one record pointer per memory before the tables.
+    const M = new VmctxLayout({ memories: [0, 0, 0], tables: [0], globals: [], types: [], funcTypes: [] });
+    expect([M.memoryAt(2), M.table(0), M.size]).toEqual([16, 24, 32]);
   });
 
   it('translates the README example as printed', () => {

@@ -112,19 +112,22 @@ export class StandardEnvironment implements FuncEnvironment {
     return b.ins1(LOAD, [base], t, flags, offset);
   }
 
-  /** The memory record pointer never changes: load it once, with the zero of the bounds check. */
+  /**
+   * A memory record pointer never changes: memory 0's is loaded once, with the zero of the
+   * bounds check (further memories, of multi-memory modules, at each access).
+   */
   prologue(b: SsaBuilder, vmctx: Value): void {
     if (this.module.memories.length === 0) return;
-    b.entryValues.set('memory', this.load(b, I64, vmctx, this.layout.memory, VM_INVARIANT_FLAGS));
+    b.entryValues.set('memory', this.load(b, I64, vmctx, this.layout.memoryAt(0), VM_INVARIANT_FLAGS));
     if (this.boundsChecks === 'explicit') b.entryValues.set('zero', b.iconst(I64, 0, 0));
   }
 
-  private memoryRecord(b: SsaBuilder, vmctx: Value): Value {
-    return b.entryValues.get('memory') ?? this.load(b, I64, vmctx, this.layout.memory, VM_INVARIANT_FLAGS);
+  private memoryRecord(b: SsaBuilder, vmctx: Value, mem: number): Value {
+    return (mem === 0 ? b.entryValues.get('memory') : undefined) ?? this.load(b, I64, vmctx, this.layout.memoryAt(mem), VM_INVARIANT_FLAGS);
   }
 
-  heapAddr(b: SsaBuilder, vmctx: Value, _mem: number, index: Value, offset: number, size: number): Value {
-    const rec = this.memoryRecord(b, vmctx);
+  heapAddr(b: SsaBuilder, vmctx: Value, mem: number, index: Value, offset: number, size: number): Value {
+    const rec = this.memoryRecord(b, vmctx, mem);
     // The base never moves (the runtime reserves the memory's whole range up front).
     const base = this.load(b, I64, rec, 0, VM_INVARIANT_FLAGS);
     const idx = b.ins1(UEXTEND, [index], I64);
@@ -140,8 +143,8 @@ export class StandardEnvironment implements FuncEnvironment {
     return b.ins1(SELECT_SPECTRE_GUARD, [oob, zero, final]);
   }
 
-  memorySize(b: SsaBuilder, vmctx: Value, _mem: number): Value {
-    const rec = this.memoryRecord(b, vmctx);
+  memorySize(b: SsaBuilder, vmctx: Value, mem: number): Value {
+    const rec = this.memoryRecord(b, vmctx, mem);
     const len = this.load(b, I64, rec, 8);
     const pages = b.insImm64(USHR_IMM, [len], 16, 0);
     return b.ins1(IREDUCE, [pages], I32);

@@ -94,7 +94,7 @@ export interface FuncEnvironment {
 /** Runtime functions the standard environment calls; each takes vmctx first. */
 export const LIBCALLS = {
   wasm_memory_grow: { params: [I32, I32], results: [I32] }, // (mem, delta pages) -> old pages or -1
-  wasm_memory_copy: { params: [I32, I32, I32, I32], results: [] }, // (mem, dst, src, len)
+  wasm_memory_copy: { params: [I32, I32, I32, I32, I32], results: [] }, // (dst mem, src mem, dst, src, len)
   wasm_memory_fill: { params: [I32, I32, I32, I32], results: [] }, // (mem, dst, byte, len)
   wasm_memory_init: { params: [I32, I32, I32, I32, I32], results: [] }, // (mem, seg, dst, src, len)
   wasm_data_drop: { params: [I32], results: [] }, // (seg)

@@ -6,7 +6,8 @@
 //
 // Prints per command the inputs run, their exit statuses, the slowest input, and every distinct
 // finding with its reproducer (`--commands C --seed S --from I --count 1` reruns input I); at the
-// end the peak RSS of the process. Exits 1 when anything was found.
+// end the peak RSS of the process. Exits 1 when anything was found; an input that never returns
+// is named by the watchdog (src/watchdog.ts), which kills the process.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { COMMANDS, randomCliInput, runCliInput, type CliSeeds } from './src/cli'
 import { signature, type Finding } from './src/clif';
 import { loadClifSeeds, loadWasmSeeds, loadWatSeeds } from './src/corpus';
 import { Rng } from './src/rng';
+import { startWatchdog } from './src/watchdog';
 
 function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -35,6 +37,9 @@ const seeds: CliSeeds = {
 };
 console.log(`seeds: ${seeds.clif.length} CLIF functions, ${seeds.wasm.length} wasm modules, ${seeds.wat.length} wast forms (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
 
+// A command that never returns cannot be timed from this thread: the watchdog kills the process
+// at ten times the budget, naming the input.
+const watchdog = startWatchdog(10 * budgetMs);
 const work = mkdtempSync(join(tmpdir(), 'windlass-fuzz-cli-'));
 const groups = new Map<string, { first: Finding; where: string; n: number }>();
 let peakRss = 0;
@@ -48,7 +53,9 @@ try {
       // One generator per input: `--seed S --from I --count 1` reruns input I alone.
       const rng = new Rng(seed * 1_000_003 + i * 7919 + cmd.name.length);
       const input = randomCliInput(cmd, rng, seeds);
+      watchdog.begin(`windlass ${cmd.name} input ${i} (rerun: --commands ${cmd.name} --seed ${seed} --from ${i} --count 1)`);
       const r = await runCliInput(input, join(work, 'w'), budgetMs);
+      watchdog.end();
       statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
       if (r.cpuMs > slowest.cpuMs) slowest = { ms: r.ms, cpuMs: r.cpuMs, i };
       const rss = process.memoryUsage().rss;

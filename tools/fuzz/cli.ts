@@ -3,6 +3,7 @@
 //
 //   npx tsx --conditions=windlass:source tools/fuzz/cli.ts --count 50000 [--seed 1]
 //        [--commands test,cat,...] [--budget-ms 10000 (CPU time per input)] [--rss-mb 1024] [--from N]
+//        [--max-seconds S]
 //
 // Prints per command the inputs run, their exit statuses, the slowest input, and every distinct
 // finding with its reproducer (`--commands C --seed S --from I --count 1` reruns input I); at the
@@ -27,6 +28,8 @@ const from = Number(arg('from', '0'));
 const budgetMs = Number(arg('budget-ms', '10000'));
 const rssLimit = Number(arg('rss-mb', '1024')) * 2 ** 20;
 const only = arg('commands', '');
+// --max-seconds S: stop (every command) after S seconds in all, reporting the inputs run so far.
+const stopAt = Date.now() + Number(arg('max-seconds', 'Infinity')) * 1000;
 const commands = COMMANDS.filter((c) => only === '' || only.split(',').includes(c.name));
 
 const t0 = Date.now();
@@ -49,7 +52,8 @@ try {
     const statuses = new Map<number, number>();
     let slowest = { ms: 0, cpuMs: 0, i: -1 };
     const t1 = Date.now();
-    for (let i = from; i < from + count; i++) {
+    let ran = 0;
+    for (let i = from; i < from + count && Date.now() < stopAt; i++, ran++) {
       // One generator per input: `--seed S --from I --count 1` reruns input I alone.
       const rng = new Rng(seed * 1_000_003 + i * 7919 + cmd.name.length);
       const input = randomCliInput(cmd, rng, seeds);
@@ -74,7 +78,7 @@ try {
       if ((i - from + 1) % 5000 === 0) console.log(`  ${cmd.name}: ${i - from + 1} inputs, ${((Date.now() - t1) / 1000).toFixed(0)} s`);
     }
     const st = [...statuses].sort((a, b) => a[0] - b[0]).map(([s, n]) => `exit ${s}: ${n}`).join(', ');
-    console.log(`${cmd.name}: ${count} inputs in ${((Date.now() - t1) / 1000).toFixed(0)} s (${st}); slowest ${(slowest.cpuMs / 1000).toFixed(2)} s of CPU, ${(slowest.ms / 1000).toFixed(2)} s wall (input ${slowest.i})`);
+    console.log(`${cmd.name}: ${ran} inputs${ran < count ? ` (of ${count}: --max-seconds reached)` : ''} in ${((Date.now() - t1) / 1000).toFixed(0)} s (${st}); slowest ${(slowest.cpuMs / 1000).toFixed(2)} s of CPU, ${(slowest.ms / 1000).toFixed(2)} s wall (input ${slowest.i})`);
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

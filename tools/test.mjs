@@ -76,14 +76,17 @@ if (existsSync(unitReport)) {
   console.log(`=== packages: finished in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
 }
 
-// A `*` in the last path component of a corpus-run argument matches file names in that folder.
+// A `*` in a path component of a corpus-run argument matches names in that folder (in any
+// component: `json/*/*.json`).
 function expandGlob(arg) {
-  const slash = arg.lastIndexOf('/');
-  const name = arg.slice(slash + 1);
-  if (!name.includes('*')) return [arg];
-  const dir = arg.slice(0, slash);
-  const re = new RegExp(`^${name.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-  return readdirSync(dir).filter((f) => re.test(f)).sort().map((f) => `${dir}/${f}`);
+  const parts = arg.split('/');
+  const at = parts.findIndex((p) => p.includes('*'));
+  if (at < 0) return [arg];
+  const dir = parts.slice(0, at).join('/');
+  const re = new RegExp(`^${parts[at].split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const rest = parts.slice(at + 1).join('/');
+  return readdirSync(dir, { withFileTypes: true }).filter((e) => re.test(e.name) && (!rest || e.isDirectory())).map((e) => e.name).sort()
+    .flatMap((f) => (rest ? expandGlob(`${dir}/${f}/${rest}`).filter((p) => existsSync(p)) : [`${dir}/${f}`]));
 }
 
 // 4. The repository's own filetests (`*.clif` beside the code, e.g. isa-x64's soft-float runtests):

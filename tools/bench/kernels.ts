@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import '@windlass/isa-x64';
-import { compileModule, serialize, type BoundsChecks } from '@windlass/linker';
+import { DEFAULT_BOUNDS_CHECKS, compileModule, serialize, type BoundsChecks } from '@windlass/linker';
 import { Runtime, i32 } from '@windlass/runtime';
 import { arg } from './support';
 
@@ -40,7 +40,7 @@ interface Engine { name: string; prepare(kernel: string, wasm: string, csrc: str
 const reps = Number(arg('reps', '2'));
 const rounds = Number(arg('rounds', '3'));
 const scale = Number(arg('scale', '1'));
-const bounds = arg('bounds', 'explicit') as BoundsChecks;
+const bounds = arg('bounds', DEFAULT_BOUNDS_CHECKS) as BoundsChecks;
 const only = arg('only', '').split(',').filter(Boolean);
 
 function sh(cmd: string, args: string[], timeout = 600_000): { ok: boolean; out: string } {

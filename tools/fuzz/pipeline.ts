@@ -50,12 +50,14 @@ if (mode === 'diff') {
   const rng = new Rng(seed0);
   const found: Finding[] = [];
   const t1 = Date.now();
+  // --set NAME=VALUE (repeatable): shared settings of the native compile, e.g. opt_level=speed.
+  const settings = process.argv.flatMap((a, i) => (process.argv[i - 1] === '--set' ? [a] : []));
   for (let b = 0; b * 40 < count; b++) {
-    found.push(...(await diffBatch(seeds, rng, 40, counts, 0.5, 3, isa)));
+    found.push(...(await diffBatch(seeds, rng, 40, counts, 0.5, 3, isa, settings)));
     if ((b + 1) % 25 === 0) console.log(`${counts.functions} functions, ${counts.cases} cases, ${found.length} mismatches, ${((Date.now() - t1) / 1000).toFixed(0)} s`);
   }
   for (const f of found) console.log(`== ${f.kind}: ${f.message}\n${f.input}\n`);
-  console.log(`diff (${isa}): ${counts.functions} functions, ${counts.cases} native cases compared, ${counts.skipped} skipped (unsupported / NaN results), ${found.length} mismatches, ${((Date.now() - t1) / 1000).toFixed(1)} s`);
+  console.log(`diff (${[isa, ...settings].join(' ')}): ${counts.functions} functions, ${counts.cases} native cases compared, ${counts.skipped} skipped (unsupported / NaN results), ${found.length} mismatches, ${((Date.now() - t1) / 1000).toFixed(1)} s`);
   process.exit(found.length > 0 ? 1 : 0);
 }
 

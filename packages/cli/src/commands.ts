@@ -105,7 +105,7 @@ export const COMMANDS: readonly Command[] = [
     options: {
       target: { type: 'string', value: 'LINE', help: "a CLIF target line, e.g. 'x86_64 has_avx' (default: the file's first\ntarget, else x86_64)" },
       set,
-      'bounds-checks': { type: 'string', value: 'MODE', parse: BOUNDS_CHECKS, help: 'wasm heap bounds checks: explicit (default) or guard (the runtime\nreserves 4 GiB + a guard region per memory)' },
+      'bounds-checks': { type: 'string', value: 'MODE', parse: BOUNDS_CHECKS, help: 'wasm heap bounds checks: guard (default; the runtime reserves 4 GiB +\na guard region per memory) or explicit (a compare per access)' },
       output: { type: 'string', short: 'o', value: 'OUT', help: 'write the artifact (wasm) or ELF object (CLIF) here' },
     },
     async run({ values, operands }, io) {
@@ -195,12 +195,13 @@ export const COMMANDS: readonly Command[] = [
       jobs: { type: 'string', short: 'j', value: 'N', parse: positiveInt, help: 'run N scripts at a time (default 2)' },
       verbose: { type: 'boolean', short: 'v', help: 'print why cases were skipped' },
       wast2json: { type: 'boolean', help: "read the scripts with wabt's wast2json instead of the text reader" },
+      'bounds-checks': { type: 'string', value: 'MODE', parse: BOUNDS_CHECKS, help: 'heap bounds checks for --target: guard (the default: guard pages) or\nexplicit (compares)' },
     },
     async run({ values, operands }, io) {
       const { runWast } = await import('./cmd/wasm');
       return runWast({
         files: operands, interpret: values.interpret, node: values.node, target: values.target, settings: values.set,
-        jobs: values.jobs, verbose: values.verbose, wast2json: values.wast2json,
+        jobs: values.jobs, verbose: values.verbose, wast2json: values.wast2json, boundsChecks: values['bounds-checks'],
       }, io);
     },
   }),

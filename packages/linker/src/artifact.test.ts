@@ -5,7 +5,8 @@ import '@windlass/isa-x64';
 import { phaseTimes, resetPhaseTimes } from '@windlass/codegen';
 import { ObjectModule } from '@windlass/object';
 import { describe, expect, it } from 'vitest';
-import { CodeKind, EF_WINDLASS_MODULE, compileModule, deserialize, lookupOffset, serialize, seal, ArtifactError, type Artifact } from './index';
+import { ComponentBuilder, parseWat } from '@windlass/wasm-frontend';
+import { CodeKind, DEFAULT_BOUNDS_CHECKS, EF_WINDLASS_MODULE, compileComponent, compileModule, deserialize, lookupOffset, serialize, seal, ArtifactError, type Artifact } from './index';
 import { hasTool, onFile, wat } from './test-support/wat';
 
 const haveWabt = hasTool('wat2wasm');
@@ -72,7 +73,7 @@ describe.runIf(haveWabt)('artifacts', () => {
   it('round-trips through serialize / deserialize', () => {
     const b = serialize(artifact);
     expect(deserialize(b, { isa: 'x86_64' })).toEqual(artifact);
-    expect(deserialize(b, { isa: 'x86_64', settings: [], wasm: { boundsChecks: 'explicit' } })).toEqual(artifact);
+    expect(deserialize(b, { isa: 'x86_64', settings: [], wasm: { boundsChecks: DEFAULT_BOUNDS_CHECKS } })).toEqual(artifact);
     expect(new DataView(b.buffer).getUint32(48, true)).toBe(EF_WINDLASS_MODULE);
   });
 
@@ -128,7 +129,9 @@ describe.runIf(haveWabt)('artifacts', () => {
   });
 
   it('refuses a component where a module is expected, and the other way round', () => {
-    const comp = serialize({ ...artifact, kind: 'component' });
+    const c = new ComponentBuilder();
+    c.coreModule(parseWat('(module)'));
+    const comp = serialize(compileComponent(c.finish(), { target: 'x86_64' }));
     expectError(() => deserialize(comp, { isa: 'x86_64' }), 'kind', /holds a component, expected a module/);
     expectError(() => deserialize(serialize(artifact), { isa: 'x86_64', kind: 'component' }), 'kind', /holds a module, expected a component/);
   });

@@ -5,9 +5,10 @@
  */
 import type { RelocKind } from '@windlass/codegen';
 import type { ConstExpr, Export, GlobalType, Import, MemoryType, TableType, ValType } from '@windlass/wasm-frontend';
+import type { ComponentPlan } from './component/plan';
 
 /** Bumped whenever the bytes or the loader's contract change (vmctx layout, trampolines, libcalls). */
-export const ARTIFACT_FORMAT_VERSION = 1;
+export const ARTIFACT_FORMAT_VERSION = 2;
 
 /**
  * `e_flags` bits of an artifact, ORed with the target's own bits (RISC-V keeps its RVC and
@@ -150,6 +151,8 @@ export interface Artifact {
   addressMap: OffsetTable;
   /** Function names of the `name` section. */
   names: { module: number; func: number; name: string }[];
+  /** A component's instantiation plan (`kind` 'component'; its modules are `modules`). */
+  component?: ComponentPlan;
 }
 
 export const NO_WASM_OFFSET = 0xffffffff;

@@ -6,9 +6,9 @@
  */
 import { buildIsa, settingsBuilder, type CompiledCode, type Flags, type TargetIsa } from '@windlass/codegen';
 import type { Function as IrFunction } from '@windlass/ir';
-import { parseModule, translateFunction, WasmError, type Module } from '@windlass/wasm-frontend';
+import { parseModule, translateFunction, WasmError, type Module, type WasmFeatures } from '@windlass/wasm-frontend';
 import { CodeKind, type Artifact, type ArtifactData, type ArtifactSignature, type ModuleInfo } from './artifact';
-import { StandardEnvironment, type BoundsChecks } from './environ/environment';
+import { DEFAULT_BOUNDS_CHECKS, StandardEnvironment, type BoundsChecks } from './environ/environment';
 import { VmctxLayout } from './environ/layout';
 import { ArtifactBuildError } from './errors';
 import { compatRecord } from './format/compat';
@@ -25,10 +25,12 @@ export interface CompileOptions {
   settings?: string[];
   /** Shared flags, instead of `settings`. */
   flags?: Flags;
-  /** Bounds checks of heap accesses (default `explicit`). `guard` needs a runtime that reserves 4 GiB + guard per memory. */
+  /** Bounds checks of heap accesses (default `guard`, `DEFAULT_BOUNDS_CHECKS`): `guard` needs a runtime that reserves 4 GiB + guard per memory, as `@windlass/runtime` does. */
   boundsChecks?: BoundsChecks;
   /** Recorded in the compatibility record. */
   producer?: string;
+  /** WebAssembly features beyond 2.0 to accept (`multiMemory`), for module bytes. */
+  features?: WasmFeatures;
   /** Called after each function compiles (progress of long compiles). */
   onFunction?: (defined: number, total: number) => void;
 }
@@ -66,18 +68,23 @@ function compileOne(isa: TargetIsa, f: IrFunction, what: string, func?: number):
 /** What compiling the functions of one module needs; made once per module (and per worker). */
 export interface ModuleCompile {
   readonly module: Module;
+  /** The module's index in the artifact (its functions are `functionSymbol(index, f)`). */
+  readonly index: number;
   readonly isa: TargetIsa;
   readonly boundsChecks: BoundsChecks;
   readonly env: StandardEnvironment;
+  /** How errors name the module's functions: `''`, or `module k ` in a several-module artifact. */
+  readonly label: string;
 }
 
-/** Prepares the compile of module `m` (checks what an artifact cannot hold). */
-export function moduleCompile(m: Module, opts: CompileOptions): ModuleCompile {
-  const isa = buildIsa(opts.target ?? 'x86_64', flagsOf(opts));
-  const boundsChecks = opts.boundsChecks ?? 'explicit';
-  if (m.memories.length > 1) throw new ArtifactBuildError(`${m.memories.length} memories: artifacts support one memory per module (multi-memory is not WebAssembly 2.0)`);
-  const env = new StandardEnvironment(m, { boundsChecks, functionName: (i) => ({ kind: 'testcase', name: functionSymbol(0, i) }) });
-  return { module: m, isa, boundsChecks, env };
+/**
+ * Prepares the compile of module `m`, module `index` of its artifact (0 unless the artifact
+ * holds several, as a component's does); `isa` shares one backend between a compile's modules.
+ */
+export function moduleCompile(m: Module, opts: CompileOptions, index = 0, isa: TargetIsa = buildIsa(opts.target ?? 'x86_64', flagsOf(opts)), several = index > 0): ModuleCompile {
+  const boundsChecks = opts.boundsChecks ?? DEFAULT_BOUNDS_CHECKS;
+  const env = new StandardEnvironment(m, { boundsChecks, functionName: (i) => ({ kind: 'testcase', name: functionSymbol(index, i) }) });
+  return { module: m, index, isa, boundsChecks, env, label: several ? `module ${index} ` : '' };
 }
 
 /**
@@ -95,7 +102,7 @@ export function compileDefinedFunction(c: ModuleCompile, d: number): CompiledCod
     throw new ArtifactBuildError(`translation failed: ${String(e)}`, index, e);
   }
   const name = m.names?.functions.get(index);
-  return compileOne(c.isa, ir, name === undefined ? `function ${index}` : `function ${index} (${name})`, index);
+  return compileOne(c.isa, ir, `${c.label}function ${index}${name === undefined ? '' : ` (${name})`}`, index);
 }
 
 /**
@@ -105,41 +112,79 @@ export function compileDefinedFunction(c: ModuleCompile, d: number): CompiledCod
  * (`compileModuleParallel` does the same on several workers.)
  */
 export function compileModule(input: Uint8Array | Module, opts: CompileOptions = {}): Artifact {
-  const m = input instanceof Uint8Array ? parseModule(input) : input;
-  const c = moduleCompile(m, opts);
-  const codes: CompiledCode[] = [];
-  for (let d = 0; d < m.bodies.length; d++) {
-    codes.push(compileDefinedFunction(c, d));
-    opts.onFunction?.(d + 1, m.bodies.length);
-  }
-  return assembleArtifact(c, codes, opts);
+  const m = input instanceof Uint8Array ? parseModule(input, opts.features) : input;
+  return { kind: 'module', ...compileModules([m], opts) };
 }
 
 /**
- * The artifact of module compile `c` from the code of its defined functions (in code-section
- * order): signatures, trampolines, the linked `.text` and the metadata.
+ * The shared part of every artifact: several modules compiled into one `.text` (module k's
+ * functions named `functionSymbol(k, index)`), one function at a time, then assembled.
+ */
+export function compileModules(ms: readonly Module[], opts: CompileOptions = {}): Omit<Artifact, 'kind'> {
+  const isa = buildIsa(opts.target ?? 'x86_64', flagsOf(opts));
+  const total = ms.reduce((n, m) => n + m.bodies.length, 0);
+  let done = 0;
+  const parts = ms.map((m, mi) => {
+    const c = moduleCompile(m, opts, mi, isa, ms.length > 1);
+    const codes: CompiledCode[] = [];
+    for (let d = 0; d < m.bodies.length; d++) {
+      codes.push(compileDefinedFunction(c, d));
+      opts.onFunction?.(++done, total);
+    }
+    return { compile: c, codes };
+  });
+  return assembleModules(parts, opts);
+}
+
+/**
+ * The module artifact of module compile `c` from the code of its defined functions (in
+ * code-section order).
  */
 export function assembleArtifact(c: ModuleCompile, codes: readonly CompiledCode[], opts: CompileOptions): Artifact {
-  const { module: m, isa, boundsChecks } = c;
-  // Signatures, shared by every module of the artifact (one module today).
+  return { kind: 'module', ...assembleModules([{ compile: c, codes }], opts) };
+}
+
+/** One module's part of an artifact: its compile and the code of its defined functions. */
+export interface CompiledModule {
+  readonly compile: ModuleCompile;
+  readonly codes: readonly CompiledCode[];
+}
+
+/**
+ * Signatures (shared by every module of the artifact), trampolines (one entry trampoline per
+ * signature a function has, one exit trampoline per signature of an imported function), the
+ * linked `.text` and the metadata of compiled modules, module k being `parts[k]`.
+ */
+export function assembleModules(parts: readonly CompiledModule[], opts: CompileOptions): Omit<Artifact, 'kind'> {
+  const isa = parts.length > 0 ? parts[0].compile.isa : buildIsa(opts.target ?? 'x86_64', flagsOf(opts));
+  const boundsChecks = opts.boundsChecks ?? DEFAULT_BOUNDS_CHECKS;
+  const ms = parts.map((p) => p.compile.module);
   const signatures: ArtifactSignature[] = [];
   const sigIds = new Map<string, number>();
-  const types = m.types.map((t) => {
-    const key = sigKey(t);
-    let id = sigIds.get(key);
-    if (id === undefined) {
-      sigIds.set(key, (id = signatures.length));
-      signatures.push({ params: [...t.params], results: [...t.results], entry: -1, exit: -1 });
-    }
-    return id;
-  });
+  const typesOf = ms.map((m) =>
+    m.types.map((t) => {
+      const key = sigKey(t);
+      let id = sigIds.get(key);
+      if (id === undefined) {
+        sigIds.set(key, (id = signatures.length));
+        signatures.push({ params: [...t.params], results: [...t.results], entry: -1, exit: -1 });
+      }
+      return id;
+    }),
+  );
 
-  const units: LinkUnit[] = codes.map((code, d) => {
-    const index = m.numImportedFuncs + d;
-    return { symbol: functionSymbol(0, index), code, range: { kind: CodeKind.Function, module: 0, index }, func: index };
+  const units: LinkUnit[] = [];
+  const entryNeeded = new Set<number>();
+  const exitNeeded = new Set<number>();
+  parts.forEach(({ compile: { module: m }, codes }, mi) => {
+    const types = typesOf[mi];
+    codes.forEach((code, d) => {
+      const index = m.numImportedFuncs + d;
+      units.push({ symbol: functionSymbol(mi, index), code, range: { kind: CodeKind.Function, module: mi, index }, func: index });
+    });
+    for (const t of m.funcTypes) entryNeeded.add(types[t]);
+    for (const imp of m.imports) if (imp.desc.kind === 0) exitNeeded.add(types[imp.desc.typeIndex]);
   });
-  const entryNeeded = new Set(m.funcTypes.map((t) => types[t]));
-  const exitNeeded = new Set(m.imports.flatMap((imp) => (imp.desc.kind === 0 ? [types[imp.desc.typeIndex]] : [])));
   for (const id of [...entryNeeded].sort((a, b) => a - b)) {
     const code = compileOne(isa, entryTrampoline(signatures[id], id), `the entry trampoline of signature ${id}`);
     units.push({ symbol: entryTrampolineName(id), code, range: { kind: CodeKind.Entry, module: 0, index: id } });
@@ -154,17 +199,40 @@ export function assembleArtifact(c: ModuleCompile, codes: readonly CompiledCode[
     else if (c.kind === CodeKind.Exit) signatures[c.index].exit = i;
   });
 
-  // Data segment payloads go to .rodata, in segment order.
+  // Data segment payloads go to .rodata, in module and segment order.
   const chunks: Uint8Array[] = [];
   let rodataSize = 0;
-  const data: ArtifactData[] = m.data.map((seg) => {
-    const bytes = m.bytes.subarray(seg.start, seg.end);
-    const start = rodataSize;
-    chunks.push(bytes);
-    rodataSize += bytes.length;
-    const d: ArtifactData = { mode: seg.mode, memory: seg.memory, start, end: rodataSize };
-    if (seg.offset) d.offset = seg.offset;
-    return d;
+  const infos: ModuleInfo[] = ms.map((m, mi) => {
+    const data: ArtifactData[] = m.data.map((seg) => {
+      const bytes = m.bytes.subarray(seg.start, seg.end);
+      const start = rodataSize;
+      chunks.push(bytes);
+      rodataSize += bytes.length;
+      const d: ArtifactData = { mode: seg.mode, memory: seg.memory, start, end: rodataSize };
+      if (seg.offset) d.offset = seg.offset;
+      return d;
+    });
+    const layout = new VmctxLayout(m);
+    return {
+      name: m.names?.module ?? '',
+      types: typesOf[mi],
+      imports: m.imports,
+      funcTypes: m.funcTypes,
+      numImportedFuncs: m.numImportedFuncs,
+      tables: m.tables,
+      numImportedTables: m.numImportedTables,
+      memories: m.memories,
+      numImportedMemories: m.numImportedMemories,
+      globals: m.globals,
+      numImportedGlobals: m.numImportedGlobals,
+      globalInits: m.globalInits,
+      exports: m.exports,
+      start: m.start,
+      elements: m.elements.map((e) => (e.offset ? { mode: e.mode, table: e.table, offset: e.offset, type: e.type, items: e.items } : { mode: e.mode, table: e.table, type: e.type, items: e.items })),
+      data,
+      functions: linked.code.flatMap((c, i) => (c.kind === CodeKind.Function && c.module === mi ? [i] : [])),
+      layout: { size: layout.size, memory: layout.memory, tables: layout.tables, globals: layout.globals, sigIds: layout.sigIds, funcRefs: layout.funcRefs },
+    };
   });
   const rodata = new Uint8Array(rodataSize);
   let at = 0;
@@ -172,37 +240,17 @@ export function assembleArtifact(c: ModuleCompile, codes: readonly CompiledCode[
     rodata.set(c, at);
     at += c.length;
   }
-  const layout = new VmctxLayout(m);
-  const info: ModuleInfo = {
-    name: m.names?.module ?? '',
-    types,
-    imports: m.imports,
-    funcTypes: m.funcTypes,
-    numImportedFuncs: m.numImportedFuncs,
-    tables: m.tables,
-    numImportedTables: m.numImportedTables,
-    memories: m.memories,
-    numImportedMemories: m.numImportedMemories,
-    globals: m.globals,
-    numImportedGlobals: m.numImportedGlobals,
-    globalInits: m.globalInits,
-    exports: m.exports,
-    start: m.start,
-    elements: m.elements.map((e) => (e.offset ? { mode: e.mode, table: e.table, offset: e.offset, type: e.type, items: e.items } : { mode: e.mode, table: e.table, type: e.type, items: e.items })),
-    data,
-    functions: linked.code.flatMap((c, i) => (c.kind === CodeKind.Function ? [i] : [])),
-    layout: { size: layout.size, memory: layout.memory, tables: layout.tables, globals: layout.globals, sigIds: layout.sigIds, funcRefs: layout.funcRefs },
-  };
-  const names = [...(m.names?.functions ?? new Map<number, string>())].filter(([i]) => i < m.funcTypes.length).sort((a, b) => a[0] - b[0]).map(([func, name]) => ({ module: 0, func, name }));
+  const names = ms.flatMap((m, mi) =>
+    [...(m.names?.functions ?? new Map<number, string>())].filter(([i]) => i < m.funcTypes.length).sort((a, b) => a[0] - b[0]).map(([func, name]) => ({ module: mi, func, name })),
+  );
   return {
-    kind: 'module',
     compat: compatRecord(isa, { boundsChecks }, opts.producer ?? 'windlass'),
     signatures,
     code: linked.code,
     text: linked.text,
     relocations: linked.relocations,
     rodata,
-    modules: [info],
+    modules: infos,
     traps: linked.traps,
     addressMap: linked.addressMap,
     names,

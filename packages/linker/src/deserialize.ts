@@ -16,7 +16,8 @@ import { readElf, readRela, readSymbols, sectionBytes, type ElfFile, type ElfSec
 import { decodeModules } from './format/module';
 import { decodeCode, decodeNames, decodeOffsetTable, decodeSignatures } from './format/tables';
 import { RUNTIME_SYMBOLS } from './runtime-abi';
-import { HASH_ALGORITHM_XXH32, HASH_SECTION, artifactHash } from './serialize';
+import { COMPONENT_SECTION, HASH_ALGORITHM_XXH32, HASH_SECTION, artifactHash } from './serialize';
+import { decodePlan } from './component/format';
 
 const META_SECTIONS = ['.windlass.compat', '.windlass.sigs', '.windlass.funcs', '.windlass.module', '.windlass.traps', '.windlass.addrmap', '.windlass.names', HASH_SECTION];
 
@@ -43,8 +44,9 @@ function fieldSize(m: ElfMachine, kind: RelocKind): number {
 }
 
 /**
- * Reads and checks an artifact. `expected` says what the caller can run (omitted: any target
- * and settings, for tools that only look, such as `windlass inspect`).
+ * Reads and checks an artifact. `expected` says what the caller can run (omitted: any target,
+ * settings and kind, for tools that only look, such as `windlass inspect`; given, its `kind`
+ * defaults to module).
  */
 export function deserialize(bytes: Uint8Array, expected?: ArtifactExpectation): Artifact {
   const f = readElf(bytes);
@@ -81,9 +83,8 @@ export function deserialize(bytes: Uint8Array, expected?: ArtifactExpectation): 
     throw new ArtifactError('target', 'ELF header', 48, `e_flags 0x${f.eFlags.toString(16)}: the ${f.machine.isa} bits are 0x${(f.eFlags & 0xffffff).toString(16)}, expected 0x${f.machine.eFlags.toString(16)}`);
   }
   const kind = kindBits === EF_WINDLASS_MODULE ? 'module' : 'component';
-  const wantKind = expected?.kind ?? 'module';
+  const wantKind = expected ? (expected.kind ?? 'module') : kind;
   if (kind !== wantKind) throw new ArtifactError('kind', 'ELF header', 48, `the artifact holds a ${kind}, expected a ${wantKind}`);
-  if (kind === 'component') throw new ArtifactError('kind', 'ELF header', 48, 'components are not supported by this linker yet');
 
   const textSection = section(f, '.text');
   if (textSection.type !== C.SHT_PROGBITS || textSection.flags !== (C.SHF_ALLOC | C.SHF_EXECINSTR)) {
@@ -103,7 +104,15 @@ export function deserialize(bytes: Uint8Array, expected?: ArtifactExpectation): 
   const addressMap = decodeOffsetTable(reader(f, section(f, '.windlass.addrmap')), 'address map', text.length);
   const names = decodeNames(reader(f, section(f, '.windlass.names')), (m) => modules[m]?.funcTypes.length);
   const relocations = readRelocations(f, textSection, text.length);
-  return { kind, compat, signatures, code, text, relocations, rodata, modules, traps, addressMap, names };
+  const planSection = f.sections.find((x) => x.name === COMPONENT_SECTION);
+  if (kind === 'module') {
+    if (planSection) throw new ArtifactError('malformed', COMPONENT_SECTION, planSection.headerOffset, 'a module artifact with an instantiation plan');
+    return { kind, compat, signatures, code, text, relocations, rodata, modules, traps, addressMap, names };
+  }
+  if (!planSection) throw new ArtifactError('malformed', COMPONENT_SECTION, 0, 'a component artifact without its instantiation plan');
+  if (planSection.type !== C.SHT_PROGBITS) throw new ArtifactError('malformed', COMPONENT_SECTION, planSection.headerOffset, `section type ${planSection.type}, expected SHT_PROGBITS`);
+  const component = decodePlan(reader(f, planSection), { moduleImports: modules.map((m) => m.imports.length) });
+  return { kind, compat, signatures, code, text, relocations, rodata, modules, traps, addressMap, names, component };
 }
 
 /** Every code range belongs to exactly one function or trampoline, and every function has code. */

@@ -17,14 +17,19 @@
  */
 export * from './artifact';
 export * from './errors';
-export { StandardEnvironment, wasmSignature, type BoundsChecks, type StandardEnvironmentOptions } from './environ/environment';
+export { StandardEnvironment, wasmSignature, DEFAULT_BOUNDS_CHECKS, type BoundsChecks, type StandardEnvironmentOptions } from './environ/environment';
 export { VmctxLayout, FUNC_REF_SIZE } from './environ/layout';
-export { compileModule, functionSymbol, type CompileOptions } from './compile';
+export { compileModule, compileModules, assembleModules, functionSymbol, type CompileOptions, type CompiledModule } from './compile';
 export { compileModuleParallel, serveCompileRequests, type CompilePort, type CompileWorker } from './parallel';
+export { compileComponent, DROP_EXPORT, type ComponentCompileOptions } from './component/compile';
+export { generateAdapter, ADAPTER_EXPORT, type Adapter, type AdapterSpec, type AdapterSide, type AdapterImport } from './component/adapter';
+export { encodePlan, decodePlan } from './component/format';
+export * from './component/plan';
+export * from './component/runtime-abi';
 export { linkText, type LinkUnit, type LinkedText } from './link';
 export { patchPcRel } from './relocate';
 export { entryTrampoline, exitTrampoline, entryTrampolineName, exitTrampolineName } from './trampolines';
-export { serialize, seal, codeSymbol, hashFieldOffset, HASH_SECTION, HASH_ALGORITHM_XXH32 } from './serialize';
+export { serialize, seal, codeSymbol, hashFieldOffset, HASH_SECTION, HASH_ALGORITHM_XXH32, COMPONENT_SECTION, type SerializeOptions } from './serialize';
 export { deserialize, artifactSections } from './deserialize';
 export { checkCompat, compatValue, type ArtifactExpectation, type WasmSettings } from './format/compat';
 export { xxh32 } from './format/hash';

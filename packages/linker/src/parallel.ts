@@ -15,7 +15,7 @@
  * the artifact is the same whatever the number of workers and however the work was split.
  */
 import type { CompiledCode } from '@windlass/codegen';
-import { decodeModule, parseModule, WasmError } from '@windlass/wasm-frontend';
+import { decodeModule, parseModule, WasmError, type WasmFeatures } from '@windlass/wasm-frontend';
 import type { Artifact } from './artifact';
 import { assembleArtifact, compileDefinedFunction, flagsOf, moduleCompile, type CompileOptions, type ModuleCompile } from './compile';
 import type { BoundsChecks } from './environ/environment';
@@ -41,6 +41,7 @@ interface ModuleRequest {
   readonly target: string;
   readonly settings: readonly string[];
   readonly boundsChecks: BoundsChecks;
+  readonly features: WasmFeatures;
 }
 
 interface CompileRequest {
@@ -69,8 +70,8 @@ export function serveCompileRequests(port: CompilePort): void {
     const req = message as Request;
     if (req.t === 'module') {
       // The main thread validated the module already: decoding is enough here.
-      const { module } = decodeModule(req.bytes);
-      c = moduleCompile(module, { target: req.target, settings: [...req.settings], boundsChecks: req.boundsChecks });
+      const { module } = decodeModule(req.bytes, req.features);
+      c = moduleCompile(module, { target: req.target, settings: [...req.settings], boundsChecks: req.boundsChecks, features: req.features });
       return;
     }
     if (req.t === 'release') {
@@ -105,8 +106,8 @@ const BATCH_BYTES = 1 << 14;
  */
 export async function compileModuleParallel(bytes: Uint8Array, opts: CompileOptions, workers: readonly CompileWorker[]): Promise<Artifact> {
   if (workers.length === 0) throw new RangeError('compileModuleParallel needs at least one worker');
-  const m = parseModule(bytes);
-  // Options errors (bad target, setting, several memories) surface here, before any worker starts.
+  const m = parseModule(bytes, opts.features);
+  // Options errors (bad target, setting) surface here, before any worker starts.
   const c = moduleCompile(m, opts);
   const settings = opts.flags ? opts.flags.changed() : flagsOf(opts).changed();
   const n = m.bodies.length;
@@ -158,7 +159,7 @@ export async function compileModuleParallel(bytes: Uint8Array, opts: CompileOpti
         } else if (busy === 0) resolve();
       });
     }
-    const request: ModuleRequest = { t: 'module', bytes, target: opts.target ?? 'x86_64', settings, boundsChecks: c.boundsChecks };
+    const request: ModuleRequest = { t: 'module', bytes, target: opts.target ?? 'x86_64', settings, boundsChecks: c.boundsChecks, features: { ...opts.features } };
     for (const w of workers) {
       w.postMessage(request);
       if (next < n) {

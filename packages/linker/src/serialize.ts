@@ -11,6 +11,18 @@ import { readElf } from './format/elf';
 import { xxh32 } from './format/hash';
 import { encodeModules } from './format/module';
 import { encodeCode, encodeNames, encodeOffsetTable, encodeSignatures } from './format/tables';
+import { encodePlan } from './component/format';
+
+/** The instantiation plan of a component artifact. */
+export const COMPONENT_SECTION = '.windlass.component';
+
+export interface SerializeOptions {
+  /**
+   * One module of the artifact on its own (by index or name). Only a module artifact's module
+   * can be: a component artifact's metadata describes the component, not its modules.
+   */
+  module?: number | string;
+}
 
 export const HASH_SECTION = '.windlass.hash';
 /** XXH32, seed 0, over the file with the hash field zeroed. */
@@ -27,7 +39,16 @@ export function codeSymbol(a: Pick<Artifact, 'names' | 'modules'>, c: CodeRange)
   return named ? `${prefix}:${named.name}` : prefix;
 }
 
-export function serialize(a: Artifact): Uint8Array {
+export function serialize(a: Artifact, opts: SerializeOptions = {}): Uint8Array {
+  if (opts.module !== undefined) {
+    const which = typeof opts.module === 'number' ? `module ${opts.module}` : `module ${JSON.stringify(opts.module)}`;
+    if (a.kind === 'component') {
+      throw new ArtifactBuildError(`${which} of a component cannot be serialized on its own: the artifact's metadata (its instantiation plan, its adapters, its shared signatures and .text) describes the component, not the module; compile the module by itself with compileModule`);
+    }
+    const found = typeof opts.module === 'number' ? opts.module === 0 : a.modules[0]?.name === opts.module;
+    if (!found) throw new ArtifactBuildError(`the artifact has no ${which}`);
+  }
+  if ((a.kind === 'component') !== (a.component !== undefined)) throw new ArtifactBuildError(`a ${a.kind} artifact ${a.component ? 'with' : 'without'} an instantiation plan`);
   const base = ELF_MACHINES[a.compat.isa];
   if (!base) throw new ArtifactBuildError(`no ELF machine for ISA ${a.compat.isa}`);
   const machine = { ...base, eFlags: base.eFlags | (a.kind === 'module' ? EF_WINDLASS_MODULE : EF_WINDLASS_COMPONENT) };
@@ -58,6 +79,7 @@ export function serialize(a: Artifact): Uint8Array {
     { name: '.windlass.traps', ...META, data: encodeOffsetTable(a.traps) },
     { name: '.windlass.addrmap', ...META, data: encodeOffsetTable(a.addressMap) },
     { name: '.windlass.names', ...META, data: encodeNames(a.names) },
+    ...(a.component ? [{ name: COMPONENT_SECTION, ...META, data: encodePlan(a.component) }] : []),
     { name: HASH_SECTION, ...META, data: hash },
   ];
   const bytes = writeElfRelocatable({ machine, sections, symbols });

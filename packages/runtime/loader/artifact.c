@@ -240,7 +240,6 @@ static int parse_module(rd *r, wl_artifact *a, wl_module *m) {
   dm = rd_count(r, 9);
   m->nmems = nm + dm;
   m->nimported_mems = nm;
-  if (m->nmems > 1) rd_fail(r, "more than one memory");
   m->mem_lim = wl_xalloc(sizeof(wl_limits) * (m->nmems + 1));
   k = 0;
   for (uint32_t i = 0; i < m->nimports; i++)
@@ -307,7 +306,7 @@ static int parse_module(rd *r, wl_artifact *a, wl_module *m) {
   }
   for (int i = 0; i < 6; i++) m->layout[i] = rd_u32(r);
   /* The loader lays instances out itself; the artifact must agree. */
-  uint32_t tables = 8, globals = tables + 8 * m->ntables, sig_ids = globals + 8 * m->nglobals;
+  uint32_t tables = 8 * (m->nmems ? m->nmems : 1), globals = tables + 8 * m->ntables, sig_ids = globals + 8 * m->nglobals;
   uint32_t func_refs = (sig_ids + 4 * m->ntypes + 7) & ~7u, size = func_refs + 24 * m->nfuncs;
   if (!r->failed && (m->layout[0] != size || m->layout[1] != 0 || m->layout[2] != tables || m->layout[3] != globals || m->layout[4] != sig_ids || m->layout[5] != func_refs))
     rd_fail(r, "the vmctx layout differs from this loader's");
@@ -367,7 +366,7 @@ wl_artifact *wl_load_artifact(const uint8_t *b, size_t n, char *err, size_t errn
   SECTION(".windlass.compat");
   uint32_t version = rd_u32(&r);
   char *isa = rd_str(&r), *triple = rd_str(&r), *producer = rd_str(&r);
-  if (!r.failed && version != 1) rd_fail(&r, "format version %u (this loader reads 1)", version);
+  if (!r.failed && version != WL_FORMAT_VERSION) rd_fail(&r, "format version %u (this loader reads %u)", version, WL_FORMAT_VERSION);
   if (!r.failed && strcmp(isa, WL_ARCH) != 0) rd_fail(&r, "the artifact is for %s, this loader runs %s code", isa, WL_ARCH);
   for (int list = 0; list < 3 && !r.failed; list++) {
     uint32_t k = rd_count(&r, 8);

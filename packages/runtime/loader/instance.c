@@ -121,6 +121,25 @@ static void trap_now(wl_outcome *o, uint32_t code) {
   o->nframes = 0;
 }
 
+/* The extern an instance exports as `ex`. */
+static void extern_of(wl_instance *X, const wl_export *ex, wl_extern *e) {
+  memset(e, 0, sizeof *e);
+  e->kind = ex->kind;
+  switch (ex->kind) {
+  case WL_FUNC: e->func = *((wl_funcref *)(X->vmctx + X->mod->layout[5]) + ex->index); break;
+  case WL_TABLE: e->table = X->tables[ex->index]; break;
+  case WL_MEMORY: e->memory = X->mems[ex->index]; break;
+  default: e->global = X->globals[ex->index];
+  }
+}
+
+int wl_instance_export(wl_instance *X, const char *name, wl_extern *e) {
+  const wl_export *ex = find_export(X->mod, name);
+  if (!ex) return -1;
+  extern_of(X, ex, e);
+  return 0;
+}
+
 /*
  * Builds an instance of module `m`. `bindings` resolve import module names: an instance, or
  * WASI. On failure the outcome says why (link error, trap, ...) and no instance is returned,
@@ -128,15 +147,46 @@ static void trap_now(wl_outcome *o, uint32_t code) {
  */
 wl_instance *wl_instantiate(wl_module *m, uint32_t nb, const wl_binding *bindings, struct wl_wasi *wasi, unsigned timeout_ms, wl_outcome *o) {
   memset(o, 0, offsetof(wl_outcome, frames));
+  o->message[0] = 0;
+  wl_extern *ex = wl_xalloc(sizeof(wl_extern) * (m->nimports + 1));
+  for (uint32_t k = 0; k < m->nimports; k++) {
+    const wl_import *im = &m->imports[k];
+    const wl_binding *b = NULL;
+    for (uint32_t j = 0; j < nb; j++)
+      if (wl_same(bindings[j].module, im->module)) { b = &bindings[j]; break; }
+    if (!b) { link_error(o, "unknown import", im); free(ex); return NULL; }
+    if (b->kind == WL_BIND_WASI) {
+      if (im->kind != WL_FUNC || !wasi || wl_wasi_function(im->name, &ex[k].hp, &ex[k].hnp, &ex[k].hr, &ex[k].hnr, &ex[k].host) != 0) { link_error(o, "unknown import", im); free(ex); return NULL; }
+      ex[k].kind = WL_FUNC;
+      continue;
+    }
+    const wl_export *e = find_export(b->inst->mod, im->name);
+    if (!e) { link_error(o, "unknown import", im); free(ex); return NULL; }
+    extern_of(b->inst, e, &ex[k]);
+  }
+  wl_instance *I = wl_instantiate_externs(m, ex, wasi, NULL, timeout_ms, o);
+  free(ex);
+  return I;
+}
+
+/*
+ * Builds an instance of module `m` whose imports are `ex` (one per import, type-checked here).
+ * `cinst` is the component instance it belongs to, or NULL.
+ */
+wl_instance *wl_instantiate_externs(wl_module *m, const wl_extern *ex, struct wl_wasi *wasi, struct wl_cinstance *cinst, unsigned timeout_ms, wl_outcome *o) {
+  memset(o, 0, offsetof(wl_outcome, frames));
+  o->message[0] = 0;
   wl_artifact *a = m->art;
   wl_instance *I = wl_xalloc(sizeof *I);
   I->mod = m;
+  I->cinst = cinst;
   uint8_t *block = aligned_alloc(16, ((16 + (size_t)m->layout[0]) + 15) & ~(size_t)15);
   if (!block) exit(70);
   memset(block, 0, 16 + (size_t)m->layout[0]);
   *(wl_instance **)block = I;
   I->vmctx = block + 16;
   I->tables = wl_xalloc(sizeof(wl_table *) * (m->ntables + 1));
+  I->mems = wl_xalloc(sizeof(wl_memory *) * (m->nmems + 1));
   I->globals = wl_xalloc(sizeof(wl_global *) * (m->nglobals + 1));
   I->hosts = wl_xalloc(sizeof(wl_hostctx) * (m->nimports + 1));
   I->wasi = wasi;
@@ -145,66 +195,57 @@ wl_instance *wl_instantiate(wl_module *m, uint32_t nb, const wl_binding *binding
   uint32_t fi = 0, ti = 0, mi = 0, gi = 0;
   for (uint32_t k = 0; k < m->nimports; k++) {
     const wl_import *im = &m->imports[k];
-    const wl_binding *b = NULL;
-    for (uint32_t j = 0; j < nb; j++)
-      if (wl_same(bindings[j].module, im->module)) { b = &bindings[j]; break; }
-    if (!b) { link_error(o, "unknown import", im); return NULL; }
-    if (b->kind == WL_BIND_WASI) {
-      const uint8_t *p, *r;
-      uint32_t np, nr;
-      wl_host_fn fn;
-      if (im->kind != WL_FUNC || !wasi || wl_wasi_function(im->name, &p, &np, &r, &nr, &fn) != 0) { link_error(o, "unknown import", im); return NULL; }
-      wl_sig *s = &a->sigs[m->types[im->type]];
-      if (s->np != np || s->nr != nr || memcmp(s->params, p, np) != 0 || memcmp(s->results, r, nr) != 0) { link_error(o, "incompatible import type", im); return NULL; }
-      I->hosts[k].fn = fn;
-      I->hosts[k].inst = I;
-      I->hosts[k].which = k;
-      refs[fi].code = a->text + a->code[s->exit].off;
-      refs[fi].vmctx = &I->hosts[k];
-      refs[fi].sig = s->rt;
-      fi++;
-      continue;
-    }
-    wl_instance *X = b->inst;
-    const wl_export *ex = find_export(X->mod, im->name);
-    if (!ex) { link_error(o, "unknown import", im); return NULL; }
-    if (ex->kind != im->kind) { link_error(o, "incompatible import type", im); return NULL; }
+    const wl_extern *e = &ex[k];
+    if (e->kind != im->kind) { link_error(o, "incompatible import type", im); return NULL; }
     switch (im->kind) {
     case WL_FUNC: {
-      wl_funcref *src = (wl_funcref *)(X->vmctx + X->mod->layout[5]) + ex->index;
-      if (src->sig != a->sigs[m->types[im->type]].rt) { link_error(o, "incompatible import type", im); return NULL; }
-      refs[fi++] = *src;
+      wl_sig *s = &a->sigs[m->types[im->type]];
+      if (e->host) {
+        /* A host function: reached through the exit trampoline of its signature. */
+        if (s->np != e->hnp || s->nr != e->hnr || memcmp(s->params, e->hp, e->hnp) != 0 || memcmp(s->results, e->hr, e->hnr) != 0 || s->exit < 0) { link_error(o, "incompatible import type", im); return NULL; }
+        I->hosts[k].fn = e->host;
+        I->hosts[k].inst = I;
+        I->hosts[k].which = k;
+        I->hosts[k].args[0] = e->args[0];
+        I->hosts[k].args[1] = e->args[1];
+        refs[fi].code = a->text + a->code[s->exit].off;
+        refs[fi].vmctx = &I->hosts[k];
+        refs[fi].sig = s->rt;
+        fi++;
+        break;
+      }
+      if (e->func.sig != s->rt || !e->func.code) { link_error(o, "incompatible import type", im); return NULL; }
+      refs[fi++] = e->func;
       break;
     }
     case WL_TABLE: {
-      wl_table *t = X->tables[ex->index];
-      if (t->elem != im->elem || !limits_match(t->len, t->has_max, t->max, &im->lim)) { link_error(o, "incompatible import type", im); return NULL; }
+      wl_table *t = e->table;
+      if (!t || t->elem != im->elem || !limits_match(t->len, t->has_max, t->max, &im->lim)) { link_error(o, "incompatible import type", im); return NULL; }
       I->tables[ti++] = t;
       break;
     }
     case WL_MEMORY: {
-      wl_memory *mem = X->mem;
+      wl_memory *mem = e->memory;
       if (!mem || !limits_match(mem->len / WL_PAGE, mem->has_max, mem->max_pages, &im->lim)) { link_error(o, "incompatible import type", im); return NULL; }
       if (a->guard && mem->reserved < (8ull << 30)) { link_error(o, "incompatible import type (this module's code needs a memory with guard pages)", im); return NULL; }
-      I->mem = mem;
-      mi++;
+      I->mems[mi++] = mem;
       break;
     }
     default: {
-      wl_global *g = X->globals[ex->index];
-      if (g->type != im->gtype || g->mut != im->gmut) { link_error(o, "incompatible import type", im); return NULL; }
+      wl_global *g = e->global;
+      if (!g || g->type != im->gtype || g->mut != im->gmut) { link_error(o, "incompatible import type", im); return NULL; }
       I->globals[gi++] = g;
     }
     }
   }
-  (void)mi;
-  if (m->nmems > m->nimported_mems) {
-    I->mem = memory_new(m->mem_lim[m->nimported_mems], a->guard);
-    if (!I->mem) { o->status = WL_ERROR; snprintf(o->message, sizeof o->message, "cannot reserve a linear memory"); return NULL; }
+  for (uint32_t k = m->nimported_mems; k < m->nmems; k++) {
+    I->mems[k] = memory_new(m->mem_lim[k], a->guard);
+    if (!I->mems[k]) { o->status = WL_ERROR; snprintf(o->message, sizeof o->message, "cannot reserve a linear memory"); return NULL; }
   }
+  I->mem = m->nmems ? I->mems[0] : NULL;
   for (uint32_t t = m->nimported_tables; t < m->ntables; t++) I->tables[t] = table_new(m->table_elem[t], m->table_lim[t]);
   /* vmctx: records, signature ids, defined functions (global initializers may take ref.func). */
-  *(void **)(vm + m->layout[1]) = I->mem;
+  for (uint32_t k = 0; k < m->nmems; k++) *(void **)(vm + m->layout[1] + 8 * k) = I->mems[k];
   for (uint32_t t = 0; t < m->ntables; t++) *(void **)(vm + m->layout[2] + 8 * t) = I->tables[t];
   for (uint32_t t = 0; t < m->ntypes; t++) *(uint32_t *)(vm + m->layout[4] + 4 * t) = a->sigs[m->types[t]].rt;
   for (uint32_t f = m->nimported_funcs; f < m->nfuncs; f++) {
@@ -257,8 +298,9 @@ wl_instance *wl_instantiate(wl_module *m, uint32_t nb, const wl_binding *binding
     if (s->mode != 0) continue;
     uint64_t off[2];
     eval_const(I, &s->offset, off);
-    if ((uint64_t)cell_u32(off) + I->data_len[d] > I->mem->len) { trap_now(o, WL_TRAP_HEAP_OOB); return NULL; }
-    memcpy(I->mem->base + cell_u32(off), I->data_ptr[d], I->data_len[d]);
+    wl_memory *M = I->mems[s->memory];
+    if ((uint64_t)cell_u32(off) + I->data_len[d] > M->len) { trap_now(o, WL_TRAP_HEAP_OOB); return NULL; }
+    memcpy(M->base + cell_u32(off), I->data_ptr[d], I->data_len[d]);
     I->data_len[d] = 0;
   }
   if (m->start != WL_NONE) {
@@ -310,6 +352,7 @@ void wl_value_to_le(uint8_t t, const uint64_t slot[2], uint8_t le[16]) {
  */
 int wl_invoke(wl_instance *I, const char *name, uint32_t nargs, const uint8_t *args, unsigned timeout_ms, wl_outcome *o, uint8_t *results, uint32_t *nresults, const uint8_t **types) {
   memset(o, 0, offsetof(wl_outcome, frames));
+  o->message[0] = 0;
   wl_module *m = I->mod;
   const wl_export *ex = find_export(m, name);
   if (!ex || ex->kind != WL_FUNC) {

@@ -18,8 +18,8 @@ typedef uint64_t u32arg;
 
 static wl_memory *memory_of(void *vm, uint32_t mem) {
   wl_instance *I = wl_instance_of(vm);
-  if (mem != 0 || !I->mem) wl_trap(WL_TRAP_HEAP_OOB);
-  return I->mem;
+  if (mem >= I->mod->nmems) wl_trap(WL_TRAP_HEAP_OOB);
+  return I->mems[mem];
 }
 
 uint32_t wasm_memory_grow(void *vm, u32arg mem_, u32arg delta_) {
@@ -33,14 +33,13 @@ uint32_t wasm_memory_grow(void *vm, u32arg mem_, u32arg delta_) {
   return (uint32_t)old;
 }
 
-void wasm_memory_copy(void *vm, u32arg mem_, u32arg d_, u32arg s_, u32arg n_) {
-  uint32_t mem = U32(mem_);
+void wasm_memory_copy(void *vm, u32arg dmem_, u32arg smem_, u32arg d_, u32arg s_, u32arg n_) {
   uint32_t d = U32(d_);
   uint32_t s = U32(s_);
   uint32_t n = U32(n_);
-  wl_memory *m = memory_of(vm, mem);
-  if ((uint64_t)s + n > m->len || (uint64_t)d + n > m->len) wl_trap(WL_TRAP_HEAP_OOB);
-  memmove(m->base + d, m->base + s, n);
+  wl_memory *D = memory_of(vm, U32(dmem_)), *S = memory_of(vm, U32(smem_));
+  if ((uint64_t)s + n > S->len || (uint64_t)d + n > D->len) wl_trap(WL_TRAP_HEAP_OOB);
+  memmove(D->base + d, S->base + s, n);
 }
 
 void wasm_memory_fill(void *vm, u32arg mem_, u32arg d_, u32arg v_, u32arg n_) {

@@ -7,6 +7,7 @@
 #include "arch.h"
 #include "protocol.h"
 #include "wasi.h"
+#include "component.h"
 #include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -29,7 +30,7 @@ static void reply_outcome(const wl_outcome *o) {
   case WL_TRAP:
     out_u8(&out, WL_TRAP);
     out_u32(&out, o->trap_code);
-    out_str(&out, wl_trap_message(o->trap_code));
+    out_str(&out, o->message[0] ? o->message : wl_trap_message(o->trap_code));
     out_u32(&out, o->nframes);
     for (uint32_t i = 0; i < o->nframes; i++) {
       wl_artifact *a = NULL;
@@ -156,6 +157,63 @@ static void invoke(wl_msg *m) {
   }
 }
 
+static void instantiate_component(wl_msg *m) {
+  unsigned timeout = 0;
+  wl_outcome o;
+  wl_cinstance *C = wl_instantiate_component(m, &timeout, &o);
+  (void)timeout;
+  if (!C) return reply_outcome(&o);
+  out_u8(&out, WL_OK);
+  out_u32(&out, C->id);
+  out_u32(&out, C->nres);
+  for (uint32_t i = 0; i < C->nres; i++) out_u32(&out, wl_cinstance_resource(C, i));
+}
+
+static void value_to_slot(uint8_t t, const uint8_t *le, uint64_t slot[2]);
+static void slot_to_value(uint8_t t, const uint64_t slot[2], uint8_t le[16]);
+
+static void invoke_component(wl_msg *m) {
+  uint32_t id = msg_u32(m), index = msg_u32(m), nblob = msg_u32(m);
+  const uint8_t *blob = msg_bytes(m, nblob);
+  uint32_t n = msg_u32(m);
+  const uint8_t *args = msg_bytes(m, 16ull * n);
+  unsigned timeout = msg_u32(m);
+  if (m->bad) return reply_error(WL_ERROR, "truncated request");
+  wl_cinstance *C = wl_find_cinstance(id);
+  if (!C || index >= C->nexports) return reply_error(WL_ERROR, "unknown component instance or export");
+  const wl_sig *s = C->export_sigs[index];
+  if (n != s->np) return reply_error(WL_ERROR, "wrong number of arguments");
+  if (wl_host_put(blob, nblob) != 0) return reply_error(WL_ERROR, "the arguments do not fit in the host memory");
+  uint32_t nslots = s->np > s->nr ? s->np : s->nr;
+  uint64_t *values = aligned_alloc(16, 16 * (size_t)(nslots + 1));
+  if (!values) exit(70);
+  memset(values, 0, 16 * (size_t)(nslots + 1));
+  for (uint32_t k = 0; k < s->np; k++) value_to_slot(s->params[k], args + 16 * k, values + 2 * k);
+  wl_funcref *f = &C->exports[index];
+  wl_artifact *a = NULL;
+  const wl_code *code = wl_code_at((uintptr_t)f->code, &a);
+  wl_outcome o;
+  if (!code || !a || s->entry < 0) { free(values); return reply_error(WL_ERROR, "the export has no entry trampoline"); }
+  void (*entry)(void *, void *, uint64_t *) = (void (*)(void *, void *, uint64_t *))(a->text + a->code[s->entry].off);
+  if (wl_call(entry, f->vmctx, f->code, values, timeout, &o) != WL_OK) {
+    free(values);
+    return reply_outcome(&o);
+  }
+  out_u8(&out, WL_OK);
+  out_u32(&out, s->nr);
+  for (uint32_t k = 0; k < s->nr; k++) {
+    uint8_t le[16];
+    slot_to_value(s->results[k], values + 2 * k, le);
+    out_u8(&out, s->results[k]);
+    out_bytes(&out, le, 16);
+  }
+  free(values);
+  uint32_t hn;
+  const uint8_t *hb = wl_host_bytes(&hn);
+  out_u32(&out, hn);
+  out_bytes(&out, hb, hn);
+}
+
 static void global(wl_msg *m) {
   uint32_t id = msg_u32(m);
   char *name = msg_str(m);
@@ -207,6 +265,8 @@ int main(int argc, char **argv) {
     case REQ_INVOKE: invoke(&m); break;
     case REQ_GLOBAL: global(&m); break;
     case REQ_OUTPUT: output(&m); break;
+    case REQ_INSTANTIATE_COMPONENT: instantiate_component(&m); break;
+    case REQ_INVOKE_COMPONENT: invoke_component(&m); break;
     default: reply_error(WL_ERROR, "unknown request");
     }
     fflush(stdout);
@@ -215,3 +275,8 @@ int main(int argc, char **argv) {
   }
   return 0;
 }
+
+void wl_value_from_le(uint8_t t, const uint8_t *le, uint64_t slot[2]);
+void wl_value_to_le(uint8_t t, const uint64_t slot[2], uint8_t le[16]);
+static void value_to_slot(uint8_t t, const uint8_t *le, uint64_t slot[2]) { wl_value_from_le(t, le, slot); }
+static void slot_to_value(uint8_t t, const uint64_t slot[2], uint8_t le[16]) { wl_value_to_le(t, slot, le); }

@@ -3,8 +3,8 @@
 #define WL_PROTOCOL_H
 #include "wl.h"
 
-#define WL_PROTOCOL_VERSION 1
-enum { REQ_HELLO = 1, REQ_LOAD = 2, REQ_INSTANTIATE = 3, REQ_INVOKE = 4, REQ_GLOBAL = 5, REQ_OUTPUT = 6 };
+#define WL_PROTOCOL_VERSION 2
+enum { REQ_HELLO = 1, REQ_LOAD = 2, REQ_INSTANTIATE = 3, REQ_INVOKE = 4, REQ_GLOBAL = 5, REQ_OUTPUT = 6, REQ_INSTANTIATE_COMPONENT = 7, REQ_INVOKE_COMPONENT = 8 };
 
 typedef struct { uint8_t *d; size_t n, pos; int bad; } wl_msg;
 typedef struct { uint8_t *d; size_t n, cap; } wl_out;

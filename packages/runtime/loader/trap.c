@@ -11,6 +11,7 @@
  */
 #include "wl.h"
 #include "arch.h"
+#include "component.h"
 #include <errno.h>
 #include <setjmp.h>
 #include <stdlib.h>
@@ -42,7 +43,10 @@ const char *wl_trap_message(uint32_t code) {
   case WL_TRAP_INDIRECT_NULL: return "uninitialized element";
   case WL_TRAP_BAD_SIGNATURE: return "indirect call type mismatch";
   case WL_TRAP_UNDEFINED_ELEMENT: return "undefined element";
-  default: return "trap";
+  default: {
+    const char *c = wl_component_trap_message(code);
+    return c ? c : "trap";
+  }
   }
 }
 
@@ -166,6 +170,7 @@ void wl_signals_init(size_t bytes) {
 
 int wl_call(void (*entry)(void *, void *, uint64_t *), void *vmctx, void *callee, uint64_t *values, unsigned timeout_ms, wl_outcome *out) {
   memset(out, 0, offsetof(wl_outcome, frames));
+  out->message[0] = 0;
   if (in_wasm) {
     out->status = WL_ERROR;
     snprintf(out->message, sizeof out->message, "a call into wasm while wasm runs");
@@ -201,6 +206,12 @@ _Noreturn void wl_trap(uint32_t code) {
   backtrace_from(0, (uintptr_t)__builtin_frame_address(0), 0, 0, 0);
   in_wasm = 0;
   siglongjmp(trap_jmp, 1);
+}
+
+/* A trap raised by the runtime with a message of its own (numbers filled in). */
+_Noreturn void wl_trap_msg(uint32_t code, const char *message) {
+  snprintf(cur->message, sizeof cur->message, "%s", message);
+  wl_trap(code);
 }
 
 /* WASI proc_exit. */

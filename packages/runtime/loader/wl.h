@@ -24,6 +24,8 @@
 #include <string.h>
 
 #define WL_PAGE 65536ull
+/* The artifact format version this loader reads (ARTIFACT_FORMAT_VERSION of @windlass/linker). */
+#define WL_FORMAT_VERSION 2
 #define WL_NONE 0xffffffffu
 
 /* Trap codes, as @windlass/ir numbers them. */
@@ -124,8 +126,22 @@ typedef struct { void *code; void *vmctx; uint32_t sig; uint32_t pad; } wl_funcr
 
 struct wl_instance;
 typedef void (*wl_host_fn)(void *ctx, uint64_t *values);
-/* What an imported host function's VMFuncRef points at as its vmctx. */
-typedef struct { wl_host_fn fn; struct wl_instance *inst; uint32_t which; } wl_hostctx;
+/* What an imported host function's VMFuncRef points at as its vmctx; `args` are bound with it. */
+typedef struct { wl_host_fn fn; struct wl_instance *inst; uint32_t which; uint32_t args[2]; } wl_hostctx;
+
+/* What an import is given: a wasm function (its VMFuncRef), a host function with its wasm type
+   and bound arguments, a table, a memory or a global. */
+typedef struct {
+  uint8_t kind;
+  wl_funcref func;
+  wl_host_fn host;
+  const uint8_t *hp, *hr;
+  uint32_t hnp, hnr;
+  uint32_t args[2];
+  wl_table *table;
+  wl_memory *memory;
+  wl_global *global;
+} wl_extern;
 
 struct wl_wasi;
 
@@ -133,7 +149,8 @@ typedef struct wl_instance {
   uint32_t id;
   wl_module *mod;
   uint8_t *vmctx;
-  wl_memory *mem;
+  wl_memory **mems; /* every memory, imports first */
+  wl_memory *mem;   /* memory 0 (WASI's), or NULL */
   wl_table **tables;
   wl_global **globals;
   uint64_t **elem_items;
@@ -142,6 +159,7 @@ typedef struct wl_instance {
   uint32_t *data_len;
   wl_hostctx *hosts;
   struct wl_wasi *wasi;
+  struct wl_cinstance *cinst; /* the component instance it belongs to, or NULL */
 } wl_instance;
 
 /* The instance a vmctx belongs to (a header word precedes every vmctx). */
@@ -172,13 +190,17 @@ int wl_trap_code_at(const wl_artifact *a, uint32_t text_off, uint32_t *code);
 int wl_apply_reloc(uint8_t *text, size_t text_size, uint64_t offset, uint32_t type, uint64_t sym, int64_t addend, char *err, size_t errn);
 void *wl_runtime_symbol(const char *name);
 /* instance.c */
+struct wl_cinstance;
 wl_instance *wl_find_instance(uint32_t id);
+wl_instance *wl_instantiate_externs(wl_module *m, const wl_extern *ex, struct wl_wasi *wasi, struct wl_cinstance *cinst, unsigned timeout_ms, wl_outcome *o);
+int wl_instance_export(wl_instance *X, const char *name, wl_extern *e);
 int wl_valid_funcref(uint64_t p);
 int wl_table_grow(wl_table *T, uint32_t delta, uint64_t init);
 /* trap.c */
 void wl_signals_init(size_t stack_bytes);
 int wl_call(void (*entry)(void *, void *, uint64_t *), void *vmctx, void *callee, uint64_t *values, unsigned timeout_ms, wl_outcome *out);
 _Noreturn void wl_trap(uint32_t code);
+_Noreturn void wl_trap_msg(uint32_t code, const char *message);
 _Noreturn void wl_exit(int code);
 const char *wl_trap_message(uint32_t code);
 /* utilities */

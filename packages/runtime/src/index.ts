@@ -15,3 +15,7 @@ export { Trap, WasiExit, LinkError, TimeoutError, RuntimeCrash, LoaderError, typ
 export { i32, i64, f32, f32Bits, f64, f64Bits, v128, funcref, externref, encodeValue, decodeValue, valueTypeOf, type WasmValue, type ValueType } from './values';
 export { hostIsa, loaderCommand, QEMU_CPU, buildLoader, loaderSourceDir, loaderSourceHash, compilerFor, LOADER_CFLAGS, type LoaderIsa } from './loader-binary';
 export { PROTOCOL_VERSION } from './protocol';
+export { ComponentModule, ComponentInstance, type ComponentItem, type ComponentInstantiateOptions } from './component/component';
+export { ResourceHandle, ComponentValueError, type ComponentValue, type TaggedValue } from './component/values';
+export { lowerArgs, liftResults, HOST_BASE } from './component/abi';
+export { parseWave, formatWave, waveTypeName, WaveError } from './component/wave';

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildLoader, compilerFor, hostIsa, type LoaderIsa } from './index';
+import { PROTOCOL_VERSION, buildLoader, compilerFor, hostIsa, type LoaderIsa } from './index';
 import { hasTool } from './test-support/artifacts';
 
 const dir = mkdtempSync(join(tmpdir(), 'windlass-loader-build-'));
@@ -22,7 +22,7 @@ describe('the loader builds', () => {
       if (!runnable) return;
       const cmd = native ? [exe] : [`qemu-${isa}`, '-L', `/usr/${isa}-linux-gnu`, exe];
       const r = spawnSync(cmd[0], [...cmd.slice(1), '--version'], { encoding: 'utf8' });
-      expect(r.stdout.trim()).toBe(`windlass-loader protocol 1 ${isa}`);
+      expect(r.stdout.trim()).toBe(`windlass-loader protocol ${PROTOCOL_VERSION} ${isa}`);
       // Without its pipes it says how it is meant to be run.
       const bare = spawnSync(cmd[0], cmd.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
       expect(bare.status).toBe(64);

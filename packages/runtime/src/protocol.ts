@@ -4,7 +4,7 @@
  */
 import { LoaderError } from './errors';
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 export const enum Request {
   Hello = 1,
@@ -13,6 +13,8 @@ export const enum Request {
   Invoke = 4,
   Global = 5,
   Output = 6,
+  InstantiateComponent = 7,
+  InvokeComponent = 8,
 }
 
 export const enum Status {

@@ -10,6 +10,8 @@ import { LinkError, LoaderError, RuntimeCrash, TimeoutError, Trap, WasiExit, typ
 import { QEMU_CPU, hostIsa, loaderCommand, type LoaderIsa } from './loader-binary';
 import { PROTOCOL_VERSION, Reader, Request, Status, Writer } from './protocol';
 import { decodeValue, encodeValue, valueTypeOf, type ValueType, type WasmValue } from './values';
+import { ComponentInstance, ComponentModule, instantiateComponent, type ComponentInstantiateOptions } from './component/component';
+import { RUNTIME_FUNCTIONS } from '@windlass/linker';
 
 export interface RuntimeOptions {
   /** The ISA of the artifacts (default: the host's; others run under qemu-user). */
@@ -240,12 +242,32 @@ export class Runtime {
    * this runtime's ISA and `opts`, then has the loader map it. Throws `ArtifactError`.
    */
   load(artifact: Uint8Array | string, opts: LoadOptions = {}): Module {
+    const { a, id } = this.loadArtifact(artifact, opts, 'module');
+    return new Module(this, a, id);
+  }
+
+  /** Loads a component artifact (`compileComponent`'s); like `load`, with the same checks. */
+  loadComponent(artifact: Uint8Array | string, opts: LoadOptions = {}): ComponentModule {
+    const { a, id } = this.loadArtifact(artifact, opts, 'component');
+    return new ComponentModule(this, a, id);
+  }
+
+  private loadArtifact(artifact: Uint8Array | string, opts: LoadOptions, kind: 'module' | 'component'): { a: Artifact; id: number } {
     const bytes = typeof artifact === 'string' ? new Uint8Array(readFileSync(artifact)) : artifact;
-    const expected: ArtifactExpectation = { isa: this.isa, settings: opts.settings, isaFlags: opts.isaFlags };
+    const expected: ArtifactExpectation = { isa: this.isa, settings: opts.settings, isaFlags: opts.isaFlags, kind };
     if (opts.boundsChecks) expected.wasm = { boundsChecks: opts.boundsChecks };
     const a = deserialize(bytes, expected);
     const r = this.call(new Writer().u8(Request.Load).sized(bytes).finish(), 0);
-    return new Module(this, a, r.u32());
+    return { a, id: r.u32() };
+  }
+
+  /**
+   * Instantiates a loaded component: its imports are checked against the items given (types,
+   * resources by identity), then the loader runs its instantiation plan. Throws `LinkError`,
+   * or the `Trap` of a start function.
+   */
+  instantiateComponent(module: ComponentModule, opts: ComponentInstantiateOptions = {}): ComponentInstance {
+    return instantiateComponent(this, module, opts, RUNTIME_FUNCTIONS);
   }
 
   instantiate(module: Module, opts: InstantiateOptions = {}): Instance {

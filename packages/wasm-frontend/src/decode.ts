@@ -28,6 +28,7 @@ import {
   type NameSection,
   type TableType,
   type ValType,
+  type WasmFeatures,
 } from './types';
 
 /** Position of each section id in the required order (custom sections excluded). */
@@ -63,9 +64,13 @@ class ModuleDecoder {
   /** Functions referenced outside function bodies: the only legal `ref.func` targets in code. */
   readonly declaredRefs = new Set<number>();
 
-  constructor(bytes: Uint8Array) {
+  constructor(
+    bytes: Uint8Array,
+    readonly features: WasmFeatures = {},
+  ) {
     this.r = new ByteReader(bytes);
     this.m = emptyModule(bytes);
+    if (features.multiMemory) this.m.features = { ...features };
   }
 
   invalid(rule: string, detail?: string, offset = this.r.pos): never {
@@ -266,7 +271,7 @@ class ModuleDecoder {
           m.imports.push({ module, name, desc: { kind, memory } });
           m.memories.push(memory);
           m.numImportedMemories++;
-          if (m.memories.length > 1) this.invalid('multiple memories', undefined, kindPos);
+          if (m.memories.length > 1 && !this.features.multiMemory) this.invalid('multiple memories', undefined, kindPos);
           break;
         }
         case ExternKind.Global: {
@@ -300,7 +305,7 @@ class ModuleDecoder {
     for (let i = 0; i < n; i++) {
       const pos = r.pos;
       this.m.memories.push(this.memoryType());
-      if (this.m.memories.length > 1) this.invalid('multiple memories', undefined, pos);
+      if (this.m.memories.length > 1 && !this.features.multiMemory) this.invalid('multiple memories', undefined, pos);
     }
   }
 
@@ -597,8 +602,8 @@ export interface DecodeResult {
 }
 
 /** Decodes the sections of a module and checks its module-level rules; bodies stay unread. */
-export function decodeModule(bytes: Uint8Array): DecodeResult {
-  const d = new ModuleDecoder(bytes);
+export function decodeModule(bytes: Uint8Array, features: WasmFeatures = {}): DecodeResult {
+  const d = new ModuleDecoder(bytes, features);
   const module = d.decode();
   return { module, declaredRefs: d.declaredRefs };
 }

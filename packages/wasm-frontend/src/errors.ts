@@ -34,7 +34,36 @@ const SECTION_NAMES = [
   'data count',
 ];
 
+/** Sections of a component binary (ids 0..12 of the component binary format). */
+const COMPONENT_SECTION_NAMES = [
+  'custom',
+  'core module',
+  'core instance',
+  'core type',
+  'component',
+  'instance',
+  'alias',
+  'type',
+  'canon',
+  'start',
+  'import',
+  'export',
+  'value',
+];
+
+/**
+ * Locations inside a component use `COMPONENT_SECTION + id` as their section (its header
+ * `COMPONENT_SECTION - 1`), so that a core module's sections and the component's own are told
+ * apart.
+ */
+export const COMPONENT_SECTION = 100;
+
 export function sectionName(id: number): string {
+  if (id >= COMPONENT_SECTION - 1) {
+    const c = id - COMPONENT_SECTION;
+    if (c < 0) return 'component header';
+    return c < COMPONENT_SECTION_NAMES.length ? `component ${COMPONENT_SECTION_NAMES[c]}` : `component section ${c}`;
+  }
   return id >= 0 && id < SECTION_NAMES.length ? SECTION_NAMES[id] : id < 0 ? 'header' : `section ${id}`;
 }
 
@@ -51,7 +80,7 @@ export class WasmError extends Error {
       `at byte 0x${location.offset.toString(16)} (${sectionName(location.section)} section` +
       (location.func >= 0 ? `, function ${location.func})` : ')');
     // A detail may quote the module's own bytes (names, lengths): quoted as a short excerpt.
-    super(`${kind} module: ${rule}${detail ? ` (${excerpt(detail)})` : ''} ${where}`);
+    super(`${kind} ${location.section >= COMPONENT_SECTION - 1 ? 'component' : 'module'}: ${rule}${detail ? ` (${excerpt(detail)})` : ''} ${where}`);
     this.name = 'WasmError';
     this.kind = kind;
     this.rule = rule;

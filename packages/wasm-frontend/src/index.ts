@@ -24,3 +24,5 @@ export * from './translate/trapcodes';
 export { validateFunction, scanFunction, blockSignature, LocalTypes, type ValidationContext } from './validate';
 export { parseModule, checkModule } from './parse';
 export * from './text/index';
+export * from './component/index';
+export { ModuleBuilder, Code, type BlockType } from './builder';

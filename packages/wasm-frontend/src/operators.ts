@@ -204,7 +204,6 @@ const enum Imm {
   BrTable,
   CallIndirect,
   MemArg,
-  ZeroByte,
   I32Const,
   I64Const,
   F32Const,
@@ -212,12 +211,15 @@ const enum Imm {
   SelectT,
   RefNull,
   MemInit, // data index, zero byte
-  TwoZeroBytes,
   TwoIndices,
   V128Const,
   Shuffle,
   Lane,
   MemArgLane,
+  /** One memory index (`memory.size`, `memory.grow`, `memory.fill`). */
+  MemIndex,
+  /** Two memory indexes (`memory.copy`: destination, source). */
+  TwoMemIndices,
 }
 
 const IMM = new Uint8Array(OP_LIMIT);
@@ -230,7 +232,7 @@ imm(Imm.BlockType, [0x02, 0x03, 0x04]);
 imm(Imm.Index, [0x0c, 0x0d, 0x10, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0xd2]);
 imm(Imm.BrTable, [0x0e]);
 imm(Imm.CallIndirect, [0x11]);
-imm(Imm.ZeroByte, [0x3f, 0x40, OP_FC + 11]);
+imm(Imm.MemIndex, [0x3f, 0x40, OP_FC + 11]);
 imm(Imm.I32Const, [0x41]);
 imm(Imm.I64Const, [0x42]);
 imm(Imm.F32Const, [0x43]);
@@ -239,7 +241,7 @@ imm(Imm.SelectT, [0x1c]);
 imm(Imm.RefNull, [0xd0]);
 imm(Imm.MemInit, [OP_FC + 8]);
 imm(Imm.Index, [OP_FC + 9, OP_FC + 13, OP_FC + 15, OP_FC + 16, OP_FC + 17]);
-imm(Imm.TwoZeroBytes, [OP_FC + 10]);
+imm(Imm.TwoMemIndices, [OP_FC + 10]);
 imm(Imm.TwoIndices, [OP_FC + 12, OP_FC + 14]);
 imm(Imm.V128Const, [S + 12]);
 imm(Imm.Shuffle, [S + 13]);
@@ -264,8 +266,19 @@ export class OperatorReader {
   immPos = 0;
   /** `br_table` targets (a = count, b = default). */
   targets: number[] = [];
+  /**
+   * Memory index of a memory operator (multi-memory: a memarg whose alignment field has bit 6
+   * set carries one; `memory.size` / `grow` / `fill` / `init` one, `memory.copy` two: `mem` the
+   * destination, `mem2` the source).
+   */
+  mem = 0;
+  mem2 = 0;
 
-  constructor(r: ByteReader) {
+  /** `multiMemory`: memory operators carry memory indexes (otherwise the 2.0 zero bytes). */
+  constructor(
+    r: ByteReader,
+    readonly multiMemory = false,
+  ) {
     this.r = r;
   }
 
@@ -305,11 +318,7 @@ export class OperatorReader {
         this.b = r.u32();
         break;
       case Imm.MemArg:
-        this.a = r.u32();
-        this.b = r.u32();
-        break;
-      case Imm.ZeroByte:
-        if (r.u8() !== 0) r.fail('zero byte expected', undefined, r.pos - 1);
+        this.memArg(r);
         break;
       case Imm.I32Const:
         this.a = r.s32();
@@ -341,11 +350,14 @@ export class OperatorReader {
       }
       case Imm.MemInit:
         this.a = r.u32();
-        if (r.u8() !== 0) r.fail('zero byte expected', undefined, r.pos - 1);
+        this.mem = this.memIndex(r);
         break;
-      case Imm.TwoZeroBytes:
-        if (r.u8() !== 0) r.fail('zero byte expected', undefined, r.pos - 1);
-        if (r.u8() !== 0) r.fail('zero byte expected', undefined, r.pos - 1);
+      case Imm.MemIndex:
+        this.mem = this.memIndex(r);
+        break;
+      case Imm.TwoMemIndices:
+        this.mem = this.memIndex(r);
+        this.mem2 = this.memIndex(r);
         break;
       case Imm.TwoIndices:
         this.a = r.u32();
@@ -360,14 +372,36 @@ export class OperatorReader {
         this.c = r.u8();
         break;
       case Imm.MemArgLane:
-        this.a = r.u32();
-        this.b = r.u32();
+        this.memArg(r);
         this.c = r.u8();
         break;
       default:
         r.fail('illegal opcode', `0x${op.toString(16)}`, this.opPos);
     }
     return op;
+  }
+
+  /**
+   * A memarg: alignment exponent (`a`), then, when its bit 6 is set, a memory index (`mem`),
+   * then the offset (`b`). Exponents of 128 and more stay as they are: the validator rejects them.
+   */
+  private memArg(r: ByteReader): void {
+    const align = r.u32();
+    if (this.multiMemory && align >= 64 && align < 128) {
+      this.a = align - 64;
+      this.mem = r.u32();
+    } else {
+      this.a = align;
+      this.mem = 0;
+    }
+    this.b = r.u32();
+  }
+
+  /** A memory index: a u32 with multi-memory, the zero byte of WebAssembly 2.0 otherwise. */
+  private memIndex(r: ByteReader): number {
+    if (this.multiMemory) return r.u32();
+    if (r.u8() !== 0) r.fail('zero byte expected', undefined, r.pos - 1);
+    return 0;
   }
 
   /** The `i64.const` immediate (edge use: allocates a bigint). */

@@ -2,16 +2,16 @@
 // text modules (through the text reader's encoding) both take.
 import { decodeModule } from './decode';
 import { WasmError, WasmInvalidError, WasmMalformedError } from './errors';
-import type { Module } from './types';
+import type { Module, WasmFeatures } from './types';
 import { scanFunction, validateFunction } from './validate';
 
 /**
  * Decodes and validates a whole module. Throws only `WasmError`s (malformed / invalid); any
  * other exception escaping here is a bug, reported as malformed with its message.
  */
-export function parseModule(bytes: Uint8Array): Module {
+export function parseModule(bytes: Uint8Array, features: WasmFeatures = {}): Module {
   try {
-    const { module, declaredRefs } = decodeModule(bytes);
+    const { module, declaredRefs } = decodeModule(bytes, features);
     const ctx = { module, declaredRefs };
     for (let i = 0; i < module.bodies.length; i++) {
       try {
@@ -31,9 +31,9 @@ export function parseModule(bytes: Uint8Array): Module {
 }
 
 /** Like `parseModule`, returning the error instead of throwing it. */
-export function checkModule(bytes: Uint8Array): Module | WasmError {
+export function checkModule(bytes: Uint8Array, features: WasmFeatures = {}): Module | WasmError {
   try {
-    return parseModule(bytes);
+    return parseModule(bytes, features);
   } catch (e) {
     return e as WasmError;
   }

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { quickStart, runQuickStart } from '../../../tools/readme-example';
-import { WatError, parseWat, parseWatModule } from './index';
+import { ComponentBuilder, WatError, parseComponent, parseWat, parseWatModule } from './index';
 
 const dir = join(__dirname, '..');
 
@@ -35,5 +35,15 @@ describe('README example', () => {
       if (e instanceof WatError) message = e.message;
     }
     expect(message).toBe('g.wat:2:10: unknown operator: "i32.konst"; expected an instruction name');
+  });
+
+  it('builds, validates and flattens the component of the Components section', () => {
+    const c = new ComponentBuilder();
+    const m = c.coreModule(parseWat('(module (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))'));
+    const add = c.aliasCoreExport(c.coreInstantiate(m), 'core func', 'add');
+    const t = c.type({ k: 'func', params: [{ name: 'a', t: { prim: 'u32' } }, { name: 'b', t: { prim: 'u32' } }], result: { prim: 'u32' } });
+    c.export('add', 'func', c.canonLift(add, t));
+    const { flat } = parseComponent(c.finish());
+    expect([flat.instances.length, flat.exports[0].name]).toEqual([1, 'add']);
   });
 });

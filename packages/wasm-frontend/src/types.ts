@@ -163,8 +163,19 @@ export interface NameSection {
   locals: Map<number, Map<number, string>>;
 }
 
+/**
+ * WebAssembly features beyond 2.0 that a caller turns on (Wasmtime's `Config` does the same).
+ * Off by default, so that 2.0 modules are judged by the 2.0 rules.
+ */
+export interface WasmFeatures {
+  /** Several memories; memory operators carry a memory index (the multi-memory proposal). */
+  multiMemory?: boolean;
+}
+
 export interface Module {
   bytes: Uint8Array;
+  /** The features the module was decoded with. */
+  features?: WasmFeatures;
   types: FuncType[];
   imports: Import[];
   /** Type index of every function in the function index space (imports first). */

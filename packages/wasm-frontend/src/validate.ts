@@ -106,7 +106,7 @@ class FunctionValidator {
     this.r = new ByteReader(m.bytes, body.codeStart, body.end);
     this.r.section = 10;
     this.r.func = this.funcIndex;
-    this.ops = new OperatorReader(this.r);
+    this.ops = new OperatorReader(this.r, m.features?.multiMemory);
   }
 
   private err(rule: string, detail?: string): never {
@@ -184,8 +184,8 @@ class FunctionValidator {
     return s;
   }
 
-  private needMemory(): void {
-    if (this.m.memories.length === 0) this.err('unknown memory', 'memory 0');
+  private needMemory(mem: number): void {
+    if (mem >= this.m.memories.length) this.err('unknown memory', `memory ${mem}`);
   }
 
   private needTable(t: number): ValType {
@@ -222,7 +222,7 @@ class FunctionValidator {
       if (ins !== undefined) {
         const align = NATURAL_ALIGN[op];
         if (align >= 0) {
-          this.needMemory();
+          this.needMemory(ops.mem);
           if (ops.a > align) this.err('alignment must not be larger than natural', `align 2^${ops.a}`);
         }
         if (LANES[op] !== 0 && ops.c >= LANES[op]) this.err('invalid lane index', `lane ${ops.c}`);
@@ -393,11 +393,11 @@ class FunctionValidator {
         return;
       }
       case 0x3f:
-        this.needMemory();
+        this.needMemory(ops.mem);
         this.push(I32);
         return;
       case 0x40:
-        this.needMemory();
+        this.needMemory(ops.mem);
         this.popT(I32);
         this.push(I32);
         return;
@@ -428,7 +428,7 @@ class FunctionValidator {
         this.push(FUNCREF);
         return;
       case OP_FC + 8:
-        this.needMemory();
+        this.needMemory(ops.mem);
         this.needData(ops.a);
         this.popT(I32);
         this.popT(I32);
@@ -438,8 +438,14 @@ class FunctionValidator {
         this.needData(ops.a);
         return;
       case OP_FC + 10:
+        this.needMemory(ops.mem);
+        this.needMemory(ops.mem2);
+        this.popT(I32);
+        this.popT(I32);
+        this.popT(I32);
+        return;
       case OP_FC + 11:
-        this.needMemory();
+        this.needMemory(ops.mem);
         this.popT(I32);
         this.popT(I32);
         this.popT(I32);
@@ -521,7 +527,7 @@ export function scanFunction(m: Module, defIndex: number): void {
   const r = new ByteReader(m.bytes, body.codeStart, body.end);
   r.section = 10;
   r.func = func;
-  const ops = new OperatorReader(r);
+  const ops = new OperatorReader(r, m.features?.multiMemory);
   let depth = 1;
   while (depth > 0) {
     if (r.pos >= r.end) throw new WasmMalformedError('END opcode expected', { offset: r.pos, section: 10, func });

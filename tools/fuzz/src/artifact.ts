@@ -3,7 +3,7 @@
 // artifact or fail with a typed `ArtifactError`; nothing else, and never slowly. A mutant that
 // deserializes must also serialize again, and (sampled) load in the C loader without a crash.
 import '@windlass/isa-x64';
-import { ArtifactError, artifactSections, compileModule, deserialize, seal, serialize } from '@windlass/linker';
+import { ArtifactError, DEFAULT_BOUNDS_CHECKS, artifactSections, compileModule, deserialize, seal, serialize } from '@windlass/linker';
 import { parseWat } from '@windlass/wasm-frontend';
 import type { Rng } from './rng';
 
@@ -127,7 +127,7 @@ export function runArtifact(bytes: Uint8Array, counts: ArtifactCounts, slowMs: n
   const t0 = performance.now();
   try {
     // The seeds are compiled with the default settings: a mutated setting is refused as such.
-    const a = deserialize(bytes, { isa: 'x86_64', settings: [], wasm: { boundsChecks: 'explicit' } });
+    const a = deserialize(bytes, { isa: 'x86_64', settings: [], wasm: { boundsChecks: DEFAULT_BOUNDS_CHECKS } });
     counts.loaded++;
     try {
       serialize(a);

@@ -73,10 +73,11 @@ export interface DiffCounts {
  * One batch: `n` functions drawn from `seeds` (CLIF texts), each mutated as IR with probability
  * `mutate` (kept only if it still verifies), renamed, and run on both sides with `argsPer`
  * argument sets; the machine code is compiled for `targetLine` (`x86_64`, `s390x`,
- * `riscv64 has_v has_c`, ...).
+ * `riscv64 has_v has_c`, ...) with the shared `settings` (`opt_level=speed`: the mid-end runs too).
  */
 export async function diffBatch(
   seeds: readonly string[], rng: Rng, n: number, counts: DiffCounts, mutate = 0.5, argsPer = 3, targetLine = 'x86_64',
+  settings: readonly string[] = [],
 ): Promise<Finding[]> {
   const [isa, ...flags] = targetLine.trim().split(/\s+/);
   const bigEndian = BIG_ENDIAN.has(isa);
@@ -126,9 +127,13 @@ export async function diffBatch(
   }
   counts.functions += functions.length;
   if (cases.length === 0) return [];
+  const shared = settings.map((s) => {
+    const eq = s.indexOf('=');
+    return { name: eq < 0 ? s : s.slice(0, eq), value: eq < 0 ? null : s.slice(eq + 1), line: 1 };
+  });
   const file: ClifFile = {
-    fileName: 'diff.clif', testCommands: [], settings: [], functions: [], comments: [], directives: [],
-    targets: [{ isa, flags, settings: [], line: 1 }],
+    fileName: 'diff.clif', testCommands: [], settings: shared, functions: [], comments: [], directives: [],
+    targets: [{ isa, flags, settings: shared, line: 1 }],
   };
   const outcomes = await (await backendFor({ isa, flags })).compileAndRun(file, functions, cases, { isa, flags });
   const out: Finding[] = [];

@@ -1,7 +1,10 @@
 // `windlass inspect FILE.cwasm`: what an artifact holds. Kind, target, settings (those that
-// differ from the defaults), modules with their imports and exports, every function with its
-// code size, the trampolines, and the ELF sections.
-import { CodeKind, artifactSections, codeSymbol, deserialize, type Artifact } from '@windlass/linker';
+// differ from the defaults), for a component its imports, exports and instantiation steps,
+// modules (a component's: core modules, adapters, shims) with their imports and exports, every
+// function with its code size, the trampolines, and the ELF sections.
+import { CodeKind, ModuleRole, artifactSections, codeSymbol, deserialize, type Artifact, type ComponentPlan, type PlanExport } from '@windlass/linker';
+import { waveTypeName } from '@windlass/runtime';
+import type { ExternT, FuncT } from '@windlass/wasm-frontend';
 import { sharedSettings } from '@windlass/codegen';
 import { valTypeName } from '@windlass/wasm-frontend';
 import type { Io } from '../command';
@@ -16,6 +19,50 @@ function sig(a: Artifact, id: number): string {
   return `(${s.params.map(valTypeName).join(', ')}) -> (${s.results.map(valTypeName).join(', ')})`;
 }
 
+const ROLES: Record<ModuleRole, string> = {
+  [ModuleRole.Core]: 'core module',
+  [ModuleRole.Adapter]: 'fused adapter',
+  [ModuleRole.ExportAdapter]: 'export adapter',
+  [ModuleRole.ImportAdapter]: 'import adapter',
+  [ModuleRole.DropShim]: 'resource.drop shim',
+};
+
+function roleOf(m: ComponentPlan['modules'][number]): string {
+  const role = ROLES[m.role];
+  return m.description.startsWith(role) ? m.description : m.description ? `${role}: ${m.description}` : role;
+}
+
+function funcType(t: FuncT): string {
+  return `func(${t.params.map((p) => `${p.name}: ${waveTypeName(p.t)}`).join(', ')})${t.result ? ` -> ${waveTypeName(t.result)}` : ''}`;
+}
+
+function externType(t: ExternT): string {
+  switch (t.k) {
+    case 'func':
+      return funcType(t.t);
+    case 'type':
+      return t.t.k === 'resource' ? 'resource' : 'type';
+    default:
+      return t.k;
+  }
+}
+
+function exportLines(e: PlanExport, name: string, indent: string, out: string[]): void {
+  if (e.k === 'instance') {
+    out.push(`${indent}export instance ${JSON.stringify(name)}`);
+    for (const x of e.exports) exportLines(x.item, x.name, `${indent}  `, out);
+  } else if (e.k === 'func') out.push(`${indent}export ${JSON.stringify(name)}: ${funcType(e.t)}`);
+  else out.push(`${indent}export ${e.k === 'type' && e.t.k === 'resource' ? 'resource' : e.k} ${JSON.stringify(name)}`);
+}
+
+/** A component's imports, exports and instantiation steps. */
+function describePlan(p: ComponentPlan, out: string[]): void {
+  const counts = [ModuleRole.Core, ModuleRole.Adapter, ModuleRole.ExportAdapter, ModuleRole.ImportAdapter, ModuleRole.DropShim].map((r) => `${p.modules.filter((m) => m.role === r).length} ${ROLES[r]}s`);
+  out.push('', `component: ${p.modules.length} modules (${counts.join(', ')}), ${p.components.length} component instances, ${p.resources.length} resource types, ${p.steps.length} instantiation steps`);
+  for (const i of p.imports.root) out.push(`  import ${JSON.stringify(i.name)}: ${externType(i.t)}`);
+  for (const e of p.exports) exportLines(e.item, e.name, '  ', out);
+}
+
 export function describeArtifact(a: Artifact, bytes: Uint8Array): string {
   const out: string[] = [];
   const c = a.compat;
@@ -26,8 +73,10 @@ export function describeArtifact(a: Artifact, bytes: Uint8Array): string {
   out.push(`wasm settings: ${c.wasm.map(([n, v]) => `${n}=${v}`).join(' ')}`);
   const isaOn = c.isaFlags.filter(([, v]) => v === 'true').map(([n]) => n);
   out.push(`ISA flags: ${isaOn.length ? isaOn.join(' ') : '(none)'}`);
+  if (a.component) describePlan(a.component, out);
   a.modules.forEach((m, mi) => {
-    out.push('', `module ${mi}${m.name ? ` ${m.name}` : ''}: ${m.funcTypes.length} functions (${m.numImportedFuncs} imported), ${m.tables.length} tables, ${m.memories.length} memories, ${m.globals.length} globals, ${m.elements.length} element and ${m.data.length} data segments${m.start !== undefined ? `, start function ${m.start}` : ''}`);
+    const role = a.component ? ` (${roleOf(a.component.modules[mi])})` : '';
+    out.push('', `module ${mi}${m.name ? ` ${m.name}` : ''}${role}: ${m.funcTypes.length} functions (${m.numImportedFuncs} imported), ${m.tables.length} tables, ${m.memories.length} memories, ${m.globals.length} globals, ${m.elements.length} element and ${m.data.length} data segments${m.start !== undefined ? `, start function ${m.start}` : ''}`);
     for (const i of m.imports) out.push(`  import ${KINDS[i.desc.kind]} ${i.module}.${i.name}${i.desc.kind === 0 ? ` ${sig(a, m.types[i.desc.typeIndex])}` : ''}`);
     for (const e of m.exports) out.push(`  export ${KINDS[e.kind]} ${JSON.stringify(e.name)} = ${e.index}${e.kind === 0 ? ` ${sig(a, m.types[m.funcTypes[e.index]])}` : ''}`);
   });

@@ -1,6 +1,7 @@
 // `windlass wasm` (decode, validate, translate; print the IR) and `windlass wast` (run spec
 // scripts on the interpreter, Node's engine or natively).
 
+import type { BoundsChecks } from '@windlass/linker';
 import { UsageError, type Io } from '../command';
 import { Progress } from '../progress';
 import { printWasmIr, runWastFiles, nativeTargetProblem } from '../wasm/index';
@@ -38,6 +39,8 @@ export interface WastCommandOptions {
   verbose: boolean;
   /** Read scripts with wabt's wast2json instead of the frontend's text reader (the cross-check). */
   wast2json?: boolean;
+  /** `explicit` or `guard` bounds checks for --target (default: the linker's, guard). */
+  boundsChecks?: BoundsChecks;
 }
 
 export async function runWast(o: WastCommandOptions, io: Io): Promise<number> {
@@ -45,15 +48,18 @@ export async function runWast(o: WastCommandOptions, io: Io): Promise<number> {
   if (o.interpret && o.node) throw new UsageError('--interpret and --node are two different engines: choose one');
   if (o.settings.length > 0 && o.target === undefined) throw new UsageError('--set applies to --target only');
   checkSettings(o.settings);
+  if (o.boundsChecks !== undefined && o.target === undefined) throw new UsageError('--bounds-checks applies to --target only');
   const targetProblem = o.target === undefined ? undefined : nativeTargetProblem(o.target, o.settings);
   if (targetProblem !== undefined) throw new UsageError(`--target ${o.target}: ${targetProblem}`);
   const progress = new Progress(io, o.files.length, 'scripts');
-  const s = await runWastFiles(o.files, { interpret: !o.node, node: o.node, target: o.target, settings: o.settings, verbose: o.verbose, jobs: o.jobs, reader: o.wast2json ? 'wast2json' : 'windlass', onScript: () => progress.tick() });
+  const s = await runWastFiles(o.files, { interpret: !o.node, node: o.node, target: o.target, settings: o.settings, boundsChecks: o.boundsChecks, verbose: o.verbose, jobs: o.jobs, reader: o.wast2json ? 'wast2json' : 'windlass', onScript: () => progress.tick() });
   progress.clear();
   for (const script of s.perScript) {
     if (script.error) io.out(`${script.path}: ${script.error}\n`);
     for (const f of script.failures) io.out(`${script.path}:${f.line}: ${f.command}: ${f.message}\n`);
     if (o.verbose) for (const [why, n] of Object.entries(script.skipReasons)) io.out(`${script.path}: skipped ${n}: ${why}\n`);
+    // A script skipped whole that holds no assertions still says so.
+    if (o.verbose && script.note && Object.keys(script.skipReasons).length === 0) io.out(`${script.path}: ${script.note}\n`);
   }
   io.out(`${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped\n`);
   return s.failed > 0 ? 1 : 0;

@@ -12,7 +12,7 @@ import '@windlass/isa-x64';
 import '@windlass/isa-aarch64';
 import '@windlass/isa-riscv64';
 import '@windlass/isa-s390x';
-import { compileModule, serialize, type BoundsChecks } from '@windlass/linker';
+import { DEFAULT_BOUNDS_CHECKS, compileModule, serialize, type BoundsChecks } from '@windlass/linker';
 import { LinkError, Runtime, Trap, compilerFor, decodeValue, encodeValue, hostIsa, type Instance, type LoaderIsa, type WasmValue } from '@windlass/runtime';
 import type { Module } from '@windlass/wasm-frontend';
 import { WastExhaustion, WastLinkError, WastTrap, type WastEngine, type WastInstance } from './engine';
@@ -84,7 +84,7 @@ export class ArtifactEngine implements WastEngine {
     this.isa = buildIsa(this.target, this.flags).name; // a bad target line or setting fails here, once
     if (!LOADER_ISAS.includes(this.isa)) throw new HarnessError(`no loader runs ${this.isa} code`);
     this.name = `${this.isa} (AOT artifacts${this.isa === hostIsa() ? '' : `, qemu-${this.isa}`})`;
-    this.boundsChecks = opts.boundsChecks ?? 'explicit';
+    this.boundsChecks = opts.boundsChecks ?? DEFAULT_BOUNDS_CHECKS;
     this.timeoutMs = (opts.callTimeout ?? 10) * 1000;
   }
 

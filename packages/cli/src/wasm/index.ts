@@ -8,24 +8,64 @@ import { StandardEnvironment } from '@windlass/linker';
 import { parseModule, parseWatModule, translateFunction } from '@windlass/wasm-frontend';
 import { InterpreterEngine } from './interp-engine';
 import { NodeEngine } from './node-engine';
-import { ArtifactEngine } from './artifact-engine';
-import { runWastWithEngine, type WastOptions, type WastSummary } from './wast';
+import { ArtifactEngine, artifactHostProblem } from './artifact-engine';
+import { runWastWithEngine, type ScriptResult, type WastOptions, type WastSummary } from './wast';
+import { runComponentScript } from './component-wast';
 
 export { countAssertions, runWastWithEngine, trapMatches } from './wast';
 export type { ScriptResult, WastOptions, WastSummary, CaseFailure } from './wast';
 export { NodeEngine } from './node-engine';
 export { InterpreterEngine } from './interp-engine';
 export { ArtifactEngine, artifactHostProblem } from './artifact-engine';
+export { runComponentScript, skipReason, fromJson, componentValuesEqual, componentTrapMatches, SKIPPED_FEATURES } from './component-wast';
+export { hostComponent } from './component-host';
 export { WastUnsupported } from './unsupported';
 export * from './engine';
 export * from './values';
 export { spectestModule } from './spectest';
 
+/**
+ * Runs `.wast` scripts with the engine the options choose, and component-model scripts
+ * (`json-from-wast`'s `.json`) as x86-64 component artifacts whatever the engine.
+ */
 export async function runWastFiles(paths: string[], opts: WastOptions = {}): Promise<WastSummary> {
   const make = opts.target
-    ? () => new ArtifactEngine({ target: opts.target, settings: opts.settings })
+    ? () => new ArtifactEngine({ target: opts.target, settings: opts.settings, boundsChecks: opts.boundsChecks })
     : opts.interpret ? () => new InterpreterEngine() : () => new NodeEngine();
-  return runWastWithEngine(paths, make, opts);
+  const json = paths.filter((p) => p.endsWith('.json'));
+  const wast = paths.filter((p) => !p.endsWith('.json'));
+  const parts: WastSummary[] = [];
+  if (wast.length) parts.push(await runWastWithEngine(wast, make, opts));
+  if (json.length) parts.push(await runComponentScripts(json, { settings: opts.settings, jobs: opts.jobs }));
+  const perScript = parts.flatMap((p) => p.perScript);
+  return { passed: sum(parts, 'passed'), failed: sum(parts, 'failed'), skipped: sum(parts, 'skipped'), perScript };
+}
+
+function sum(parts: WastSummary[], k: 'passed' | 'failed' | 'skipped'): number {
+  return parts.reduce((n, p) => n + p[k], 0);
+}
+
+/** Component-model scripts, `jobs` at a time, each in a loader of its own. */
+export async function runComponentScripts(paths: string[], opts: { settings?: string[]; jobs?: number } = {}): Promise<WastSummary> {
+  const results: ScriptResult[] = new Array(paths.length);
+  const problem = artifactHostProblem();
+  let next = 0;
+  const jobs = Math.max(1, Math.min(opts.jobs ?? 2, paths.length));
+  await Promise.all(
+    Array.from({ length: jobs }, async () => {
+      while (next < paths.length) {
+        const i = next++;
+        if (problem) {
+          results[i] = { path: paths[i], passed: 0, failed: 0, skipped: 0, failures: [], skipReasons: {}, error: `component scripts run as x86-64 artifacts: ${problem}` };
+          continue;
+        }
+        results[i] = await runComponentScript(paths[i], { settings: opts.settings }).catch((e: unknown) => ({
+          path: paths[i], passed: 0, failed: 1, skipped: 0, failures: [], skipReasons: {}, error: `the script could not be run: ${e instanceof Error ? e.message : String(e)}`,
+        }));
+      }
+    }),
+  );
+  return { passed: results.reduce((n, r) => n + r.passed, 0), failed: results.reduce((n, r) => n + r.failed, 0), skipped: results.reduce((n, r) => n + r.skipped, 0), perScript: results };
 }
 
 /** Why `target` cannot be a native `wast` target (not x86-64, a bad flag), or undefined. */

@@ -451,7 +451,7 @@ export class InterpreterEngine implements WastEngine {
       const mm = m.memories[i];
       inst.memories.push(this.newMemory(mm.limits.min, mm.limits.max));
     }
-    if (inst.memories[0]) a.setU64(vmctx + layout.memory, inst.memories[0].rec);
+    inst.memories.forEach((mem, i) => a.setU64(vmctx + layout.memoryAt(i), mem.rec));
     inst.tables.forEach((t, i) => a.setU64(vmctx + layout.table(i), t.rec));
     for (let i = m.numImportedGlobals; i < m.globals.length; i++) {
       const gt = m.globals[i];
@@ -476,7 +476,7 @@ export class InterpreterEngine implements WastEngine {
       m.data.forEach((d, i) => {
         if (d.mode !== 'active') return;
         const off = this.constValue(inst, d.offset!).lo;
-        this.memoryInit(inst, i, off, 0, inst.data[i].length);
+        this.memoryInit(inst, d.memory, i, off, 0, inst.data[i].length);
         inst.data[i] = new Uint8Array(0);
       });
     } catch (e) {
@@ -507,9 +507,9 @@ export class InterpreterEngine implements WastEngine {
 
   // ------------------------------------------------------------------ bulk operations
 
-  private memoryInit(inst: Instance, seg: number, dst: number, src: number, n: number): void {
+  private memoryInit(inst: Instance, memIndex: number, seg: number, dst: number, src: number, n: number): void {
     const data = inst.data[seg];
-    const mem = inst.memories[0];
+    const mem = inst.memories[memIndex];
     if (src + n > data.length || dst + n > mem.pages * PAGE) throw new TrapSignal(TRAP_HEAP_OOB);
     const a = this.arena;
     a.bytes.set(data.subarray(src, src + n), a.off(this.memBase(mem)) + dst);
@@ -536,27 +536,28 @@ export class InterpreterEngine implements WastEngine {
         this.enter(x);
         return [];
       },
-      wasm_memory_grow: ([vm, , delta]) => {
-        const r = this.growMemory(instOf(vm).memories[0], u(delta));
+      wasm_memory_grow: ([vm, mi, delta]) => {
+        const r = this.growMemory(instOf(vm).memories[u(mi)], u(delta));
         return [r >>> 0];
       },
-      wasm_memory_copy: ([vm, , d, s, n]) => {
-        const mem = instOf(vm).memories[0];
-        const size = mem.pages * PAGE;
-        if (u(s) + u(n) > size || u(d) + u(n) > size) throw new TrapSignal(TRAP_HEAP_OOB);
-        const base = a.off(this.memBase(mem));
-        a.bytes.copyWithin(base + u(d), base + u(s), base + u(s) + u(n));
+      wasm_memory_copy: ([vm, dm, sm, d, s, n]) => {
+        const dst = instOf(vm).memories[u(dm)];
+        const src = instOf(vm).memories[u(sm)];
+        if (u(s) + u(n) > src.pages * PAGE || u(d) + u(n) > dst.pages * PAGE) throw new TrapSignal(TRAP_HEAP_OOB);
+        const db = a.off(this.memBase(dst));
+        const sb = a.off(this.memBase(src));
+        a.bytes.copyWithin(db + u(d), sb + u(s), sb + u(s) + u(n));
         return [];
       },
-      wasm_memory_fill: ([vm, , d, v, n]) => {
-        const mem = instOf(vm).memories[0];
+      wasm_memory_fill: ([vm, mi, d, v, n]) => {
+        const mem = instOf(vm).memories[u(mi)];
         if (u(d) + u(n) > mem.pages * PAGE) throw new TrapSignal(TRAP_HEAP_OOB);
         const base = a.off(this.memBase(mem));
         a.bytes.fill(u(v) & 0xff, base + u(d), base + u(d) + u(n));
         return [];
       },
-      wasm_memory_init: ([vm, , seg, d, s, n]) => {
-        this.memoryInit(instOf(vm), u(seg), u(d), u(s), u(n));
+      wasm_memory_init: ([vm, mi, seg, d, s, n]) => {
+        this.memoryInit(instOf(vm), u(mi), u(seg), u(d), u(s), u(n));
         return [];
       },
       wasm_data_drop: ([vm, seg]) => {

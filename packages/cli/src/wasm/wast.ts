@@ -24,6 +24,8 @@ export interface WastOptions {
   target?: string;
   /** Shared settings for the native target (`opt_level=speed`). */
   settings?: string[];
+  /** Bounds checks of the native target's heap accesses (default: the linker's, `guard`). */
+  boundsChecks?: 'explicit' | 'guard';
   verbose?: boolean;
   jobs?: number;
   /** How scripts are read: Windlass's own text reader (the default), or wabt's `wast2json`. */

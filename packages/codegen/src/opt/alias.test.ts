@@ -134,3 +134,44 @@ block2:
     expect(printed).toContain('v8 -> v5');
   });
 });
+
+describe('loop-invariant loads', () => {
+  it('hoists a readonly can_move load out of a loop, and keeps a plain one', () => {
+    const text = `
+function %f(i32, i32) -> i32 {
+    ss0 = explicit_slot 16
+block0(v0: i32, v1: i32):
+    v2 = stack_addr.i64 ss0
+    store.i32 v0, v2
+    store.i32 v1, v2+4
+    jump block1(v1, v1)
+block1(v3: i32, v4: i32):
+    v5 = load.i32 notrap aligned readonly can_move v2
+    v6 = load.i32 notrap aligned v2+4
+    v7 = iadd v4, v5
+    v8 = iadd v7, v6
+    store.i32 v8, v2+8
+    v9 = iadd_imm v3, -1
+    v10 = band_imm v9, 3
+    brif v10, block1(v10, v8), block2
+block2:
+    return v8
+}`;
+    // The store in the loop keeps the plain load there (it may see a new value each time).
+    const f = parseFunction(text);
+    const g = f.clone();
+    const stats = optimize(g);
+    expect(verifyFunction(g)).toEqual([]);
+    expect(stats.hoisted).toBeGreaterThanOrEqual(1);
+    const printed = printFunction(g);
+    const loop = printed.slice(printed.indexOf('block1('));
+    expect(loop).not.toContain('readonly can_move');
+    expect(loop).toContain('load.i32 notrap aligned v2+4');
+    for (const a of ARGS) {
+      const vals = a.map((x) => parseValue(x, f.signature.params[0].type));
+      const want = interpret(f, vals);
+      const got = interpret(g, vals);
+      expect(got.kind === 'return' && want.kind === 'return' && valuesEqual(got.values[0], want.values[0])).toBe(true);
+    }
+  });
+});

@@ -1,7 +1,9 @@
 // Loop-invariant code motion: a pure instruction inside a natural loop whose operands are all
 // defined outside the loop (or by instructions already hoisted) moves to the loop's preheader.
 // Pure means no side effect, no trap and no memory read, so running it once before the loop,
-// even on a path where the loop body would not have run it, changes nothing but time.
+// even on a path where the loop body would not have run it, changes nothing but time. A load
+// flagged `readonly` and `can_move` (memory no store changes, an address valid wherever it is
+// computed: a wasm memory's base, the vmctx's records) is invariant in the same way.
 //
 // Loops are handled outermost first, so an instruction invariant in several nested loops goes
 // straight to the outermost preheader. The preheader is the loop's single outside predecessor
@@ -11,9 +13,17 @@
 
 import {
   type Function, type Block, type Inst, type BlockCall, NONE, INVALID, OPCODES, Format, ValueKind, JUMP,
-  computeCfg, computeDomtree, computeLoops, type LoopAnalysis, type Loop,
+  computeCfg, computeDomtree, computeLoops, type LoopAnalysis, type Loop, MEM_READONLY, MEM_CAN_MOVE,
 } from '@windlass/ir';
 import { isPureOpcode } from './purity';
+
+/** A load of memory that never changes from an address valid anywhere (`readonly can_move`). */
+function isInvariantLoad(f: Function, i: number): boolean {
+  const info = OPCODES[f.instOpcode[i]];
+  if (info.format !== Format.Load || !info.canLoad || info.canStore) return false;
+  const flags = f.instImm0[i];
+  return (flags & MEM_READONLY) !== 0 && (flags & MEM_CAN_MOVE) !== 0;
+}
 
 /**
  * Hoists loop-invariant pure instructions; returns how many moved. `cfg` and `dt` describe `f`
@@ -44,7 +54,7 @@ export function hoistLoopInvariants(f: Function, cfg = computeCfg(f), dt = compu
       if (!inLoop(b, l)) continue;
       for (let i = f.blockFirstInst[b]; i !== NONE; i = f.instNext[i]) {
         const op = f.instOpcode[i];
-        if (!isPureOpcode(op) || f.instResLen[i] === 0) continue;
+        if ((!isPureOpcode(op) && !isInvariantLoad(f, i)) || f.instResLen[i] === 0) continue;
         let invariant = true;
         const off = f.instArgOff[i];
         for (let k = 0; k < f.instArgLen[i] && invariant; k++) {

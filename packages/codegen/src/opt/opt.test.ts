@@ -756,3 +756,50 @@ describe('random differential testing', () => {
   }
 
 });
+
+describe('comparisons', () => {
+  it('merges two comparisons of the same operands, or decides them', () => {
+    const { text } = opt(`
+function %f(i32, i32) -> i8, i8, i8, i8 {
+block0(v0: i32, v1: i32):
+    v2 = icmp eq v0, v1
+    v3 = icmp ult v0, v1
+    v4 = band v2, v3
+    v5 = bor v2, v3
+    v6 = icmp ugt v1, v0
+    v7 = bxor v3, v6
+    v8 = icmp slt v0, v1
+    v9 = band v3, v8
+    return v4, v5, v7, v9
+}`);
+    expect(text).toContain('iconst.i8 0');
+    expect(text).toContain('icmp ule v0, v1');
+    // ult and ugt of swapped operands are one comparison: their xor is 0.
+    expect(body(text).filter((l) => l.includes('bxor'))).toEqual([]);
+    // Unsigned and signed orders do not combine.
+    expect(text).toMatch(/band v\d+, v\d+/);
+  });
+
+  it('decides comparisons with the extremes of the type and drops a mask of a 0-or-1 value', () => {
+    const { text } = opt(`
+function %f(i32, i64, i64) -> i8, i8, i8, i64 {
+block0(v0: i32, v1: i64, v2: i64):
+    v3 = iconst.i32 -1
+    v4 = icmp ule v0, v3
+    v5 = iconst.i32 0x7fffffff
+    v6 = icmp sge v0, v5
+    v7 = iconst.i32 0
+    v8 = icmp ugt v0, v7
+    v9 = icmp ult v1, v2
+    v10 = uextend.i64 v9
+    v11 = band_imm v10, 1
+    v12 = iconst.i64 1
+    v13 = band v10, v12
+    return v4, v6, v8, v13
+}`);
+    expect(text).toContain('iconst.i8 1');
+    expect(text).toContain('icmp eq v0, v5');
+    expect(text).toContain('icmp ne v0, v7');
+    expect(body(text).filter((l) => /band/.test(l))).toEqual([]);
+  });
+});

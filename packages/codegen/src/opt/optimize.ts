@@ -7,7 +7,7 @@
 
 import {
   type Function, type Inst, type Value, type Block, type BlockCall, NONE, INVALID, OPCODES,
-  ValueKind, computeCfg, computeDomtree, type DominatorTree, type ControlFlowGraph, JUMP, BRIF, BR_TABLE, ICONST, IADD, ISUB, INEG,
+  ValueKind, computeCfg, computeDomtree, type DominatorTree, type ControlFlowGraph, JUMP, BRIF, BR_TABLE, ICONST, IADD, ISUB, INEG, ICMP, BAND, BOR, BXOR,
 } from '@windlass/ir';
 import { isPureOpcode, isRemovableOpcode } from './purity';
 import { Simplified, simplifyInst, isConst, constValue, isCommutativeInt, canonicalizeConst } from './simplify';
@@ -15,6 +15,7 @@ import { simplifyBlockParams } from './params';
 import { hoistLoopInvariants } from './licm';
 import { eliminateRedundantLoads } from './alias';
 import { normalizeLinear } from './linear';
+import { simplifyCompare } from './compare';
 
 export interface OptimizeOptions {
   /** Constant folding and algebraic simplification (default true). */
@@ -73,8 +74,9 @@ export function optimize(f: Function, opts: OptimizeOptions = {}): OptimizeStats
   const last = f.blockLastInst[f.firstBlock];
   if (f.blockNext[f.firstBlock] === NONE && (last === NONE || !OPCODES[f.instOpcode[last]].isBranch)) {
     // One block and no branch (most small functions): no CFG, dominator tree or loops needed.
-    if (opts.alias !== false) removeLoads(f, undefined, undefined, stats);
     walk(f, null, doSimplify, doGvn, doBranches, stats);
+    // Loads go once addresses are simplified and numbered (two `stack_addr ss0` are one value).
+    if (opts.alias !== false && removeLoads(f, undefined, undefined, stats)) walk(f, null, doSimplify, doGvn, doBranches, stats);
     f.resolveAllAliases();
     if (opts.dce !== false) stats.deadRemoved += eliminateDeadCode(f);
     dropAliases(f);
@@ -84,11 +86,18 @@ export function optimize(f: Function, opts: OptimizeOptions = {}): OptimizeStats
   // The CFG and dominator tree stay valid until a branch folds or a block leaves the layout.
   let cfg = computeCfg(f);
   let dt = computeDomtree(f, cfg);
-  if (opts.alias !== false) removeLoads(f, cfg, dt, stats);
+  let loadsDone = opts.alias === false;
   for (let round = 0; round < 4; round++) {
     const folded = stats.branchesFolded;
     const params = stats.paramsRemoved;
     walk(f, dt, doSimplify, doGvn, doBranches, stats);
+    // Loads go once addresses are simplified and numbered; what they forward simplifies next round.
+    let loadsRemoved = false;
+    if (!loadsDone) {
+      loadsDone = true;
+      f.resolveAllAliases();
+      loadsRemoved = removeLoads(f, cfg, dt, stats);
+    }
     if (doBranches) {
       if (stats.branchesFolded !== folded) {
         cfg = computeCfg(f);
@@ -102,8 +111,9 @@ export function optimize(f: Function, opts: OptimizeOptions = {}): OptimizeStats
       simplifyBlockParams(f, stats);
     }
     f.resolveAllAliases();
-    // Another round pays only when a branch folded or a block parameter became a known value.
-    if (stats.branchesFolded === folded && stats.paramsRemoved === params) break;
+    // Another round pays only when a branch folded, a block parameter became a known value or
+    // a load was replaced.
+    if (stats.branchesFolded === folded && stats.paramsRemoved === params && !loadsRemoved) break;
   }
   if (opts.licm !== false) stats.hoisted += hoistLoopInvariants(f, cfg, dt);
   if (opts.dce !== false) stats.deadRemoved += eliminateDeadCode(f);
@@ -124,9 +134,10 @@ function dropAliases(f: Function): void {
   for (let v = 0; v < f.valueCount; v++) if (f.valueKind[v] === ValueKind.Alias) f.valueKind[v] = ValueKind.Unused;
 }
 
-function removeLoads(f: Function, cfg: ControlFlowGraph | undefined, dt: DominatorTree | undefined, stats: OptimizeStats): void {
+function removeLoads(f: Function, cfg: ControlFlowGraph | undefined, dt: DominatorTree | undefined, stats: OptimizeStats): boolean {
   const a = eliminateRedundantLoads(f, cfg, dt);
   stats.loadsRemoved += a.loadsRemoved + a.storesForwarded;
+  return a.loadsRemoved + a.storesForwarded > 0;
 }
 
 // ------------------------------------------------------------------ the dominator-tree walk
@@ -139,6 +150,13 @@ function hashInst(f: Function, i: number): number {
   h = Math.imul(h ^ f.instImm2[i], 0x165667b1);
   const off = f.instArgOff[i];
   const len = f.instArgLen[i];
+  if (len === 2 && isCommutativeInt(f.instOpcode[i])) {
+    // Either operand order: the same number.
+    const a = Math.imul(f.pool[off] + 1, 0x9e3779b1);
+    const b = Math.imul(f.pool[off + 1] + 1, 0x9e3779b1);
+    h = Math.imul(h ^ (a + b) ^ (a ^ b), 0x27d4eb2f);
+    return h ^ (h >>> 15);
+  }
   for (let k = 0; k < len; k++) h = Math.imul(h ^ f.pool[off + k], 0x9e3779b1) + k;
   return h ^ (h >>> 15);
 }
@@ -150,6 +168,7 @@ function sameInst(f: Function, a: number, b: number): boolean {
   if (len !== f.instArgLen[b] || f.instResLen[a] !== f.instResLen[b]) return false;
   const oa = f.instArgOff[a];
   const ob = f.instArgOff[b];
+  if (len === 2 && isCommutativeInt(f.instOpcode[a]) && f.pool[oa] === f.pool[ob + 1] && f.pool[oa + 1] === f.pool[ob]) return true;
   for (let k = 0; k < len; k++) if (f.pool[oa + k] !== f.pool[ob + k]) return false;
   return true;
 }
@@ -204,12 +223,16 @@ function walk(f: Function, dt: DominatorTree | null, doSimplify: boolean, doGvn:
             if (r === Simplified.Replaced) break;
           }
           const op0 = f.instOpcode[i];
-          if (s !== Simplified.Replaced && (op0 === IADD || op0 === ISUB || op0 === INEG) && f.instResLen[i] === 1) {
-            const r = normalizeLinear(f, i as Inst, (v) => {
+          if (s !== Simplified.Replaced && f.instResLen[i] === 1) {
+            const replace = (v: Value): number => {
+              if (f.valueType[v] !== f.valueType[f.result(i as Inst, 0)]) return 0;
               f.replaceResultsWith(i as Inst, [v]);
               f.removeInst(i as Inst);
               return 2;
-            });
+            };
+            let r = 0;
+            if (op0 === IADD || op0 === ISUB || op0 === INEG) r = normalizeLinear(f, i as Inst, replace);
+            else if (op0 === ICMP || op0 === BAND || op0 === BOR || op0 === BXOR) r = simplifyCompare(f, i as Inst, replace);
             if (r !== 0) s = r === 2 ? Simplified.Replaced : Simplified.Rewritten;
           }
           if (s !== Simplified.None) stats.simplified++;
@@ -222,7 +245,6 @@ function walk(f: Function, dt: DominatorTree | null, doSimplify: boolean, doGvn:
           continue;
         }
         if (!doGvn || !isPureOpcode(op) || f.instResLen[i] === 0) continue;
-        canonicalizeOperands(f, i);
         let slot = hashInst(f, i) & mask;
         let hit = -1;
         for (let other = table[slot]; other !== -1; other = table[slot]) {
@@ -247,20 +269,6 @@ function walk(f: Function, dt: DominatorTree | null, doSimplify: boolean, doGvn:
     }
   } finally {
     for (const slot of log) table[slot] = -1;
-  }
-}
-
-/** Commutative integer operations list their operands in value-number order (constants last). */
-function canonicalizeOperands(f: Function, i: number): void {
-  if (!isCommutativeInt(f.instOpcode[i]) || f.instArgLen[i] !== 2) return;
-  const off = f.instArgOff[i];
-  const a = f.pool[off];
-  const b = f.pool[off + 1];
-  const ca = isConst(f, a as Value);
-  const cb = isConst(f, b as Value);
-  if ((ca && !cb) || (ca === cb && a > b)) {
-    f.pool[off] = b;
-    f.pool[off + 1] = a;
   }
 }
 

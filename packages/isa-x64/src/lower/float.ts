@@ -34,10 +34,14 @@ function arith(L: X64Lower, inst: Inst): boolean {
   if (t !== F32 && t !== F64) return false;
   const ops = ARITH.get(L.f.instOpcode[inst])!;
   const a = L.xmmOf(L.f.arg(inst, 0));
-  const b = L.xmmOf(L.f.arg(inst, 1));
   const d = L.out();
-  if (L.isaFlags.avx) L.emit(xmmRVM((t === F32 ? ops[2] : ops[3]) as AvxOp, d, a, b));
-  else L.emitMod(xmmRM((t === F32 ? ops[0] : ops[1]) as SseOp, d, b), a);
+  if (L.isaFlags.avx) {
+    L.emit(xmmRVM((t === F32 ? ops[2] : ops[3]) as AvxOp, d, a, L.xmmOf(L.f.arg(inst, 1))));
+    return true;
+  }
+  // The second operand straight from memory when it is a load used only here (`mulss xmm, [m]`).
+  const m = L.sinkLoad(L.f.arg(inst, 1), inst, t);
+  L.emitMod(xmmRM((t === F32 ? ops[0] : ops[1]) as SseOp, d, m ?? L.xmmOf(L.f.arg(inst, 1))), a);
   return true;
 }
 

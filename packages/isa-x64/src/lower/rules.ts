@@ -512,9 +512,24 @@ function extendRule(signed: boolean): LRule {
       return true;
     }
     if (!isIntScalar(to) || !isIntScalar(from)) return false;
+    if (!signed && from === I32 && to === I64 && writesZeroUpper(L, f.arg(inst, 0))) {
+      // A 32-bit operation already cleared bits 32..63: a copy, which the allocator can drop.
+      L.move(L.out(), a);
+      return true;
+    }
     extendTo64(L, signed, from, a, L.out(), to);
     return true;
   };
+}
+
+/** i32 results of these opcodes come from 32-bit instructions, which zero bits 32..63. */
+const ZERO_UPPER = new Set<number>([
+  IADD, ISUB, BAND, BOR, BXOR, IADD_IMM, BAND_IMM, BOR_IMM, BXOR_IMM, IMUL, ISHL, USHR, ISHL_IMM, USHR_IMM, LOAD, ULOAD8, ULOAD16,
+]);
+
+function writesZeroUpper(L: X64Lower, v: Value): boolean {
+  const d = L.ctx.defInst(v);
+  return d !== -1 && L.f.valueType[L.f.resolveAliases(v)] === I32 && ZERO_UPPER.has(L.f.instOpcode[d]);
 }
 
 function extendTo64(L: X64Lower, signed: boolean, from: Type, a: number, dst: number, to: Type = I64): void {

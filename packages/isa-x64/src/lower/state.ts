@@ -261,7 +261,8 @@ export class X64Lower {
 
   /** A sinkable plain `load` of `v` as a memory operand for `user`, when its type is `t` (>= 4 bytes). */
   sinkLoad(v: Value, user: Inst, t: Type): Amode | null {
-    if (bytes(t) < 4 || !isInt(t)) return null;
+    // Integers of 4 and 8 bytes (ALU operands), f32 and f64 (scalar SSE operands: no alignment needed).
+    if (t !== F32 && t !== F64 && (bytes(t) < 4 || !isInt(t))) return null;
     const d = this.ctx.sinkableLoad(v, user, (op: Opcode) => op === LOAD);
     if (d === -1) return null;
     const f = this.f;

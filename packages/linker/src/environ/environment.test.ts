@@ -17,7 +17,7 @@ describe('StandardEnvironment', () => {
     const m = parseModule(LOAD_MODULE);
     const f = translateFunction(m, 0, new StandardEnvironment(m));
     expect(printFunction(f)).toContain('select_spectre_guard');
-    expect(printFunction(f)).toMatch(/= load\.i32 little v\d+/);
+    expect(printFunction(f)).toMatch(/= load\.i32 little heap v\d+/);
     expect(verifyFunction(f).map((e) => e.message)).toEqual([]);
   });
 
@@ -36,8 +36,11 @@ describe('StandardEnvironment', () => {
   });
 
   it('lays out vmctx as documented', () => {
-    const L = new VmctxLayout({ tables: [0, 0], globals: [0, 0, 0], types: [0, 0, 0], funcTypes: [0, 0] });
+    const L = new VmctxLayout({ memories: [], tables: [0, 0], globals: [0, 0, 0], types: [0, 0, 0], funcTypes: [0, 0] });
     expect([L.memory, L.table(1), L.global(0), L.sigId(2), L.funcRef(1), L.size]).toEqual([0, 16, 24, 56, 88, 112]);
+    // Multi-memory: one record pointer per memory before the tables.
+    const M = new VmctxLayout({ memories: [0, 0, 0], tables: [0], globals: [], types: [], funcTypes: [] });
+    expect([M.memoryAt(2), M.table(0), M.size]).toEqual([16, 24, 32]);
   });
 
   it('translates the README example as printed', () => {
@@ -49,17 +52,17 @@ describe('StandardEnvironment', () => {
 
 const README_IR = `function u0:0(i64 vmctx, i32) -> i32 fast {
                                 block0(v0: i64, v1: i32):
-                                    v2 = load.i64 notrap aligned readonly v0
+                                    v2 = load.i64 notrap aligned readonly can_move vmctx v0
                                     v3 = iconst.i64 0
-@0020                               v5 = load.i64 notrap aligned v2
+@0020                               v5 = load.i64 notrap aligned readonly can_move vmctx v2
 @0020                               v6 = uextend.i64 v1
 @0020                               v7 = iadd v5, v6
 @0020                               v8 = iadd_imm v7, 4
-@0020                               v9 = load.i64 notrap aligned v2+8
+@0020                               v9 = load.i64 notrap aligned vmctx v2+8
 @0020                               v10 = iadd_imm v6, 8
 @0020                               v11 = icmp ugt v10, v9
 @0020                               v12 = select_spectre_guard v11, v3, v8  ; v3 = 0
-@0020                               v13 = load.i32 little v12
+@0020                               v13 = load.i32 little heap v12
 @0023                               jump block1(v13)
 
                                 block1(v4: i32):

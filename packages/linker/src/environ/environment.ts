@@ -18,6 +18,7 @@ import {
   IntCC,
   ISHL_IMM,
   LOAD,
+  MEM_CAN_MOVE,
   SELECT_SPECTRE_GUARD,
   STORE,
   TRAPNZ,
@@ -54,6 +55,18 @@ import { VmctxLayout } from './layout';
  * a guard region after every memory base.
  */
 export type BoundsChecks = 'explicit' | 'guard';
+
+/**
+ * The default of `compileModule` (artifacts): `guard`. Every Windlass target is a 64-bit
+ * machine where `@windlass/runtime` reserves 8 GiB per 32-bit memory (any index plus any
+ * static offset lands in the memory or its guard region), so no access needs a length check.
+ * A `StandardEnvironment` alone defaults to `explicit`, which needs no reservation (the
+ * interpreter runs it).
+ */
+export const DEFAULT_BOUNDS_CHECKS: BoundsChecks = 'guard';
+
+/** Loads of what never changes while the instance lives (the memory record, its base): hoistable. */
+const VM_INVARIANT_FLAGS: MemFlags = VM_READONLY_FLAGS | MEM_CAN_MOVE;
 
 export interface StandardEnvironmentOptions {
   boundsChecks?: BoundsChecks;
@@ -99,20 +112,24 @@ export class StandardEnvironment implements FuncEnvironment {
     return b.ins1(LOAD, [base], t, flags, offset);
   }
 
-  /** The memory record pointer never changes: load it once, with the zero of the bounds check. */
+  /**
+   * A memory record pointer never changes: memory 0's is loaded once, with the zero of the
+   * bounds check (further memories, of multi-memory modules, at each access).
+   */
   prologue(b: SsaBuilder, vmctx: Value): void {
     if (this.module.memories.length === 0) return;
-    b.entryValues.set('memory', this.load(b, I64, vmctx, this.layout.memory, VM_READONLY_FLAGS));
+    b.entryValues.set('memory', this.load(b, I64, vmctx, this.layout.memoryAt(0), VM_INVARIANT_FLAGS));
     if (this.boundsChecks === 'explicit') b.entryValues.set('zero', b.iconst(I64, 0, 0));
   }
 
-  private memoryRecord(b: SsaBuilder, vmctx: Value): Value {
-    return b.entryValues.get('memory') ?? this.load(b, I64, vmctx, this.layout.memory, VM_READONLY_FLAGS);
+  private memoryRecord(b: SsaBuilder, vmctx: Value, mem: number): Value {
+    return (mem === 0 ? b.entryValues.get('memory') : undefined) ?? this.load(b, I64, vmctx, this.layout.memoryAt(mem), VM_INVARIANT_FLAGS);
   }
 
-  heapAddr(b: SsaBuilder, vmctx: Value, _mem: number, index: Value, offset: number, size: number): Value {
-    const rec = this.memoryRecord(b, vmctx);
-    const base = this.load(b, I64, rec, 0);
+  heapAddr(b: SsaBuilder, vmctx: Value, mem: number, index: Value, offset: number, size: number): Value {
+    const rec = this.memoryRecord(b, vmctx, mem);
+    // The base never moves (the runtime reserves the memory's whole range up front).
+    const base = this.load(b, I64, rec, 0, VM_INVARIANT_FLAGS);
     const idx = b.ins1(UEXTEND, [index], I64);
     const addr = b.ins1(IADD, [base, idx]);
     const final = offset === 0 ? addr : b.insImm64(IADD_IMM, [addr], offset | 0, 0);
@@ -126,8 +143,8 @@ export class StandardEnvironment implements FuncEnvironment {
     return b.ins1(SELECT_SPECTRE_GUARD, [oob, zero, final]);
   }
 
-  memorySize(b: SsaBuilder, vmctx: Value, _mem: number): Value {
-    const rec = this.memoryRecord(b, vmctx);
+  memorySize(b: SsaBuilder, vmctx: Value, mem: number): Value {
+    const rec = this.memoryRecord(b, vmctx, mem);
     const len = this.load(b, I64, rec, 8);
     const pages = b.insImm64(USHR_IMM, [len], 16, 0);
     return b.ins1(IREDUCE, [pages], I32);

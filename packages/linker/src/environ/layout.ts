@@ -5,8 +5,8 @@
  * offsets so that a loader can check it agrees.
  *
  * ```
- *  0                      memory record pointer (i64; 0 without memory)
- *                           record: base (i64) @0, length in bytes (i64) @8
+ *  memory   + 8 m          memory record pointer of memory m (imports first; one slot, 0, when
+ *                           the module has no memory); record: base (i64) @0, length in bytes (i64) @8
  *  tables   + 8 t          table record pointer of table t
  *                           record: elements base (i64) @0, length (i32) @8, max (i32) @12;
  *                           elements are i64: a VMFuncRef pointer (funcref) or a host handle
@@ -29,14 +29,18 @@ export class VmctxLayout {
   readonly funcRefs: number;
   readonly size: number;
 
-  constructor(m: { tables: ArrayLike<unknown>; globals: ArrayLike<unknown>; types: ArrayLike<unknown>; funcTypes: ArrayLike<unknown> }) {
-    this.tables = 8;
+  constructor(m: { memories: ArrayLike<unknown>; tables: ArrayLike<unknown>; globals: ArrayLike<unknown>; types: ArrayLike<unknown>; funcTypes: ArrayLike<unknown> }) {
+    this.tables = this.memory + 8 * Math.max(1, m.memories.length);
     this.globals = this.tables + 8 * m.tables.length;
     this.sigIds = this.globals + 8 * m.globals.length;
     this.funcRefs = align8(this.sigIds + 4 * m.types.length);
     this.size = this.funcRefs + 24 * m.funcTypes.length;
   }
 
+  /** Offset of memory `mem`'s record pointer. */
+  memoryAt(mem: number): number {
+    return this.memory + 8 * mem;
+  }
   table(t: number): number {
     return this.tables + 8 * t;
   }

@@ -20,7 +20,7 @@
  *   u32 n, n x data                     u8 mode (0 active, 1 passive), u32 memory,
  *                                         [const offset if active], u32 start, u32 end (in .rodata)
  *   u32 n, n x u32                      code range (`.windlass.funcs` index) of each defined function
- *   6 x u32                             vmctx layout: size, memory, tables, globals, sigIds, funcRefs
+ *   6 x u32                             vmctx layout: size, memories, tables, globals, sigIds, funcRefs
  *  limits: u8 has-max (0/1), u32 min, u32 max
  *  const:  u8 opcode (0x41 i32.const u32 | 0x42 i64.const u64 | 0x43 f32.const u32 |
  *          0x44 f64.const u64 | 0xfd v128.const 16 bytes | 0xd0 ref.null u8 type |
@@ -279,7 +279,6 @@ function readModule(r: LeReader, b: ModuleBounds): ModuleInfo {
   for (let i = 0; i < nDefTables; i++) tables.push({ elem: readRefType(r, 'table element type'), limits: readLimits(r, 'table limits', NONE) });
   const nDefMems = r.count('memories', 9);
   for (let i = 0; i < nDefMems; i++) memories.push({ limits: readLimits(r, 'memory limits', MAX_PAGES) });
-  if (memories.length > 1) r.fail(`${memories.length} memories: the artifact format holds at most one`);
   const nDefGlobals = r.count('globals', 4);
   const globals = [...importedGlobals];
   const globalInits: ConstExpr[] = [];
@@ -356,7 +355,7 @@ function readModule(r: LeReader, b: ModuleBounds): ModuleInfo {
   for (let i = 0; i < nDefined; i++) functions.push(r.index('code range', b.codeRanges));
   const layoutAt = r.pos;
   const layout = { size: r.u32(), memory: r.u32(), tables: r.u32(), globals: r.u32(), sigIds: r.u32(), funcRefs: r.u32() };
-  const want = new VmctxLayout({ tables, globals, types, funcTypes });
+  const want = new VmctxLayout({ memories, tables, globals, types, funcTypes });
   for (const k of ['size', 'memory', 'tables', 'globals', 'sigIds', 'funcRefs'] as const) {
     if (layout[k] !== want[k]) r.fail(`vmctx layout: ${k} at ${layout[k]}, this linker lays it at ${want[k]}`, layoutAt);
   }

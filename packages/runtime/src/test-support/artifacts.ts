@@ -14,11 +14,11 @@ export function hasTool(name: string): boolean {
 /** Whether x86-64 artifacts can run here (and the tools the tests use exist). */
 export const canRun = process.platform === 'linux' && process.arch === 'x64' && hasTool('cc') && hasTool('wat2wasm');
 
-export function wat(text: string): Uint8Array {
+export function wat(text: string, flags: string[] = []): Uint8Array {
   const dir = mkdtempSync(join(tmpdir(), 'windlass-runtime-'));
   try {
     writeFileSync(join(dir, 'm.wat'), text);
-    const r = spawnSync('wat2wasm', [join(dir, 'm.wat'), '-o', join(dir, 'm.wasm')], { encoding: 'utf8' });
+    const r = spawnSync('wat2wasm', [...flags, join(dir, 'm.wat'), '-o', join(dir, 'm.wasm')], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`wat2wasm: ${r.stderr}`);
     return new Uint8Array(readFileSync(join(dir, 'm.wasm')));
   } finally {

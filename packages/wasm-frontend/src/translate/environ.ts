@@ -14,10 +14,13 @@ import {
   I32,
   I64,
   I8,
+  ALIAS_HEAP,
+  ALIAS_VMCTX,
   MEM_ALIGNED,
   MEM_READONLY,
   TRAP_HEAP_OOB,
   TRAP_NONE,
+  memWithAliasClass,
   memWithEndianness,
   memWithTrapCode,
   vectorOf,
@@ -54,12 +57,14 @@ export function irType(t: ValType | number): Type {
 /**
  * Flags of accesses to runtime structures (vmctx, memory and table records, global storage,
  * table elements): in the target's own byte order, since the runtime of the same machine writes
- * them. Only wasm linear memory is little-endian on every target (`HEAP_FLAGS`).
+ * them. Only wasm linear memory is little-endian on every target (`HEAP_FLAGS`). They never trap
+ * and are in the `vmctx` alias class: linear-memory stores never change them, so the mid-end
+ * keeps what it loaded across such stores.
  */
-export const VM_FLAGS: MemFlags = memWithTrapCode(MEM_ALIGNED, TRAP_NONE);
+export const VM_FLAGS: MemFlags = memWithAliasClass(memWithTrapCode(MEM_ALIGNED, TRAP_NONE), ALIAS_VMCTX);
 export const VM_READONLY_FLAGS: MemFlags = VM_FLAGS | MEM_READONLY;
-/** Flags of wasm linear-memory accesses: little-endian, trapping `heap_oob`. */
-export const HEAP_FLAGS: MemFlags = memWithEndianness(memWithTrapCode(0, TRAP_HEAP_OOB), ENDIAN_LITTLE);
+/** Flags of wasm linear-memory accesses: little-endian, trapping `heap_oob`, the `heap` alias class. */
+export const HEAP_FLAGS: MemFlags = memWithAliasClass(memWithEndianness(memWithTrapCode(0, TRAP_HEAP_OOB), ENDIAN_LITTLE), ALIAS_HEAP);
 
 /** What the translator asks of the runtime. */
 export interface FuncEnvironment {
@@ -89,7 +94,7 @@ export interface FuncEnvironment {
 /** Runtime functions the standard environment calls; each takes vmctx first. */
 export const LIBCALLS = {
   wasm_memory_grow: { params: [I32, I32], results: [I32] }, // (mem, delta pages) -> old pages or -1
-  wasm_memory_copy: { params: [I32, I32, I32, I32], results: [] }, // (mem, dst, src, len)
+  wasm_memory_copy: { params: [I32, I32, I32, I32, I32], results: [] }, // (dst mem, src mem, dst, src, len)
   wasm_memory_fill: { params: [I32, I32, I32, I32], results: [] }, // (mem, dst, byte, len)
   wasm_memory_init: { params: [I32, I32, I32, I32, I32], results: [] }, // (mem, seg, dst, src, len)
   wasm_data_drop: { params: [I32], results: [] }, // (seg)

@@ -249,7 +249,7 @@ export function translateSimd(t: FunctionTranslator, op: number): void {
     }
     return;
   }
-  const addr = (size: number): Value => env.heapAddr(b, t.vmctx, 0, t.pop(), ops.b, size);
+  const addr = (size: number): Value => env.heapAddr(b, t.vmctx, ops.mem, t.pop(), ops.b, size);
   if (sub <= 10) {
     const [lop, lt, size, splat] = VLOADS[sub];
     const a = addr(size);
@@ -479,7 +479,7 @@ function memLane(t: FunctionTranslator, sub: number): void {
   const shape = INT_SHAPES[k];
   const size = 1 << k;
   const v = t.as(t.pop(), shape);
-  const a = t.env.heapAddr(b, t.vmctx, 0, t.pop(), ops.b, size);
+  const a = t.env.heapAddr(b, t.vmctx, ops.mem, t.pop(), ops.b, size);
   if (sub < 88) {
     const x = b.ins1(LOAD, [a], LANE[k], HEAP_FLAGS, 0);
     t.push(b.ins1(INSERTLANE, [v, x], INVALID, ops.c));

@@ -229,7 +229,7 @@ export class FunctionTranslator {
     const r = new ByteReader(m.bytes, body.codeStart, body.end);
     r.section = 10;
     r.func = this.funcIndex;
-    this.ops = new OperatorReader(r);
+    this.ops = new OperatorReader(r, m.features?.multiMemory);
   }
 
   unsupported(what: string): never {
@@ -505,14 +505,14 @@ export class FunctionTranslator {
     if (op >= 0x45 && op <= 0xc4) return this.numeric(op);
     if (op >= 0x28 && op <= 0x35) {
       const [iop, t, size] = LOADS[op - 0x28];
-      const addr = this.env.heapAddr(b, this.vmctx, 0, this.pop(), ops.b, size);
+      const addr = this.env.heapAddr(b, this.vmctx, ops.mem, this.pop(), ops.b, size);
       this.push(b.ins1(iop, [addr], t, HEAP_FLAGS, 0));
       return;
     }
     if (op >= 0x36 && op <= 0x3e) {
       const [iop, size] = STORES[op - 0x36];
       const v = this.pop();
-      const addr = this.env.heapAddr(b, this.vmctx, 0, this.pop(), ops.b, size);
+      const addr = this.env.heapAddr(b, this.vmctx, ops.mem, this.pop(), ops.b, size);
       b.ins(iop, [v, addr], INVALID, HEAP_FLAGS, 0);
       return;
     }
@@ -585,10 +585,10 @@ export class FunctionTranslator {
         return;
       }
       case 0x3f:
-        this.push(env.memorySize(b, this.vmctx, 0));
+        this.push(env.memorySize(b, this.vmctx, ops.mem));
         return;
       case 0x40:
-        this.push(env.memoryGrow(b, this.vmctx, 0, this.pop()));
+        this.push(env.memoryGrow(b, this.vmctx, ops.mem, this.pop()));
         return;
       case 0x41:
         this.push(b.iconst(I32, ops.a));
@@ -704,7 +704,7 @@ export class FunctionTranslator {
     switch (sub) {
       case 8: {
         const [d, s, n] = this.popN(3);
-        env.libcall(b, 'wasm_memory_init', [vm, i32(0), i32(ops.a), d, s, n]);
+        env.libcall(b, 'wasm_memory_init', [vm, i32(ops.mem), i32(ops.a), d, s, n]);
         return;
       }
       case 9:
@@ -712,12 +712,12 @@ export class FunctionTranslator {
         return;
       case 10: {
         const [d, s, n] = this.popN(3);
-        env.libcall(b, 'wasm_memory_copy', [vm, i32(0), d, s, n]);
+        env.libcall(b, 'wasm_memory_copy', [vm, i32(ops.mem), i32(ops.mem2), d, s, n]);
         return;
       }
       case 11: {
         const [d, v, n] = this.popN(3);
-        env.libcall(b, 'wasm_memory_fill', [vm, i32(0), d, v, n]);
+        env.libcall(b, 'wasm_memory_fill', [vm, i32(ops.mem), d, v, n]);
         return;
       }
       case 12: {

@@ -3,10 +3,12 @@
 //
 //   npx tsx --conditions=windlass:source tools/fuzz/cli.ts --count 50000 [--seed 1]
 //        [--commands test,cat,...] [--budget-ms 10000 (CPU time per input)] [--rss-mb 1024] [--from N]
+//        [--max-seconds S]
 //
 // Prints per command the inputs run, their exit statuses, the slowest input, and every distinct
 // finding with its reproducer (`--commands C --seed S --from I --count 1` reruns input I); at the
-// end the peak RSS of the process. Exits 1 when anything was found.
+// end the peak RSS of the process. Exits 1 when anything was found; an input that never returns
+// is named by the watchdog (src/watchdog.ts), which kills the process.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +16,7 @@ import { COMMANDS, randomCliInput, runCliInput, type CliSeeds } from './src/cli'
 import { signature, type Finding } from './src/clif';
 import { loadClifSeeds, loadWasmSeeds, loadWatSeeds } from './src/corpus';
 import { Rng } from './src/rng';
+import { startWatchdog } from './src/watchdog';
 
 function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -25,6 +28,8 @@ const from = Number(arg('from', '0'));
 const budgetMs = Number(arg('budget-ms', '10000'));
 const rssLimit = Number(arg('rss-mb', '1024')) * 2 ** 20;
 const only = arg('commands', '');
+// --max-seconds S: stop (every command) after S seconds in all, reporting the inputs run so far.
+const stopAt = Date.now() + Number(arg('max-seconds', 'Infinity')) * 1000;
 const commands = COMMANDS.filter((c) => only === '' || only.split(',').includes(c.name));
 
 const t0 = Date.now();
@@ -35,6 +40,9 @@ const seeds: CliSeeds = {
 };
 console.log(`seeds: ${seeds.clif.length} CLIF functions, ${seeds.wasm.length} wasm modules, ${seeds.wat.length} wast forms (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
 
+// A command that never returns cannot be timed from this thread: the watchdog kills the process
+// at ten times the budget, naming the input.
+const watchdog = startWatchdog(10 * budgetMs);
 const work = mkdtempSync(join(tmpdir(), 'windlass-fuzz-cli-'));
 const groups = new Map<string, { first: Finding; where: string; n: number }>();
 let peakRss = 0;
@@ -44,11 +52,14 @@ try {
     const statuses = new Map<number, number>();
     let slowest = { ms: 0, cpuMs: 0, i: -1 };
     const t1 = Date.now();
-    for (let i = from; i < from + count; i++) {
+    let ran = 0;
+    for (let i = from; i < from + count && Date.now() < stopAt; i++, ran++) {
       // One generator per input: `--seed S --from I --count 1` reruns input I alone.
       const rng = new Rng(seed * 1_000_003 + i * 7919 + cmd.name.length);
       const input = randomCliInput(cmd, rng, seeds);
+      watchdog.begin(`windlass ${cmd.name} input ${i} (rerun: --commands ${cmd.name} --seed ${seed} --from ${i} --count 1)`);
       const r = await runCliInput(input, join(work, 'w'), budgetMs);
+      watchdog.end();
       statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
       if (r.cpuMs > slowest.cpuMs) slowest = { ms: r.ms, cpuMs: r.cpuMs, i };
       const rss = process.memoryUsage().rss;
@@ -67,7 +78,7 @@ try {
       if ((i - from + 1) % 5000 === 0) console.log(`  ${cmd.name}: ${i - from + 1} inputs, ${((Date.now() - t1) / 1000).toFixed(0)} s`);
     }
     const st = [...statuses].sort((a, b) => a[0] - b[0]).map(([s, n]) => `exit ${s}: ${n}`).join(', ');
-    console.log(`${cmd.name}: ${count} inputs in ${((Date.now() - t1) / 1000).toFixed(0)} s (${st}); slowest ${(slowest.cpuMs / 1000).toFixed(2)} s of CPU, ${(slowest.ms / 1000).toFixed(2)} s wall (input ${slowest.i})`);
+    console.log(`${cmd.name}: ${ran} inputs${ran < count ? ` (of ${count}: --max-seconds reached)` : ''} in ${((Date.now() - t1) / 1000).toFixed(0)} s (${st}); slowest ${(slowest.cpuMs / 1000).toFixed(2)} s of CPU, ${(slowest.ms / 1000).toFixed(2)} s wall (input ${slowest.i})`);
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

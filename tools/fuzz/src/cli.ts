@@ -47,7 +47,9 @@ const VALUES: Record<string, readonly string[]> = {
   target: ['aarch64', 'riscv64', 's390x', 'pulley64', 'frob', '', 'x86-64', 'x86_64-', 'x86_64 has_frob', 'aarch64-apple-darwin', '-', 'x86_64 opt_level=speed'],
   set: ['opt_level=speed', 'opt_level=none', 'opt_level=speed_and_size', 'enable_verifier=false', 'frob=1', 'opt_level', 'opt_level=fast', '=', '', 'regalloc_checker', 'log2_min_function_alignment=99'],
   fn: ['f', 'main', '%f', '', 'no_such', '%', 'u0:0'],
-  filter: ['', '.clif', 'a', 'zz', '/'],
+  // Never `/`: a value can land as an operand (`--filter --filter X`), and `windlass test /` walks
+  // the whole file system (`/in` is a path that does not exist).
+  filter: ['', '.clif', 'a', 'zz', 'w/', '/in'],
   output: ['out.o', 'sub/none/out.o', '.', ''],
 };
 const JUNK = ['', '-', '--', '---x', '-\u0000', 'a'.repeat(300), '\u202e', '%', '=', '-1', '0x', ' '];

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseClif } from '@windlass/ir';
@@ -101,5 +101,15 @@ describe('runFile', () => {
       'bad.clif', 'both.clif', 'cat.clif', 'compile.clif', 'opt-bad.clif', 'opt-good.clif', 'precise-exact.clif', 'precise-longer.clif', 'precise-short.clif',
     ]);
     expect(collectFiles([dir], 'cat')).toHaveLength(1);
+  });
+
+  it('walks a folder once however links lead back to it, and takes a folder given twice (a symlink loop hung: CLI fuzz finding)', () => {
+    const top = mkdtempSync(join(tmpdir(), 'windlass-walk-'));
+    mkdirSync(join(top, 'sub'));
+    writeFileSync(join(top, 'sub', 'a.clif'), '');
+    symlinkSync('..', join(top, 'sub', 'up')); // top/sub/up/sub/up/... without end
+    symlinkSync(join(top, 'sub'), join(top, 'again'));
+    expect(collectFiles([top], null)).toEqual([join(top, 'again', 'a.clif')]);
+    expect(collectFiles([join(top, 'sub'), join(top, 'sub')], null)).toEqual([join(top, 'sub', 'a.clif')]);
   });
 });

@@ -14,15 +14,18 @@ export type { TestOptions } from './types';
 
 /**
  * Every `.clif` file under the paths, sorted, each once. A path that does not exist is kept
- * (runFile reports it unreadable); a folder without any `.clif` file is a `CommandError`.
+ * (runFile reports it unreadable), and so is a folder that cannot be listed; a folder without
+ * any `.clif` file is a `CommandError`. Symbolic links are followed, but each folder is walked
+ * once (by device and inode), so a link back up the tree (`/proc/self/root`) ends the walk.
  */
 export function collectFiles(paths: readonly string[], filter: string | null): string[] {
   const out = new Set<string>();
   // Folders are walked with an explicit stack: their depth is the file system's to choose.
   for (const p of paths) {
-    const before = out.size;
+    const seen = new Set<string>();
     const todo = [p];
     let isFolder = false;
+    let found = 0;
     while (todo.length > 0) {
       const q = todo.pop()!;
       let st;
@@ -34,11 +37,23 @@ export function collectFiles(paths: readonly string[], filter: string | null): s
       }
       if (st.isDirectory()) {
         isFolder ||= q === p;
-        const entries = readdirSync(q).sort();
+        const id = `${st.dev}:${st.ino}`;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        let entries: string[];
+        try {
+          entries = readdirSync(q).sort();
+        } catch {
+          out.add(q); // runFile: cannot read
+          continue;
+        }
         for (let k = entries.length - 1; k >= 0; k--) todo.push(join(q, entries[k]));
-      } else if (q.endsWith('.clif') || q === p) out.add(q);
+      } else if (q.endsWith('.clif') || q === p) {
+        out.add(q);
+        found++;
+      }
     }
-    if (isFolder && out.size === before) throw new CommandError(`no .clif files under ${p}`);
+    if (isFolder && found === 0) throw new CommandError(`no .clif files under ${p}`);
   }
   return [...out].filter((f) => filter === null || f.includes(filter));
 }

@@ -17,8 +17,8 @@
 // offset, the handlers (tag or default, landing-pad offset) and spBelowFp. `context` items
 // of the table are not recorded: handlers match on the tag alone, as in the interpreter.
 
-import { type ExceptionTableData, type Inst, type Signature, type Type, Format, OPCODES } from '@windlass/ir';
-import { UnsupportedError } from '@windlass/codegen';
+import { type Inst, type Signature, type Type } from '@windlass/ir';
+import { UnsupportedError, handlerTags, tryCallTable } from '@windlass/codegen';
 import { InstFlag } from '@windlass/regalloc';
 import { type MInst, adr, argsPseudo, vreg, xreg } from '../inst';
 import { CALL_CLOBBERS, CALLEE_SAVED_GPRS, CALLEE_SAVED_VREGS, assignReturns, needsReturnArea } from '../abi/aapcs';
@@ -33,31 +33,12 @@ const ALL_REGS: readonly number[] = [
   ...Array.from({ length: 16 }, (_, k) => xreg(k)), ...CALLEE_SAVED_GPRS, ...Array.from({ length: 31 }, (_, k) => vreg(k)),
 ];
 
-/** The exception table of try_call `inst`. */
-function exceptionTableOf(L: A64Lower, inst: Inst): ExceptionTableData {
-  const f = L.f;
-  const fmt = OPCODES[f.instOpcode[inst]].format;
-  const et = f.exceptionTables[fmt === Format.TryCallIndirect ? f.instImm0[inst] : f.instImm1[inst]];
-  if (et === undefined) L.unsupported('try_call without an exception table');
-  return et;
-}
-
-/** The handlers of a table in match order (context items dropped): tag, or null for default. */
-function handlerTags(et: ExceptionTableData): (number | null)[] {
-  const out: (number | null)[] = [];
-  for (const it of et.items) {
-    if (it.kind === 'tag') out.push(it.tag);
-    else if (it.kind === 'default') out.push(null);
-  }
-  return out;
-}
-
 /** `try_call` / `try_call_indirect`: `targets` are the edge-block labels (normal, then handlers). */
 export function lowerTryCall(L: A64Lower, inst: Inst, targets: readonly number[]): void {
   const f = L.f;
   const sig = f.callSignature(inst);
   if (sig === undefined) L.unsupported('try_call without a signature');
-  const tags = handlerTags(exceptionTableOf(L, inst));
+  const tags = handlerTags(tryCallTable(L.f, inst) ?? L.unsupported('try_call without an exception table'));
   if (targets.length !== tags.length + 1) throw new UnsupportedError(`internal: try_call with ${tags.length} handlers got ${targets.length} successors`, L.ctx.loc());
   const withHandlers = tags.length > 0;
   if (withHandlers && !PAYLOAD_CONVS.has(sig.callConv)) {

@@ -17,8 +17,8 @@
 // handlers (tag or default, landing-pad offset) and spBelowFp. `context` items of the table are
 // not recorded: handlers match on the tag alone, as in the interpreter.
 
-import { type ExceptionTableData, type Inst, type Type, Format, OPCODES } from '@windlass/ir';
-import { UnsupportedError } from '@windlass/codegen';
+import { type Inst, type Type } from '@windlass/ir';
+import { UnsupportedError, handlerTags, tryCallTable } from '@windlass/codegen';
 import { InstFlag, RegClass } from '@windlass/regalloc';
 import { type MInst, Pseudo, pseudo } from '../inst/mod';
 import { CALLEE_SAVED_FPRS, CALLEE_SAVED_GPRS, a0, a1, fp } from '../inst/regs';
@@ -31,31 +31,12 @@ import { type RvLower, VREG_BASE } from './state';
 const PAYLOAD_CONVS = new Set(['system_v', 'tail', 'preserve_all', 'fast', 'cold']);
 const PAYLOAD_REGS = [a0, a1] as const;
 
-/** The exception table of try_call `inst`. */
-function exceptionTableOf(L: RvLower, inst: Inst): ExceptionTableData {
-  const f = L.f;
-  const fmt = OPCODES[f.instOpcode[inst]].format;
-  const et = f.exceptionTables[fmt === Format.TryCallIndirect ? f.instImm0[inst] : f.instImm1[inst]];
-  if (et === undefined) L.unsupported('try_call without an exception table');
-  return et;
-}
-
-/** The handlers of a table in match order (context items dropped): tag, or null for default. */
-function handlerTags(et: ExceptionTableData): (number | null)[] {
-  const out: (number | null)[] = [];
-  for (const it of et.items) {
-    if (it.kind === 'tag') out.push(it.tag);
-    else if (it.kind === 'default') out.push(null);
-  }
-  return out;
-}
-
 /** `try_call` / `try_call_indirect`: `targets` are the edge-block labels (normal, then handlers). */
 export function lowerTryCall(L: RvLower, inst: Inst, targets: readonly number[]): void {
   const f = L.f;
   const sig = f.callSignature(inst);
   if (sig === undefined) L.unsupported('try_call without a signature');
-  const tags = handlerTags(exceptionTableOf(L, inst));
+  const tags = handlerTags(tryCallTable(L.f, inst) ?? L.unsupported('try_call without an exception table'));
   if (targets.length !== tags.length + 1) throw new UnsupportedError(`internal: try_call with ${tags.length} handlers got ${targets.length} successors`, L.ctx.loc());
   const withHandlers = tags.length > 0;
   if (withHandlers && !PAYLOAD_CONVS.has(sig.callConv)) {

@@ -10,8 +10,8 @@
 // %r15); it resumes a handler with %r15 = the frame's %r15 (spBelowFp = 0: the "frame pointer"
 // of an s390x call site is its stack pointer) and the payload in %r2 and %r3.
 
-import { type ExceptionTableData, type Inst, type Signature, type Type, Format, OPCODES } from '@windlass/ir';
-import { UnsupportedError } from '@windlass/codegen';
+import { type Inst, type Signature, type Type, Format, OPCODES } from '@windlass/ir';
+import { UnsupportedError, handlerTags, tryCallTable } from '@windlass/codegen';
 import { InstFlag } from '@windlass/regalloc';
 import { type MInst, Pseudo, pseudo, inst as mk } from '../inst/mod';
 import { V_SCRATCH, VREG_BASE, r2, r3, vr } from '../inst/regs';
@@ -26,30 +26,12 @@ const ALL_REGS: readonly number[] = [
   2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, ...Array.from({ length: 32 }, (_, k) => vr(k)).filter((p) => p !== V_SCRATCH),
 ];
 
-function exceptionTableOf(L: S390xLower, inst: Inst): ExceptionTableData {
-  const f = L.f;
-  const fmt = OPCODES[f.instOpcode[inst]].format;
-  const et = f.exceptionTables[fmt === Format.TryCallIndirect ? f.instImm0[inst] : f.instImm1[inst]];
-  if (et === undefined) L.unsupported('try_call without an exception table');
-  return et;
-}
-
-/** The handlers of a table in match order (context items dropped): tag, or null for default. */
-function handlerTags(et: ExceptionTableData): (number | null)[] {
-  const out: (number | null)[] = [];
-  for (const it of et.items) {
-    if (it.kind === 'tag') out.push(it.tag);
-    else if (it.kind === 'default') out.push(null);
-  }
-  return out;
-}
-
 /** `try_call` / `try_call_indirect`: `targets` are the edge-block labels (normal, then handlers). */
 export function lowerTryCall(L: S390xLower, inst: Inst, targets: readonly number[]): void {
   const f = L.f;
   const sig: Signature | undefined = f.callSignature(inst);
   if (sig === undefined) L.unsupported('try_call without a signature');
-  const tags = handlerTags(exceptionTableOf(L, inst));
+  const tags = handlerTags(tryCallTable(L.f, inst) ?? L.unsupported('try_call without an exception table'));
   if (targets.length !== tags.length + 1) throw new UnsupportedError(`internal: try_call with ${tags.length} handlers got ${targets.length} successors`, L.ctx.loc());
   const indirect = OPCODES[f.instOpcode[inst]].format === Format.TryCallIndirect;
   const args = f.instArgs(inst).slice(indirect ? 1 : 0);

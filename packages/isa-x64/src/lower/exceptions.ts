@@ -19,8 +19,8 @@
 // `context` items of the table are not recorded: handlers match on the tag alone, as in the
 // interpreter.
 
-import { type ExceptionTableData, type Inst, type Signature, type Type, Format, OPCODES } from '@windlass/ir';
-import { UnsupportedError } from '@windlass/codegen';
+import { type Inst, type Signature, type Type } from '@windlass/ir';
+import { UnsupportedError, handlerTags, tryCallTable } from '@windlass/codegen';
 import { InstFlag } from '@windlass/regalloc';
 import {
   type MInst, RegClass, amLabel, lea, nop, r8, r9, r10, r11, r12, r13, r14, r15, rax, rbx, rcx, rdi, rdx, rsi, xmm,
@@ -35,25 +35,6 @@ const PAYLOAD_REGS = [rax, rdx] as const;
 
 const ALL_GPRS: readonly number[] = [rax, rcx, rdx, rbx, rsi, rdi, r8, r9, r10, r11, r12, r13, r14, r15];
 const ALL_XMMS: readonly number[] = Array.from({ length: 16 }, (_, k) => xmm(k));
-
-/** The exception table of try_call `inst`. */
-export function exceptionTableOf(L: X64Lower, inst: Inst): ExceptionTableData {
-  const f = L.f;
-  const fmt = OPCODES[f.instOpcode[inst]].format;
-  const et = f.exceptionTables[fmt === Format.TryCallIndirect ? f.instImm0[inst] : f.instImm1[inst]];
-  if (et === undefined) L.unsupported('try_call without an exception table');
-  return et;
-}
-
-/** The handlers of a table in match order (context items dropped): tag, or null for default. */
-function handlerTags(et: ExceptionTableData): (number | null)[] {
-  const out: (number | null)[] = [];
-  for (const it of et.items) {
-    if (it.kind === 'tag') out.push(it.tag);
-    else if (it.kind === 'default') out.push(null);
-  }
-  return out;
-}
 
 /**
  * Registers a call overwrites on some path out of it. With handlers: all of them (the exception
@@ -72,8 +53,7 @@ export function lowerTryCall(L: X64Lower, inst: Inst, targets: readonly number[]
   const f = L.f;
   const sig = f.callSignature(inst);
   if (sig === undefined) L.unsupported('try_call without a signature');
-  const et = exceptionTableOf(L, inst);
-  const tags = handlerTags(et);
+  const tags = handlerTags(tryCallTable(L.f, inst) ?? L.unsupported('try_call without an exception table'));
   if (targets.length !== tags.length + 1) throw new UnsupportedError(`internal: try_call with ${tags.length} handlers got ${targets.length} successors`, L.ctx.loc());
   const withHandlers = tags.length > 0;
   if (withHandlers && !PAYLOAD_CONVS.has(sig.callConv)) {
